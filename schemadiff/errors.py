@@ -1,0 +1,88 @@
+"""Every error schemadiff raises on purpose derives from SchemaDiffError.
+
+Why: the CLI maps exception classes to exit codes and one-line messages in one
+place (cli/main.py); anything else that escapes is a bug and shows a traceback.
+Subclasses carry structured fields so that callers can do more than print.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class SchemaDiffError(Exception):
+    """Root of schemadiff's errors; str() is the one-line message for users."""
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a declaration came from: a file position, or the live database."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.file}:{self.line}:{self.column}"
+        return self.file
+
+
+class ParseError(SchemaDiffError):
+    """One or more problems in the schema files, each with file:line:column."""
+
+    def __init__(self, problems: list[tuple[Location, str]]):
+        self.problems = sorted(problems, key=lambda p: (p[0].file, p[0].line, p[0].column))
+        super().__init__("\n".join(f"{loc}: {msg}" for loc, msg in self.problems))
+
+
+class UnresolvedReference(SchemaDiffError):
+    """The schema refers to an object that is declared nowhere."""
+
+    def __init__(self, location: Location, what: str):
+        self.location = location
+        self.what = what
+        super().__init__(f"{location}: {what}")
+
+
+class ConnectionFailed(SchemaDiffError):
+    """Could not reach the database; the message names the host, never the password."""
+
+    def __init__(self, host: str, reason: str):
+        self.host = host
+        self.reason = reason
+        super().__init__(f"cannot connect to {host}: {reason}")
+
+
+class IntrospectError(SchemaDiffError):
+    """The live database holds something schemadiff cannot read."""
+
+
+class CycleError(SchemaDiffError):
+    """The plan's dependency graph has a cycle that cannot be broken."""
+
+    def __init__(self, members: list[str]):
+        self.members = members
+        super().__init__("dependency cycle between: " + " -> ".join(members))
+
+
+class HazardError(SchemaDiffError):
+    """The plan holds statements the user has not allowed (e.g. data loss)."""
+
+    def __init__(self, statements: list[str], flag: str):
+        self.statements = statements
+        self.flag = flag
+        listed = "\n".join(f"  {s}" for s in statements)
+        super().__init__(f"refusing {len(statements)} destructive statement(s); pass {flag} to allow them:\n{listed}")
+
+
+class ApplyError(SchemaDiffError):
+    """A statement of the plan failed on the server; earlier groups stay applied."""
+
+    def __init__(self, statement: str, message: str):
+        self.statement = statement
+        self.server_message = message
+        super().__init__(f"statement failed: {statement}\n{message}")
+
+
+class ConfigError(SchemaDiffError):
+    """Bad [tool.schemadiff] configuration or command-line combination."""
