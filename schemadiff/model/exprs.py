@@ -1,0 +1,246 @@
+"""Canonical expressions: compare meaning, not spelling.
+
+Defaults, checks, index expressions and predicates, generated columns and
+partition bounds arrive in two spellings: the user's (`status IN ('a','b')`,
+`price > 0`, `'x'`) and the catalog's (`status = ANY (ARRAY['a'::text,
+'b'::text])`, `(price > (0)::numeric)`, `'x'::text`).  Both are parsed with
+pglast (the C parser's JSON output: cheap) and normalized by `canonical()`;
+the result is the comparison key.  Rules, each undoing one rewrite the
+server does when it stores an expression:
+
+- locations and parentheses vanish (they are not in the AST);
+- casts of constants and of arrays of constants are dropped, since the
+  column or operator type coerces them anyway (`'x'::text`, `(0)::numeric`,
+  `'-1'::integer`), as are the implicit casts of columns to text types;
+- constants compare by their text (`-1` and `'-1'`);
+- `x IN (...)` is `x = ANY (ARRAY[...])`, `NOT IN` is `<> ALL`, BETWEEN is
+  the pair of comparisons, LIKE is the `~~` operator;
+- nested AND/OR are flattened; `pg_catalog.` and the default schema are
+  dropped from function, operator and type names;
+- type names are spelled as format_type() spells them.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pglast import ast
+from pglast.stream import RawStream
+
+from .objects import Expr
+from .types import DEFAULT_SCHEMA, format_type
+
+_DROP_KEYS = frozenset({"location", "rexpr_list_start", "rexpr_list_end", "stmt_location", "stmt_len",
+                        "list_start", "list_end", "funcformat"})
+_TEXT_TYPES = frozenset({"text", "character varying", "character", "bpchar", "name"})
+_SEQUENCE_FUNCS = frozenset({"nextval", "currval", "setval"})
+
+
+def _const(node: dict) -> Any:
+    """A_Const -> its value as text (None for NULL)."""
+    if node.get("isnull"):
+        return None
+    for k in ("ival", "fval", "sval", "bsval"):
+        if k in node:
+            v = node[k].get(k, 0 if k == "ival" else "")
+            return str(v)
+    if "boolval" in node:
+        return "true" if node["boolval"].get("boolval") else "false"
+    return None
+
+
+def _names(items: list) -> list[str]:
+    return [i["String"]["sval"] if "String" in i else "*" for i in items]
+
+
+def _strip_schema(names: list[str], default_schema: str) -> list[str]:
+    if len(names) >= 2 and names[-2] in ("pg_catalog", default_schema):
+        return names[-1:]
+    return names
+
+
+class _Normalizer:
+    def __init__(self, default_schema: str):
+        self.default_schema = default_schema
+
+    def __call__(self, x: Any) -> Any:
+        if isinstance(x, list):
+            return [self(i) for i in x]
+        if not isinstance(x, dict):
+            return x
+        if len(x) == 1:
+            (kind, body), = x.items()
+            if isinstance(body, dict) and kind[:1].isupper():
+                handler = getattr(self, "n_" + kind, None)
+                if handler is not None:
+                    return handler(body)
+                return {kind: self._fields(body)}
+        return self._fields(x)
+
+    def _fields(self, body: dict) -> dict:
+        out = {}
+        for k, v in body.items():
+            if k in _DROP_KEYS:
+                continue
+            if k in ("typeName", "ofType") and isinstance(v, dict) and "names" in v:
+                out[k] = format_type(v, self.default_schema)
+            else:
+                out[k] = self(v)
+        return out
+
+    # -- leaves ---------------------------------------------------------------
+    def n_A_Const(self, body: dict) -> Any:
+        return {"C": _const(body)}
+
+    def n_String(self, body: dict) -> Any:
+        return body.get("sval", "")
+
+    def n_Integer(self, body: dict) -> Any:
+        return str(body.get("ival", 0))
+
+    def n_List(self, body: dict) -> Any:
+        return [self(i) for i in body.get("items", ())]
+
+    def n_TypeName(self, body: dict) -> Any:
+        return {"T": format_type(body, self.default_schema)}
+
+    def n_ColumnRef(self, body: dict) -> Any:
+        return {"Col": _names(body.get("fields", ()))}
+
+    # -- rewrites the server does on storing an expression -----------------------
+    def n_TypeCast(self, body: dict) -> Any:
+        arg = self(body.get("arg"))
+        target = format_type(body["typeName"], self.default_schema)
+        if _is_constant(arg):
+            return arg
+        if isinstance(arg, dict) and "Col" in arg and target in _TEXT_TYPES:
+            return arg
+        return {"Cast": {"arg": arg, "type": target}}
+
+    def n_A_ArrayExpr(self, body: dict) -> Any:
+        return {"Array": [self(e) for e in body.get("elements", ())]}
+
+    def n_A_Expr(self, body: dict) -> Any:
+        kind = body.get("kind", "AEXPR_OP")
+        name = _strip_schema(_names(body.get("name", ())), self.default_schema)
+        lexpr, rexpr = body.get("lexpr"), body.get("rexpr")
+        if kind == "AEXPR_IN":
+            items = rexpr["List"]["items"] if isinstance(rexpr, dict) and "List" in rexpr else rexpr
+            array = {"A_ArrayExpr": {"elements": items}}
+            kind = "AEXPR_OP_ANY" if name == ["="] else "AEXPR_OP_ALL"
+            return self.n_A_Expr({"kind": kind, "name": body["name"], "lexpr": lexpr, "rexpr": array})
+        if kind in ("AEXPR_BETWEEN", "AEXPR_NOT_BETWEEN", "AEXPR_BETWEEN_SYM", "AEXPR_NOT_BETWEEN_SYM"):
+            lo, hi = rexpr["List"]["items"] if "List" in rexpr else rexpr
+            if kind.startswith("AEXPR_NOT"):
+                parts = [("<", lo), (">", hi)]
+                op = "OR_EXPR"
+            else:
+                parts = [(">=", lo), ("<=", hi)]
+                op = "AND_EXPR"
+            args = [{"A_Expr": {"kind": "AEXPR_OP", "name": [{"String": {"sval": o}}], "lexpr": lexpr,
+                                "rexpr": v}} for o, v in parts]
+            return self.n_BoolExpr({"boolop": op, "args": args})
+        if kind in ("AEXPR_LIKE", "AEXPR_ILIKE"):
+            kind = "AEXPR_OP"
+        out: dict = {"k": kind, "op": name}
+        if lexpr is not None:
+            out["l"] = self(lexpr)
+        if rexpr is not None:
+            out["r"] = self(rexpr)
+        return {"Op": out}
+
+    def n_BoolExpr(self, body: dict) -> Any:
+        op = body.get("boolop", "AND_EXPR")
+        args = []
+        for a in body.get("args", ()):
+            n = self(a)
+            if op != "NOT_EXPR" and isinstance(n, dict) and "Bool" in n and n["Bool"]["op"] == op:
+                args.extend(n["Bool"]["args"])
+            else:
+                args.append(n)
+        return {"Bool": {"op": op, "args": args}}
+
+    def n_FuncCall(self, body: dict) -> Any:
+        name = _strip_schema(_names(body.get("funcname", ())), self.default_schema)
+        out = self._fields({k: v for k, v in body.items() if k != "funcname"})
+        out["name"] = name
+        args = out.get("args")
+        if name[-1] in _SEQUENCE_FUNCS and args and isinstance(args[0], dict) and "C" in args[0]:
+            seq = args[0]["C"] or ""
+            prefix = self.default_schema + "."
+            args[0] = {"C": seq[len(prefix):] if seq.startswith(prefix) else seq}
+        return {"Func": out}
+
+
+def _is_constant(n: Any) -> bool:
+    if isinstance(n, dict):
+        if "C" in n:
+            return True
+        if "Array" in n:
+            return all(_is_constant(e) for e in n["Array"])
+    return False
+
+
+def canonical(node: dict, default_schema: str = DEFAULT_SCHEMA) -> str:
+    """The comparison key of an expression given as pglast JSON."""
+    return json.dumps(_Normalizer(default_schema)(node), sort_keys=True, separators=(",", ":"))
+
+
+def make_expr(node: dict, default_schema: str = DEFAULT_SCHEMA) -> Expr:
+    return Expr(canonical(node, default_schema), to_sql(node))
+
+
+# ---------------------------------------------------------------------------
+# Printing: JSON form -> pglast nodes -> SQL text.  Only needed for what a plan
+# creates, so it is done lazily by callers that render.
+
+_VALUE_NODES = {"ival": "Integer", "sval": "String", "fval": "Float", "boolval": "Boolean", "bsval": "BitString"}
+_ABSTRACT = frozenset({"Node", "List", "Expr"})
+
+
+def _to_pglast(x: Any) -> Any:
+    if isinstance(x, list):
+        return [_to_pglast(i) for i in x]
+    if isinstance(x, dict):
+        if len(x) == 1:
+            (kind, body), = x.items()
+            if kind == "List" and isinstance(body, dict):
+                return [_to_pglast(i) for i in body.get("items", ())]
+            if isinstance(body, dict) and kind[:1].isupper() and hasattr(ast, kind):
+                return _typed(kind, body)
+        return {k: _to_pglast(v) for k, v in x.items()}
+    return x
+
+
+def _typed(kind: str, body: dict) -> dict:
+    if kind == "A_Const":
+        out: dict = {"@": "A_Const"}
+        for k, v in body.items():
+            if k in _VALUE_NODES:
+                default = 0 if k == "ival" else False if k == "boolval" else ""
+                out["val"] = {"@": _VALUE_NODES[k], k: v.get(k, default)}
+            else:
+                out[k] = v
+        return out
+    out = {"@": kind}
+    slots = getattr(ast, kind).__slots__
+    for k, v in body.items():
+        info = slots.get(k) if isinstance(slots, dict) else None
+        c_type = info.c_type if info is not None else ""
+        target = c_type[:-1] if c_type.endswith("*") else ""
+        if target and target not in _ABSTRACT and hasattr(ast, target) and isinstance(v, dict) and not (
+                len(v) == 1 and next(iter(v)) == target):
+            out[k] = _typed(target, v)
+        else:
+            out[k] = _to_pglast(v)
+    return out
+
+
+def to_node(node: dict) -> ast.Node:
+    d = _to_pglast(node)
+    return getattr(ast, d["@"])(d)
+
+
+def to_sql(node: dict) -> str:
+    """Print pglast JSON as SQL."""
+    return RawStream()(to_node(node))

@@ -1,0 +1,67 @@
+"""Identities of schema objects.
+
+Names are stored as PostgreSQL stores them (already case-folded, unquoted) and
+quoted only when rendered, so that `"Users"` and `users` never compare equal by
+accident and `Users` and `users` always do.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pglast.keywords import RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS, COL_NAME_KEYWORDS
+
+_NEEDS_NO_QUOTES = frozenset("abcdefghijklmnopqrstuvwxyz_0123456789$")
+_QUOTE_KEYWORDS = RESERVED_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS | COL_NAME_KEYWORDS
+
+
+def quote_ident(name: str) -> str:
+    """Quote an identifier exactly when PostgreSQL would need it."""
+    if (
+        name
+        and (name[0].islower() or name[0] == "_")
+        and all(c in _NEEDS_NO_QUOTES for c in name)
+        and name not in _QUOTE_KEYWORDS
+    ):
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_literal(value: str) -> str:
+    """A standard-conforming string literal (E'' form when backslashes occur)."""
+    escaped = value.replace("'", "''")
+    if "\\" in value:
+        return "E'" + escaped.replace("\\", "\\\\") + "'"
+    return "'" + escaped + "'"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class QualifiedName:
+    schema: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{quote_ident(self.schema)}.{quote_ident(self.name)}"
+
+    @property
+    def display(self) -> str:
+        """Readable form for messages: unquoted, schema omitted for public."""
+        return self.name if self.schema == "public" else f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class ObjectRef:
+    """Kind + identity: what dependency edges and plan steps point at.
+
+    `path` is the qualified name parts, plus the child name for children
+    (columns, constraints: ("public", "t", "c")).
+    """
+
+    kind: str
+    path: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.kind} " + ".".join(quote_ident(p) for p in self.path)
+
+
+def ref(kind: str, *path: str) -> ObjectRef:
+    return ObjectRef(kind, tuple(path))

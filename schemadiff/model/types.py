@@ -1,0 +1,131 @@
+"""Canonical type names: one spelling per type, the one `format_type()` prints.
+
+Why: files say `int`, `int4`, `integer` or `pg_catalog.int4`; the catalog says
+`integer`.  Both sides go through `format_type` (the introspector feeds the
+catalog's own spelling back through the parser), so aliases never make drift.
+"""
+from __future__ import annotations
+
+from .names import quote_ident
+
+DEFAULT_SCHEMA = "public"
+
+# pg_catalog internal name -> what format_type() prints
+_DISPLAY = {
+    "int4": "integer", "int8": "bigint", "int2": "smallint",
+    "float8": "double precision", "float4": "real", "bool": "boolean",
+    "varchar": "character varying", "timestamptz": "timestamp with time zone",
+    "timestamp": "timestamp without time zone", "timetz": "time with time zone",
+    "time": "time without time zone", "varbit": "bit varying", "decimal": "numeric",
+    "int": "integer", "integer": "integer", "smallint": "smallint", "bigint": "bigint",
+    "real": "real", "boolean": "boolean", "bpchar": "character", "char": '"char"',
+}
+# Types whose typmod prints before a suffix (" with time zone").
+_TIME_SUFFIX = {
+    "timestamp with time zone": ("timestamp", " with time zone"),
+    "timestamp without time zone": ("timestamp", " without time zone"),
+    "time with time zone": ("time", " with time zone"),
+    "time without time zone": ("time", " without time zone"),
+}
+SERIAL_TYPES = {"serial": "integer", "serial4": "integer", "bigserial": "bigint", "serial8": "bigint",
+                "smallserial": "smallint", "serial2": "smallint"}
+
+# interval field masks (datetime.h): YEAR=1<<2, MONTH=1<<1, DAY=1<<3, HOUR=1<<10, MINUTE=1<<11, SECOND=1<<12
+_INTERVAL_FIELDS = {
+    4: "year", 2: "month", 8: "day", 1024: "hour", 2048: "minute", 4096: "second",
+    6: "year to month", 1032: "day to hour", 3080: "day to minute", 7176: "day to second",
+    3072: "hour to minute", 7168: "hour to second", 6144: "minute to second",
+}
+_INTERVAL_FULL_RANGE = 0x7FFF
+
+
+def _const_text(node: dict) -> str:
+    """A typmod argument as text (they are A_Const integers, or identifiers for some extension types)."""
+    if "A_Const" in node:
+        c = node["A_Const"]
+        if "ival" in c:
+            return str(c["ival"].get("ival", 0))
+        if "sval" in c:
+            return c["sval"].get("sval", "")
+        if "fval" in c:
+            return c["fval"].get("fval", "")
+    if "ColumnRef" in node:
+        return ".".join(f["String"]["sval"] for f in node["ColumnRef"]["fields"] if "String" in f)
+    return "?"
+
+
+def qualified_type_name(names: list[str]) -> tuple[str | None, str]:
+    """(schema or None for built-ins, name) of a TypeName's name list."""
+    if len(names) >= 2:
+        schema, name = names[-2], names[-1]
+        if schema == "pg_catalog":
+            return None, name
+        return schema, name
+    return None, names[0]
+
+
+def format_type(type_name: dict, default_schema: str = DEFAULT_SCHEMA) -> str:
+    """The canonical spelling of a pglast TypeName (JSON form)."""
+    names = [n["String"]["sval"] for n in type_name.get("names", ())]
+    if type_name.get("pct_type"):
+        return ".".join(names) + "%TYPE"
+    schema, name = qualified_type_name(names)
+    typmods = [_const_text(m) for m in type_name.get("typmods", ())]
+    qualified_builtin = len(names) >= 2 and names[-2] == "pg_catalog"
+    if schema is None:
+        if name == "char" and not qualified_builtin:
+            base = '"char"'
+        elif name == "bpchar" and not qualified_builtin and not typmods:
+            base = "bpchar"
+        else:
+            base = _DISPLAY.get(name, name)
+        if base in _TIME_SUFFIX and typmods:
+            stem, suffix = _TIME_SUFFIX[base]
+            text = f"{stem}({typmods[0]}){suffix}"
+        elif base == "interval" and typmods:
+            text = _interval(typmods)
+        elif base == "numeric" and len(typmods) == 1:
+            text = f"numeric({typmods[0]},0)"
+        elif typmods:
+            text = f"{base}({','.join(typmods)})"
+        else:
+            # Built-in names such as numeric or interval are keywords; format_type prints them bare.
+            text = base if base in _DISPLAY.values() or _plain(base) else quote_ident(base)
+    else:
+        text = quote_ident(name) if schema == default_schema else f"{quote_ident(schema)}.{quote_ident(name)}"
+        if typmods:
+            text += f"({','.join(typmods)})"
+    if type_name.get("arrayBounds"):
+        text += "[]"
+    if type_name.get("setof"):
+        text = "SETOF " + text
+    return text
+
+
+def _plain(name: str) -> bool:
+    return bool(name) and (name[0].islower() or name[0] == "_") and all(
+        c.islower() or c.isdigit() or c in "_$" for c in name)
+
+
+def _interval(typmods: list[str]) -> str:
+    try:
+        mask = int(typmods[0])
+    except ValueError:
+        return "interval"
+    fields = "" if mask == _INTERVAL_FULL_RANGE else " " + _INTERVAL_FIELDS.get(mask, "")
+    precision = f"({typmods[1]})" if len(typmods) > 1 and typmods[1] not in ("65535", "-1") else ""
+    return f"interval{fields.rstrip()}{precision}"
+
+
+def type_schema(canonical: str, default_schema: str = DEFAULT_SCHEMA) -> tuple[str, str] | None:
+    """For a user-defined type's canonical spelling, its (schema, name); None for built-ins.
+
+    Used for dependency edges: a column of type `mood[]` depends on type public.mood.
+    """
+    text = canonical.removesuffix("[]")
+    if "(" in text:
+        text = text[: text.index("(")]
+    if "." in text:
+        schema, _, name = text.partition(".")
+        return schema.strip('"'), name.strip('"')
+    return default_schema, text.strip('"')
