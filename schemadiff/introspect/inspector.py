@@ -1,0 +1,282 @@
+"""Read a live database and write its schema as declarative SQL statements.
+
+Why text and not model objects: the parser turns this text into the same
+Catalog it builds from the user's files, so both sides are normalized by one
+code path and the introspector only has to be complete and exact.  The text is
+valid PostgreSQL: loaded into an empty database (with search_path = public)
+it recreates the schema.
+
+Why this order of statements: every statement only needs what earlier ones
+created — schemas, extensions, enum types, sequences, tables (parents before
+children), column settings and sequence ownership, primary/unique/exclusion
+keys, checks, indexes, foreign keys (they may reference a unique index),
+table settings that name an index, and comments last.
+"""
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from psycopg.pq import TransactionStatus
+from psycopg.rows import namedtuple_row
+
+from ..errors import IntrospectError
+from . import ddl_text, queries
+
+Row = Any
+
+
+def server_version_num(conn: psycopg.Connection) -> int:
+    """server_version_num of the server behind `conn` (e.g. 180001)."""
+    row = conn.execute(queries.SERVER_VERSION_NUM).fetchone()
+    return int(row[0])
+
+
+def dump_schema_sql(conn: psycopg.Connection) -> list[str]:
+    """The user schema of the database as statements, each ending with ';'.
+
+    Deterministic: the same schema gives the same list, whatever the order
+    objects were created in.  `conn` must not be inside a transaction; the
+    catalog is read in a read-only REPEATABLE READ transaction of its own
+    (one snapshot for every query), which is rolled back.
+    """
+    return _statements(_read_catalog(conn))
+
+
+@dataclass(frozen=True, slots=True)
+class _Catalog:
+    schemas: list[Row]
+    extensions: list[Row]
+    enums: list[Row]
+    sequences: list[Row]
+    tables: list[Row]
+    columns: list[Row]
+    constraints: list[Row]
+    indexes: list[Row]
+    comments: list[Row]
+
+
+def _read_catalog(conn: psycopg.Connection) -> _Catalog:
+    if conn.info.transaction_status != TransactionStatus.IDLE:
+        raise IntrospectError("introspection needs a connection with no transaction in progress")
+    with conn.transaction(force_rollback=True):
+        # Both SETs are local to this transaction: the caller's session is untouched.
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        conn.execute("SET LOCAL search_path = public")
+        with conn.cursor(row_factory=namedtuple_row) as cur:
+            def fetch(sql: str) -> list[Row]:
+                return cur.execute(sql).fetchall()
+
+            return _Catalog(
+                schemas=fetch(queries.SCHEMAS),
+                extensions=fetch(queries.EXTENSIONS),
+                enums=fetch(queries.ENUMS),
+                sequences=fetch(queries.SEQUENCES),
+                tables=fetch(queries.TABLES),
+                columns=fetch(queries.COLUMNS),
+                constraints=fetch(queries.CONSTRAINTS),
+                indexes=fetch(queries.INDEXES),
+                comments=fetch(queries.COMMENTS),
+            )
+
+
+def _statements(cat: _Catalog) -> list[str]:
+    out: list[str] = []
+    out += [ddl_text.create_schema(s) for s in sorted(cat.schemas, key=lambda s: s.name) if s.name != "public"]
+    out += [ddl_text.create_extension(x) for x in _extension_order(cat.extensions)]
+    out += [ddl_text.create_enum(t) for t in sorted(cat.enums, key=lambda t: (t.schema, t.name))]
+
+    sequences = sorted(cat.sequences, key=lambda s: (s.schema, s.name))
+    out += [ddl_text.create_sequence(s) for s in sequences if s.owner_kind != "i"]
+
+    tables = _table_order(cat.tables)
+    out += _tables(tables, cat.columns, sequences)
+    out += [ddl_text.sequence_owned_by(s) for s in sequences if s.owner_kind == "a"]
+
+    constraints, foreign_keys = _constraints(tables, cat.constraints)
+    out += constraints
+    out += _indexes(tables, cat.indexes)
+    out += foreign_keys
+    for table in tables:
+        out += ddl_text.table_settings(table)
+
+    out += [ddl_text.comment(c) for c in sorted(cat.comments, key=lambda c: (c.rank, c.k1, c.k2, c.k3, c.k4))]
+    return out
+
+
+def _extension_order(extensions: list[Row]) -> list[Row]:
+    """Required extensions first, otherwise by name (a lexicographic topological sort)."""
+    by_oid = {x.oid: x for x in extensions}
+    waiting = {x.oid: {r for r in x.requires if r in by_oid} for x in extensions}
+    dependents: dict[int, list[int]] = defaultdict(list)
+    for oid, reqs in waiting.items():
+        for r in reqs:
+            dependents[r].append(oid)
+    ready = [(by_oid[o].name, o) for o, reqs in waiting.items() if not reqs]
+    heapq.heapify(ready)
+    order: list[Row] = []
+    while ready:
+        _, oid = heapq.heappop(ready)
+        order.append(by_oid[oid])
+        for d in dependents[oid]:
+            waiting[d].discard(oid)
+            if not waiting[d]:
+                heapq.heappush(ready, (by_oid[d].name, d))
+    if len(order) != len(extensions):  # extension dependencies cannot form a cycle
+        raise IntrospectError("cycle between extensions: " + ", ".join(x.name for x in extensions))
+    return order
+
+
+@dataclass(frozen=True, slots=True)
+class _TableInfo:
+    row: Row
+    depth: int           # 0 for a table without parents, parent's depth + 1 otherwise
+    has_children: bool
+
+
+def _table_order(tables: list[Row]) -> list[Row]:
+    """Plain tables, then partitions; parents before children, then by name.
+
+    Sorting by inheritance depth is a topological order of the inheritance
+    graph, and a deterministic one.
+    """
+    depth = _depths(tables)
+    return sorted(tables, key=lambda t: (t.is_partition, depth[t.oid], t.schema, t.name))
+
+
+def _depths(tables: list[Row]) -> dict[int, int]:
+    by_oid = {t.oid: t for t in tables}
+    depth: dict[int, int] = {}
+
+    def walk(oid: int, seen: tuple[int, ...] = ()) -> int:
+        if oid not in depth:
+            if oid in seen:
+                raise IntrospectError(f"inheritance cycle at {by_oid[oid].ident}")
+            parents = [p for p in by_oid[oid].parents if p in by_oid]
+            depth[oid] = 1 + max((walk(p, seen + (oid,)) for p in parents), default=-1)
+        return depth[oid]
+
+    for t in tables:
+        walk(t.oid)
+    return depth
+
+
+def _tables(tables: list[Row], columns: list[Row], sequences: list[Row]) -> list[str]:
+    by_oid = {t.oid: t for t in tables}
+    cols_of: dict[int, list[Row]] = defaultdict(list)
+    for c in columns:
+        cols_of[c.table_oid].append(c)
+    identity_seq = {(s.owner_table, s.owner_attnum): s for s in sequences if s.owner_kind == "i"}
+
+    creates: list[str] = []
+    for t in tables:
+        parents = [by_oid[p].ident for p in t.parents if p in by_oid]
+        if len(parents) != len(t.parents):
+            raise IntrospectError(f"{t.ident} inherits from a table outside the user schema")
+        local = [] if t.is_partition else [c for c in cols_of[t.oid] if c.is_local]
+        defs = [ddl_text.column_definition(c, identity_seq.get((t.oid, c.attnum)), t.schema, t.name)
+                for c in local]
+        creates.append(ddl_text.create_table(t, defs, parents))
+    return creates + _column_fixups(tables, cols_of)
+
+
+def _column_fixups(tables: list[Row], cols_of: dict[int, list[Row]]) -> list[str]:
+    """ALTER COLUMN statements for what CREATE TABLE did not set.
+
+    A column that CREATE TABLE does not list (all columns of a partition, the
+    inherited-only columns of an inheritance child) takes its default and NOT
+    NULL from the parent at creation; when the live column differs, it is
+    corrected here.  Storage, compression, per-column options and statistics
+    targets are always set here, with ONLY, after every table exists: the
+    copy a child makes at creation is then the type's default, as assumed.
+    """
+    created: dict[tuple[int, str], tuple[str | None, bool]] = {}  # (default, not null) after CREATE
+    out: list[str] = []
+    for t in tables:  # parents come first
+        for c in cols_of[t.oid]:
+            inherited = [created[(p, c.name)] for p in t.parents if (p, c.name) in created]
+            special = bool(c.generated or c.identity)
+            plain_default = None if special else c.expr
+            listed = c.is_local and not t.is_partition
+            default = next((d for d, _ in inherited if d is not None), None)
+            if listed and (special or plain_default is not None):
+                default = plain_default
+            not_null = (listed and c.not_null) or any(n for _, n in inherited)
+            created[(t.oid, c.name)] = (default, not_null)
+            if not special and plain_default != default:
+                action = f"SET DEFAULT {plain_default}" if plain_default is not None else "DROP DEFAULT"
+                out.append(ddl_text.alter_column(t.ident, c.ident, action))
+            if c.not_null and not not_null:
+                out.append(ddl_text.alter_column(t.ident, c.ident, "SET NOT NULL"))
+            out += [ddl_text.alter_column(t.ident, c.ident, a) for a in ddl_text.column_settings(c)]
+    return out
+
+
+_KEYS, _MERGED_CHECKS, _CHECKS = 0, 1, 2
+
+
+def _constraints(tables: list[Row], constraints: list[Row]) -> tuple[list[str], list[str]]:
+    """(keys and checks, foreign keys), each in creation order.
+
+    ONLY is left out where PostgreSQL requires the constraint to reach the
+    children: on partitioned tables, and for inheritable checks of a table with
+    children.  Order within a group is by inheritance depth, then table, then
+    name: parents first, so that a parent's key or foreign key creates its own
+    copies on partitions rather than adopting a partition's look-alike; except
+    for a check a child declares itself and also inherits, which must exist
+    before the parent's check arrives and merges with it (deepest first).
+    """
+    by_oid = {t.oid: t for t in tables}
+    depth = _depths(tables)
+    parents_of_children = {p for t in tables for p in t.parents}
+    keyed: list[tuple[tuple, str]] = []
+    fks: list[tuple[tuple, str]] = []
+    for con in constraints:
+        t = by_oid[con.table_oid]
+        recurses = t.kind == "p" or (con.kind == "c" and not con.no_inherit and t.oid in parents_of_children)
+        stmt = ddl_text.add_constraint(t.ident, con, only=not recurses)
+        if con.kind == "f":
+            fks.append(((depth[t.oid], t.schema, t.name, con.name), stmt))
+        elif con.kind == "c" and con.inherited_count > 0:
+            keyed.append(((_MERGED_CHECKS, -depth[t.oid], t.schema, t.name, con.name), stmt))
+        elif con.kind == "c":
+            keyed.append(((_CHECKS, depth[t.oid], t.schema, t.name, con.name), stmt))
+        else:
+            keyed.append(((_KEYS, depth[t.oid], t.schema, t.name, con.name), stmt))
+    return [s for _, s in sorted(keyed)], [s for _, s in sorted(fks)]
+
+
+def _indexes(tables: list[Row], indexes: list[Row]) -> list[str]:
+    """Indexes of partitioned tables first, parents before sub-partitions.
+
+    An index created on a partitioned table adopts a matching index that
+    already exists on a partition; creating the parents' indexes first keeps
+    every index of a partition what it was.
+    """
+    by_oid = {t.oid: t for t in tables}
+    depth = _depths(tables)
+    keyed = []
+    for ix in indexes:
+        t = by_oid[ix.table_oid]
+        keyed.append(((t.kind != "p", depth[t.oid], t.schema, t.name, ix.name), _index_statement(t, ix)))
+    return [s for _, s in sorted(keyed)]
+
+
+def _index_statement(table: Row, ix: Row) -> str:
+    """pg_get_indexdef without ONLY, the table always qualified.
+
+    The server adds ONLY for partitioned tables, which would create an invalid
+    index that does not reach the partitions.  The table is matched in both
+    the qualified and the regclass spelling, as servers have printed both.
+    """
+    for unique in ("CREATE UNIQUE INDEX ", "CREATE INDEX "):
+        for only in ("ONLY ", ""):
+            for spelled in (table.ident, ix.table_text):
+                prefix = f"{unique}{ix.ident} ON {only}{spelled} USING "
+                if ix.definition.startswith(prefix):
+                    rest = ix.definition[len(prefix):]
+                    return f"{unique}{ix.ident} ON {table.ident} USING {rest};"
+    raise IntrospectError(f"unexpected index definition: {ix.definition}")

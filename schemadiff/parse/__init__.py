@@ -1,0 +1,28 @@
+"""parse: schema files -> Catalog (pglast)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..model import Catalog
+from . import handlers as _handlers  # noqa: F401 - registers the statement handlers
+from .builder import Builder
+from .freeze import freeze
+from .source import find_sql_files, read_statements, split_statements
+
+
+def load_schema(paths: list[Path] | list[str]) -> Catalog:
+    """Read every *.sql file under `paths` into one Catalog."""
+    files = find_sql_files([Path(p) for p in paths])
+    builder = Builder()
+    builder.run(read_statements(files))
+    return freeze(builder)
+
+
+def catalog_from_sql(text: str, name: str = "<sql>") -> Catalog:
+    """One SQL script (the introspector's output, a test's fixture) -> Catalog."""
+    builder = Builder()
+    builder.run(split_statements(text, name))
+    return freeze(builder)
+
+
+__all__ = ["load_schema", "catalog_from_sql"]

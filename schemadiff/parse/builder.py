@@ -1,0 +1,341 @@
+"""Statements -> drafts: one handler per pglast statement kind.
+
+Statements run in passes (schemas and extensions, then types and sequences,
+then tables, then partitions, then ALTERs and indexes, then comments) so that
+files can come in any order.  Each statement keeps the search_path that was in
+force where it was written.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from ..errors import Location, ParseError
+from ..model import QualifiedName
+from ..model.types import SERIAL_TYPES, format_type
+from .drafts import ColumnDraft, ConstraintDraft, IndexDraft, SequenceDraft, TableDraft
+from .naming import choose_name, index_column_names, name_addition
+from .nodes import const_value, def_elems, strings, unwrap
+from .source import Statement
+
+Handler = Callable[["Builder", dict, "Context"], None]
+_HANDLERS: dict[str, tuple[int, Handler]] = {}
+
+
+def handles(kind: str, phase: int) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        if kind in _HANDLERS:
+            raise RuntimeError(f"two handlers for {kind}")
+        _HANDLERS[kind] = (phase, fn)
+        return fn
+    return register
+
+
+class Unsupported(Exception):
+    """Raised by handlers for a statement or clause schemadiff does not manage (yet)."""
+
+
+class Context:
+    """Where a statement was written: its location, text and search_path."""
+
+    def __init__(self, stmt: Statement, search_path: tuple[str, ...]):
+        self.stmt = stmt
+        self.location = stmt.location
+        self.search_path = search_path or ("public",)
+
+    @property
+    def schema(self) -> str:
+        return self.search_path[0]
+
+
+def statement_label(stmt: Statement) -> str:
+    """'CREATE VIEW', 'ALTER TABLE ... OWNER TO' style names for messages."""
+    words = stmt.text.split()
+    head = []
+    for w in words[:4]:
+        if not w.replace("_", "").isalpha() or w.upper() in ("IF", "ONLY"):
+            break
+        head.append(w.upper())
+        if len(head) >= 2 and head[0] in ("CREATE", "ALTER", "DROP", "COMMENT", "GRANT", "REVOKE") \
+                and head[-1] not in ("OR", "REPLACE", "UNIQUE", "UNLOGGED", "TEMPORARY", "TEMP",
+                                     "MATERIALIZED", "DEFAULT", "CONSTRAINT", "EVENT", "FOREIGN", "TEXT", "SEARCH"):
+            break
+    return " ".join(head) or stmt.kind
+
+
+class Builder:
+    def __init__(self) -> None:
+        self.schemas: dict[str, tuple[Location, str | None]] = {}
+        self.extensions: dict[str, tuple[Location, str | None, str | None]] = {}
+        self.enums: dict[QualifiedName, dict] = {}
+        self.sequences: dict[QualifiedName, SequenceDraft] = {}
+        self.tables: dict[QualifiedName, TableDraft] = {}
+        self.indexes: dict[QualifiedName, IndexDraft] = {}
+        self.relation_names: dict[str, set[str]] = {}  # schema -> relation names taken
+        self.constraint_names: dict[str, set[str]] = {}  # schema -> constraint names taken
+        self.problems: list[tuple[Location, str]] = []
+
+    # -- entry point -------------------------------------------------------------
+    def run(self, statements: list[Statement]) -> None:
+        planned: list[tuple[int, int, Statement, tuple[str, ...]]] = []
+        search_path: dict[str, tuple[str, ...]] = {}
+        for n, stmt in enumerate(statements):
+            path = search_path.get(stmt.location.file, ("public",))
+            new_path = _search_path_change(stmt)
+            if new_path is not None:
+                search_path[stmt.location.file] = new_path or ("public",)
+                continue
+            if stmt.kind in _IGNORED:
+                continue
+            if stmt.kind not in _HANDLERS:
+                self.problems.append((stmt.location, f"unsupported statement: {statement_label(stmt)}"))
+                continue
+            phase = _HANDLERS[stmt.kind][0]
+            if stmt.kind == "CreateStmt" and stmt.body.get("partbound"):
+                phase += 1
+            planned.append((phase, n, stmt, path))
+        planned.sort(key=lambda p: (p[0], p[1]))
+        deferred = planned
+        # Partitions of partitions: retry those whose parent is not declared yet.
+        for _ in range(8):
+            retry = []
+            for phase, n, stmt, path in deferred:
+                try:
+                    _HANDLERS[stmt.kind][1](self, stmt.body, Context(stmt, path))
+                except _ParentNotYet:
+                    retry.append((phase, n, stmt, path))
+                except Unsupported as exc:
+                    self.problems.append((stmt.location, f"unsupported: {exc} in {statement_label(stmt)}"))
+                except ParseError as exc:
+                    self.problems.extend(exc.problems)
+            if not retry or len(retry) == len(deferred):
+                for _, _, stmt, path in retry:
+                    parent = _partition_parent(stmt, Context(stmt, path))
+                    self.problems.append((stmt.location, f"partition of {parent.display}, which is declared nowhere"))
+                break
+            deferred = retry
+        if self.problems:
+            raise ParseError(self.problems)
+
+    # -- name resolution -------------------------------------------------------------
+    def qualify(self, rv: dict, ctx: Context, existing: dict | None = None) -> QualifiedName:
+        """A RangeVar -> QualifiedName, resolved through the search_path like the server does."""
+        if rv.get("schemaname"):
+            return QualifiedName(rv["schemaname"], rv["relname"])
+        if existing is not None:
+            for schema in ctx.search_path:
+                qn = QualifiedName(schema, rv["relname"])
+                if qn in existing:
+                    return qn
+        return QualifiedName(ctx.schema, rv["relname"])
+
+    def qualify_names(self, names: list[str], ctx: Context, existing: dict | None = None) -> QualifiedName:
+        if len(names) >= 2:
+            return QualifiedName(names[-2], names[-1])
+        return self.qualify({"relname": names[0]}, ctx, existing)
+
+    def table(self, rv: dict, ctx: Context) -> TableDraft:
+        qn = self.qualify(rv, ctx, self.tables)
+        t = self.tables.get(qn)
+        if t is None:
+            raise ParseError([(ctx.location, f"table {qn.display} is declared nowhere")])
+        return t
+
+    def take_relation_name(self, schema: str, name: str, ctx: Context) -> None:
+        taken = self.relation_names.setdefault(schema, set())
+        if name in taken:
+            raise ParseError([(ctx.location, f"relation {QualifiedName(schema, name).display} is declared twice")])
+        taken.add(name)
+
+    def choose_relation_name(self, schema: str, name1: str, name2: str | None, label: str) -> str:
+        return choose_name(name1, name2, label, self.relation_names.setdefault(schema, set()))
+
+    # -- constraints (shared by CREATE TABLE and ALTER TABLE) ---------------------
+    def add_constraint(self, table: TableDraft, node: dict, ctx: Context, column: str | None = None) -> None:
+        contype = node["contype"]
+        if contype in ("CONSTR_NOTNULL", "CONSTR_NULL", "CONSTR_DEFAULT", "CONSTR_IDENTITY", "CONSTR_GENERATED"):
+            if column is None:
+                if contype == "CONSTR_NOTNULL" and node.get("keys"):
+                    for col in strings(node["keys"]):
+                        self.column(table, col, ctx).not_null = True
+                    return
+                raise Unsupported(f"{contype} as a table constraint")
+            self.apply_column_constraint(table, self.column(table, column, ctx), node, ctx)
+            return
+        if contype.startswith("CONSTR_ATTR_"):
+            return  # folded into the constraint before them by _fold_attributes
+        node = dict(node)
+        if column is not None and contype in ("CONSTR_PRIMARY", "CONSTR_UNIQUE"):
+            node["keys"] = [{"String": {"sval": column}}]
+        if column is not None and contype == "CONSTR_FOREIGN":
+            node["fk_attrs"] = [{"String": {"sval": column}}]
+        if contype == "CONSTR_PRIMARY":
+            for col in strings(node.get("keys")):
+                if col in table.columns:
+                    table.columns[col].not_null = True
+        columns = _constraint_columns(node)
+        name = node.get("conname")
+        schema = table.name.schema
+        if name:
+            named = True
+            if contype in ("CONSTR_PRIMARY", "CONSTR_UNIQUE", "CONSTR_EXCLUSION"):
+                self.relation_names.setdefault(schema, set()).add(name)
+            self.constraint_names.setdefault(schema, set()).add(name)
+        else:
+            named = False
+            name = self._implicit_constraint_name(table, node, columns)
+        if name in table.constraints:
+            raise ParseError([(ctx.location, f"constraint {name} on {table.name.display} is declared twice")])
+        table.constraints[name] = ConstraintDraft(name, named, node, ctx.location, columns)
+
+    def _implicit_constraint_name(self, table: TableDraft, node: dict, columns: list[str]) -> str:
+        contype, schema, rel = node["contype"], table.name.schema, table.name.name
+        cons_taken = self.constraint_names.setdefault(schema, set())
+        if contype == "CONSTR_PRIMARY":
+            return self.choose_relation_name(schema, rel, None, "pkey")
+        if contype in ("CONSTR_UNIQUE", "CONSTR_EXCLUSION"):
+            cols = strings(node.get("keys")) if contype == "CONSTR_UNIQUE" else [
+                _index_elem_column(e) for e in _exclusion_elems(node)]
+            cols += strings(node.get("including"))
+            label = "key" if contype == "CONSTR_UNIQUE" else "excl"
+            return self.choose_relation_name(schema, rel, name_addition(index_column_names(cols)), label)
+        if contype == "CONSTR_FOREIGN":
+            return choose_name(rel, name_addition(strings(node.get("fk_attrs"))), "fkey", cons_taken)
+        if contype == "CONSTR_CHECK":
+            refs = _column_refs(node.get("raw_expr"))
+            return choose_name(rel, refs[0] if len(refs) == 1 else None, "check", cons_taken)
+        raise Unsupported(f"constraint type {contype}")
+
+    def column(self, table: TableDraft, name: str, ctx: Context) -> ColumnDraft:
+        col = table.columns.get(name)
+        if col is None:
+            raise ParseError([(ctx.location, f"column {name} of {table.name.display} is declared nowhere")])
+        return col
+
+    def apply_column_constraint(self, table: TableDraft, col: ColumnDraft, node: dict, ctx: Context) -> None:
+        contype = node["contype"]
+        if contype == "CONSTR_NOTNULL":
+            col.not_null = True
+        elif contype == "CONSTR_NULL":
+            col.not_null = False
+        elif contype == "CONSTR_DEFAULT":
+            col.default = node.get("raw_expr")
+        elif contype == "CONSTR_IDENTITY":
+            col.identity = "always" if node.get("generated_when") == "a" else "by default"
+            opts = def_elems(node.get("options"))
+            col.identity_options = {k: const_value(v) for k, v in opts.items() if k != "sequence_name"}
+            if "as" in opts:
+                col.identity_options["as"] = format_type(unwrap(opts["as"])[1] if "TypeName" in opts["as"]
+                                                         else opts["as"])
+            col.not_null = True
+        elif contype == "CONSTR_GENERATED":
+            if node.get("generated_kind", "s") == "v" or node.get("generated_when") not in (None, "a"):
+                pass
+            if node.get("generated_kind") == "ATTRIBUTE_GENERATED_VIRTUAL":
+                raise Unsupported("virtual generated columns")
+            col.generated = node.get("raw_expr")
+
+
+class _ParentNotYet(Exception):
+    pass
+
+
+_IGNORED = frozenset()
+
+
+def _search_path_change(stmt: Statement) -> tuple[str, ...] | None:
+    """The new search_path when `stmt` sets it (SET or pg_dump's set_config), else None."""
+    if stmt.kind == "VariableSetStmt":
+        if stmt.body.get("name") == "search_path":
+            return tuple(str(const_value(a)) for a in stmt.body.get("args", ()) if const_value(a))
+        return None
+    if stmt.kind == "SelectStmt":
+        targets = stmt.body.get("targetList") or ()
+        if len(targets) == 1:
+            val = targets[0].get("ResTarget", {}).get("val", {})
+            fn = val.get("FuncCall")
+            if fn and strings(fn.get("funcname"))[-1:] == ["set_config"]:
+                args = [const_value(a) for a in fn.get("args", ())]
+                if args and args[0] == "search_path":
+                    return tuple(s.strip().strip('"') for s in str(args[1]).split(",") if s.strip())
+                return ()  # other settings change nothing in the schema
+    return None
+
+
+def _partition_parent(stmt: Statement, ctx: Context) -> QualifiedName:
+    rv = stmt.body["inhRelations"][0]["RangeVar"]
+    return QualifiedName(rv.get("schemaname") or ctx.schema, rv["relname"])
+
+
+def _constraint_columns(node: dict) -> list[str]:
+    contype = node["contype"]
+    if contype in ("CONSTR_PRIMARY", "CONSTR_UNIQUE"):
+        return strings(node.get("keys"))
+    if contype == "CONSTR_FOREIGN":
+        return strings(node.get("fk_attrs"))
+    if contype == "CONSTR_CHECK":
+        return _column_refs(node.get("raw_expr"))
+    if contype == "CONSTR_EXCLUSION":
+        return [c for c in (_index_elem_column(e) for e in _exclusion_elems(node)) if c]
+    return []
+
+
+def _exclusion_elems(node: dict) -> list[dict]:
+    out = []
+    for pair in node.get("exclusions", ()):
+        items = pair["List"]["items"] if "List" in pair else pair
+        out.append(items[0])
+    return out
+
+
+def _index_elem_column(elem: dict) -> str | None:
+    return unwrap(elem)[1].get("name")
+
+
+def _column_refs(node) -> list[str]:
+    """Distinct column names referenced by an expression, in order of appearance."""
+    found: list[str] = []
+
+    def walk(x):
+        if isinstance(x, dict):
+            if "ColumnRef" in x:
+                names = strings(x["ColumnRef"].get("fields"))
+                if names and names[-1] not in found:
+                    found.append(names[-1])
+                return
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    walk(node)
+    return found
+
+
+def fold_attributes(constraints: list[dict]) -> list[dict]:
+    """Column constraints list DEFERRABLE / INITIALLY DEFERRED as separate items; fold them in."""
+    out: list[dict] = []
+    for c in constraints:
+        kind, body = unwrap(c)
+        contype = body.get("contype", "")
+        if contype.startswith("CONSTR_ATTR_") and out:
+            prev = dict(out[-1])
+            if contype == "CONSTR_ATTR_DEFERRABLE":
+                prev["deferrable"] = True
+            elif contype == "CONSTR_ATTR_NOT_DEFERRABLE":
+                prev["deferrable"] = False
+            elif contype == "CONSTR_ATTR_DEFERRED":
+                prev["initdeferred"] = True
+            elif contype == "CONSTR_ATTR_IMMEDIATE":
+                prev["initdeferred"] = False
+            out[-1] = prev
+        else:
+            out.append(body)
+    return out
+
+
+def serial_type(type_name: dict) -> str | None:
+    names = strings(type_name.get("names"))
+    if len(names) == 1 and names[0] in SERIAL_TYPES and not type_name.get("arrayBounds"):
+        return SERIAL_TYPES[names[0]]
+    return None

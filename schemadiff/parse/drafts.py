@@ -1,0 +1,71 @@
+"""Mutable drafts the builder fills statement by statement, frozen into the model at the end.
+
+Why drafts: one object's definition may be spread over files (CREATE TABLE in
+one, ALTER TABLE ... ADD CONSTRAINT and COMMENT ON in others), so objects stay
+mutable until every statement has been seen.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import Location
+from ..model import QualifiedName
+
+
+@dataclass
+class ColumnDraft:
+    name: str
+    type: str
+    origin: Location
+    not_null: bool = False
+    default: dict | None = None
+    identity: str | None = None
+    identity_options: dict[str, Any] | None = None
+    generated: dict | None = None
+    collation: str | None = None
+    comment: str | None = None
+
+
+@dataclass
+class ConstraintDraft:
+    name: str
+    named: bool
+    node: dict  # the pglast Constraint body
+    origin: Location
+    columns: list[str] = field(default_factory=list)
+    comment: str | None = None
+
+
+@dataclass
+class TableDraft:
+    name: QualifiedName
+    origin: Location
+    columns: dict[str, ColumnDraft] = field(default_factory=dict)
+    constraints: dict[str, ConstraintDraft] = field(default_factory=dict)
+    partition_by: dict | None = None
+    partition_of: QualifiedName | None = None
+    partition_bound: dict | None = None
+    inherits: list[QualifiedName] = field(default_factory=list)
+    unlogged: bool = False
+    options: list[str] = field(default_factory=list)
+    comment: str | None = None
+
+
+@dataclass
+class SequenceDraft:
+    name: QualifiedName
+    origin: Location
+    options: dict[str, Any] = field(default_factory=dict)
+    owned_by: tuple[QualifiedName, str] | None = None
+    unlogged: bool = False
+    comment: str | None = None
+
+
+@dataclass
+class IndexDraft:
+    name: QualifiedName
+    table: QualifiedName
+    node: dict  # the pglast IndexStmt body
+    origin: Location
+    comment: str | None = None

@@ -1,0 +1,220 @@
+"""Drafts -> the immutable model: fill in what the server fills in, canonicalize expressions."""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from typing import Any
+
+from ..errors import Location, ParseError
+from ..model import (Catalog, Column, Constraint, EnumType, Expr, Extension, Index, QualifiedName, Schema,
+                     Sequence, SequenceOptions, Table)
+from ..model.exprs import canonical, make_expr, to_sql
+from .builder import Builder
+from .drafts import ColumnDraft, ConstraintDraft, IndexDraft, SequenceDraft, TableDraft
+from .handlers import _reloptions
+from .nodes import strings, unwrap
+
+_TYPE_RANGE = {"smallint": (-32768, 32767), "integer": (-2147483648, 2147483647),
+               "bigint": (-9223372036854775808, 9223372036854775807)}
+_CONTYPE = {"CONSTR_PRIMARY": "p", "CONSTR_UNIQUE": "u", "CONSTR_CHECK": "c", "CONSTR_FOREIGN": "f",
+            "CONSTR_EXCLUSION": "x"}
+# Keys that say nothing about what a constraint is.
+_CONSTRAINT_NOISE = {"conname", "location", "initially_valid", "skip_validation", "indexspace",
+                     "cooked_expr", "old_pktable_oid", "fk_del_set_cols_len"}
+
+
+def sequence_options(opts: dict[str, Any], default_type: str = "bigint") -> SequenceOptions:
+    """SequenceOptions with the server's defaults for whatever was not given."""
+    data_type = opts.get("as") or default_type
+    lo, hi = _TYPE_RANGE.get(data_type, _TYPE_RANGE["bigint"])
+    inc = int(opts.get("increment") or 1)
+    minv = opts.get("minvalue")
+    maxv = opts.get("maxvalue")
+    minv = int(minv) if minv is not None else (1 if inc > 0 else lo)
+    maxv = int(maxv) if maxv is not None else (hi if inc > 0 else -1)
+    start = opts.get("start")
+    start = int(start) if start is not None else (minv if inc > 0 else maxv)
+    return SequenceOptions(data_type, inc, minv, maxv, start, int(opts.get("cache") or 1), bool(opts.get("cycle")))
+
+
+def _is_null(node: dict | None) -> bool:
+    while node and "TypeCast" in node:
+        node = node["TypeCast"].get("arg")
+    return bool(node) and "A_Const" in node and bool(node["A_Const"].get("isnull"))
+
+
+def freeze(b: Builder) -> Catalog:
+    problems: list[tuple[Location, str]] = []
+    schemas = {n: Schema(n, comment, loc) for n, (loc, comment) in b.schemas.items()}
+    for qn in list(b.tables) + list(b.sequences) + list(b.enums) + list(b.indexes):
+        if qn.schema not in schemas and qn.schema not in ("public", "pg_catalog"):
+            obj = b.tables.get(qn) or b.sequences.get(qn) or b.indexes.get(qn)
+            loc = obj.origin if obj is not None else b.enums[qn]["origin"]
+            problems.append((loc, f"schema {qn.schema} is declared nowhere"))
+    extensions = {n: Extension(n, schema or "public", comment, loc) for n, (loc, schema, comment)
+                  in b.extensions.items()}
+    enums = {qn: EnumType(qn, tuple(e["labels"]), e["comment"], e["origin"]) for qn, e in b.enums.items()}
+    sequences = {qn: _sequence(s) for qn, s in b.sequences.items()}
+    tables = {}
+    for qn, t in b.tables.items():
+        try:
+            tables[qn] = _table(t, b)
+        except ParseError as exc:
+            problems.extend(exc.problems)
+    indexes = {qn: _index(i) for qn, i in b.indexes.items()}
+    for s in sequences.values():
+        if s.owned_by and (s.owned_by[0] not in b.tables or s.owned_by[1] not in b.tables[s.owned_by[0]].columns):
+            problems.append((s.origin, f"sequence {s.name.display} is owned by {s.owned_by[0].display}."
+                                       f"{s.owned_by[1]}, which is declared nowhere"))
+    if problems:
+        raise ParseError(problems)
+    return Catalog(schemas, extensions, enums, sequences, tables, indexes)
+
+
+def _sequence(s: SequenceDraft) -> Sequence:
+    return Sequence(s.name, sequence_options(s.options), s.owned_by, s.unlogged, s.comment, s.origin)
+
+
+def _column(c: ColumnDraft) -> Column:
+    default = None if c.default is None or _is_null(c.default) else make_expr(c.default)
+    identity_options = None
+    if c.identity:
+        identity_options = sequence_options(c.identity_options or {}, c.type if c.type in _TYPE_RANGE else "bigint")
+    generated = make_expr(c.generated) if c.generated is not None else None
+    return Column(c.name, c.type, c.not_null, default, c.identity, identity_options, generated, c.collation,
+                  c.comment, c.origin)
+
+
+def _table(t: TableDraft, b: Builder) -> Table:
+    constraints = tuple(_constraint(t, c, b) for _, c in sorted(t.constraints.items()))
+    partition_by = None
+    if t.partition_by is not None:
+        partition_by = Expr(canonical(t.partition_by), to_sql(t.partition_by))
+    bound = None
+    if t.partition_bound is not None:
+        bound = Expr(canonical(_normalize_bound(t.partition_bound)), to_sql(t.partition_bound))
+    return Table(t.name, tuple(_column(c) for c in t.columns.values()), constraints, partition_by,
+                 t.partition_of, bound, tuple(t.inherits), t.unlogged, tuple(t.options), t.comment, t.origin)
+
+
+def _constraint(t: TableDraft, c: ConstraintDraft, b: Builder) -> Constraint:
+    node = {k: v for k, v in c.node.items() if k not in _CONSTRAINT_NOISE}
+    kind = _CONTYPE[node["contype"]]
+    ref_table, ref_columns = None, ()
+    if kind == "f":
+        ref_table = b.qualify(node["pktable"], _ctx_for(c, t), b.tables)
+        ref_columns = tuple(strings(node.get("pk_attrs")))
+        if not ref_columns:
+            ref_columns = _primary_key_columns(b, ref_table, c)
+            node["pk_attrs"] = [{"String": {"sval": col}} for col in ref_columns]
+        pktable = {"relname": ref_table.name, "schemaname": ref_table.schema, "inh": True, "relpersistence": "p"}
+        node["pktable"] = pktable
+    if kind == "x":
+        node.setdefault("access_method", "btree")
+        node["exclusions"] = [_exclusion_pair(p) for p in node.get("exclusions", ())]
+    key_node = dict(node)
+    if kind == "f":
+        key_node["pktable"] = str(ref_table)
+    if "options" in key_node:
+        key_node["options"] = _reloptions(key_node["options"])
+    definition = Expr(kind + canonical({"Constraint": key_node}), to_sql({"Constraint": node}))
+    validated = not c.node.get("skip_validation") and c.node.get("initially_valid", True) is not False
+    return Constraint(c.name, kind, definition, tuple(c.columns), ref_table, ref_columns, c.named, validated,
+                      c.comment, c.origin)
+
+
+def _ctx_for(c: ConstraintDraft, t: TableDraft):
+    class _Ctx:
+        search_path = (t.name.schema, "public")
+        schema = t.name.schema
+        location = c.origin
+    return _Ctx()
+
+
+def _primary_key_columns(b: Builder, table: QualifiedName, c: ConstraintDraft) -> tuple[str, ...]:
+    target = b.tables.get(table)
+    if target is None:
+        raise ParseError([(c.origin, f"foreign key {c.name} references {table.display}, which is declared nowhere")])
+    for con in target.constraints.values():
+        if con.node["contype"] == "CONSTR_PRIMARY":
+            return tuple(strings(con.node.get("keys")))
+    raise ParseError([(c.origin, f"foreign key {c.name} references {table.display}, which has no primary key")])
+
+
+def _exclusion_pair(pair: Any) -> Any:
+    items = pair["List"]["items"] if isinstance(pair, dict) and "List" in pair else pair
+    elem, ops = items[0], items[1]
+    return {"List": {"items": [_normalize_index_elem(elem), ops]}}
+
+
+def _normalize_index_elem(elem: dict) -> dict:
+    kind, body = unwrap(elem)
+    body = dict(body)
+    ordering = body.get("ordering", "SORTBY_DEFAULT")
+    if ordering == "SORTBY_ASC":
+        body.pop("ordering")
+        ordering = "SORTBY_DEFAULT"
+    nulls = body.get("nulls_ordering")
+    if (nulls == "SORTBY_NULLS_LAST" and ordering != "SORTBY_DESC") or (
+            nulls == "SORTBY_NULLS_FIRST" and ordering == "SORTBY_DESC"):
+        body.pop("nulls_ordering")
+    if body.get("opclass"):
+        names = strings(body["opclass"])
+        if len(names) == 2 and names[0] == "pg_catalog":
+            body["opclass"] = [{"String": {"sval": names[1]}}]
+    if body.get("collation"):
+        names = strings(body["collation"])
+        if len(names) == 2 and names[0] == "pg_catalog":
+            body["collation"] = [{"String": {"sval": names[1]}}]
+    return {kind: body}
+
+
+def _index(i: IndexDraft) -> Index:
+    node = dict(i.node)
+    for k in ("concurrent", "if_not_exists", "tableSpace", "idxcomment", "oldNumber", "oldCreateSubid",
+              "oldFirstRelfilelocatorSubid", "transformed", "reset_default_tblspc"):
+        node.pop(k, None)
+    node["idxname"] = i.name.name
+    node["relation"] = {"relname": i.table.name, "schemaname": i.table.schema, "inh": True,
+                        "relpersistence": "p"}
+    node.setdefault("accessMethod", "btree")
+    node["indexParams"] = [_normalize_index_elem(e) for e in node.get("indexParams", ())]
+    node["indexIncludingParams"] = [_normalize_index_elem(e) for e in node.get("indexIncludingParams", ())]
+    key_node = {k: v for k, v in node.items() if k not in ("idxname", "relation")}
+    if "options" in key_node:
+        key_node["options"] = _reloptions(key_node["options"])
+    columns = tuple(unwrap(e)[1].get("name") or "" for e in node["indexParams"])
+    return Index(i.name, i.table, Expr(canonical({"IndexStmt": key_node}), to_sql({"IndexStmt": node})),
+                 bool(node.get("unique")), columns, i.comment, i.origin)
+
+
+def _normalize_bound(bound: dict) -> dict:
+    """Timestamps in partition bounds compare as instants: '2023-01-01' == '2023-01-01 00:00:00+00'."""
+    def walk(x):
+        if isinstance(x, dict):
+            if "A_Const" in x and "sval" in x["A_Const"]:
+                text = x["A_Const"]["sval"].get("sval", "")
+                instant = _as_instant(text)
+                if instant is not None:
+                    return {"A_Const": {"sval": {"sval": instant}}}
+            return {k: walk(v) for k, v in x.items()}
+        if isinstance(x, list):
+            return [walk(v) for v in x]
+        return x
+    return walk(bound)
+
+
+def _as_instant(text: str) -> str | None:
+    if not (len(text) >= 10 and text[4] == "-" and text[:4].isdigit()):
+        return None
+    try:
+        value = _dt.datetime.fromisoformat(text.strip().replace(" ", "T", 1))
+    except ValueError:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=_dt.timezone.utc)
+    return value.astimezone(_dt.timezone.utc).isoformat()
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, sort_keys=True)

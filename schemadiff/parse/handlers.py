@@ -1,0 +1,373 @@
+"""One handler per statement kind; each turns a pglast JSON node into draft changes."""
+from __future__ import annotations
+
+from ..errors import ParseError
+from ..model import QualifiedName
+from ..model.types import format_type
+from .builder import (Builder, Context, Unsupported, _ParentNotYet, fold_attributes, handles,
+                      serial_type)
+from .drafts import ColumnDraft, IndexDraft, SequenceDraft, TableDraft
+from .naming import index_column_names, name_addition
+from .nodes import const_value, def_elems, strings, unwrap
+
+SCHEMAS, TYPES, TABLES, ALTERS, COMMENTS = 0, 1, 2, 4, 5
+
+
+# -- schemas and extensions -------------------------------------------------------------
+@handles("CreateSchemaStmt", SCHEMAS)
+def create_schema(b: Builder, node: dict, ctx: Context) -> None:
+    name = node["schemaname"]
+    if node.get("schemaElts"):
+        raise Unsupported("CREATE SCHEMA with schema elements")
+    if name in b.schemas and not node.get("if_not_exists"):
+        raise ParseError([(ctx.location, f"schema {name} is declared twice")])
+    b.schemas.setdefault(name, (ctx.location, None))
+
+
+@handles("CreateExtensionStmt", SCHEMAS)
+def create_extension(b: Builder, node: dict, ctx: Context) -> None:
+    opts = def_elems(node.get("options"))
+    schema = const_value(opts["schema"]) if "schema" in opts else None
+    b.extensions[node["extname"]] = (ctx.location, schema, None)
+
+
+# -- types and sequences ----------------------------------------------------------------
+@handles("CreateEnumStmt", TYPES)
+def create_enum(b: Builder, node: dict, ctx: Context) -> None:
+    qn = b.qualify_names(strings(node["typeName"]), ctx)
+    if qn in b.enums:
+        raise ParseError([(ctx.location, f"type {qn.display} is declared twice")])
+    b.enums[qn] = {"labels": strings(node.get("vals")), "origin": ctx.location, "comment": None}
+
+
+@handles("AlterEnumStmt", ALTERS)
+def alter_enum(b: Builder, node: dict, ctx: Context) -> None:
+    qn = b.qualify_names(strings(node["typeName"]), ctx, b.enums)
+    enum = b.enums.get(qn)
+    if enum is None:
+        raise ParseError([(ctx.location, f"type {qn.display} is declared nowhere")])
+    labels = enum["labels"]
+    if node.get("oldVal"):
+        labels[labels.index(node["oldVal"])] = node["newVal"]
+        return
+    new = node["newVal"]
+    if new in labels:
+        if node.get("skipIfNewValExists"):
+            return
+        raise ParseError([(ctx.location, f"enum label {new!r} already exists")])
+    neighbor = node.get("newValNeighbor")
+    if neighbor:
+        pos = labels.index(neighbor) + (1 if node.get("newValIsAfter") else 0)
+        labels.insert(pos, new)
+    else:
+        labels.append(new)
+
+
+@handles("CreateSeqStmt", TYPES)
+def create_sequence(b: Builder, node: dict, ctx: Context) -> None:
+    qn = b.qualify(node["sequence"], ctx)
+    if qn in b.sequences and node.get("if_not_exists"):
+        return
+    b.take_relation_name(qn.schema, qn.name, ctx)
+    seq = SequenceDraft(qn, ctx.location, unlogged=node["sequence"].get("relpersistence") == "u")
+    _sequence_options(b, seq, node.get("options"), ctx)
+    b.sequences[qn] = seq
+
+
+@handles("AlterSeqStmt", ALTERS)
+def alter_sequence(b: Builder, node: dict, ctx: Context) -> None:
+    qn = b.qualify(node["sequence"], ctx, b.sequences)
+    seq = b.sequences.get(qn)
+    if seq is None:
+        raise ParseError([(ctx.location, f"sequence {qn.display} is declared nowhere")])
+    _sequence_options(b, seq, node.get("options"), ctx)
+
+
+def _sequence_options(b: Builder, seq: SequenceDraft, options, ctx: Context) -> None:
+    for name, arg in def_elems(options).items():
+        if name == "owned_by":
+            names = strings(arg["List"]["items"] if "List" in arg else arg)
+            if names == ["none"]:
+                seq.owned_by = None
+            else:
+                table = b.qualify_names(names[:-1], ctx, b.tables)
+                seq.owned_by = (table, names[-1])
+        elif name == "as":
+            seq.options["as"] = format_type(arg["TypeName"] if "TypeName" in arg else arg)
+        elif name == "restart":
+            continue  # a data operation, not a schema property
+        else:
+            seq.options[name] = const_value(arg)
+
+
+# -- tables ---------------------------------------------------------------------------
+@handles("CreateStmt", TABLES)
+def create_table(b: Builder, node: dict, ctx: Context) -> None:
+    rv = node["relation"]
+    qn = b.qualify(rv, ctx)
+    if qn in b.tables:
+        if node.get("if_not_exists"):
+            return
+        raise ParseError([(ctx.location, f"table {qn.display} is declared twice")])
+    if rv.get("relpersistence") == "t":
+        raise Unsupported("temporary tables")
+    if node.get("ofTypename"):
+        raise Unsupported("typed tables (OF type)")
+    parents = [b.qualify(p["RangeVar"], ctx, b.tables) for p in node.get("inhRelations", ())]
+    table = TableDraft(qn, ctx.location, unlogged=rv.get("relpersistence") == "u")
+    if node.get("partbound"):
+        if parents[0] not in b.tables:
+            raise _ParentNotYet()
+        table.partition_of = parents[0]
+        table.partition_bound = {"PartitionBoundSpec": node["partbound"]}
+    else:
+        for p in parents:
+            if p not in b.tables:
+                raise ParseError([(ctx.location, f"table {p.display} (inherited) is declared nowhere")])
+        table.inherits = parents
+    b.take_relation_name(qn.schema, qn.name, ctx)
+    b.tables[qn] = table
+    if node.get("partspec"):
+        table.partition_by = {"PartitionSpec": node["partspec"]}
+    table.options = _reloptions(node.get("options"))
+    deferred: list[tuple[dict, str | None]] = []
+    for elt in node.get("tableElts", ()):
+        kind, body = unwrap(elt)
+        if kind == "ColumnDef":
+            if table.partition_of is not None:
+                # Partitions declare per-column options only (WITH OPTIONS): constraints.
+                for c in fold_attributes(body.get("constraints", ())):
+                    deferred.append((c, body["colname"]))
+                continue
+            add_column(b, table, body, ctx, deferred)
+        elif kind == "Constraint":
+            deferred.append((body, None))
+        elif kind == "TableLikeClause":
+            raise Unsupported("CREATE TABLE ... (LIKE ...)")
+        else:
+            raise Unsupported(kind)
+    # Check constraints get their names before index-backed ones, as in the server.
+    deferred.sort(key=lambda c: 0 if c[0]["contype"] == "CONSTR_CHECK" else 1)
+    for body, column in deferred:
+        if table.partition_of is not None and column is not None and body["contype"] in (
+                "CONSTR_NOTNULL", "CONSTR_DEFAULT", "CONSTR_NULL"):
+            continue  # inherited from the parent; per-partition overrides are not modelled
+        b.add_constraint(table, body, ctx, column)
+
+
+def add_column(b: Builder, table: TableDraft, body: dict, ctx: Context, deferred: list | None = None) -> None:
+    name = body["colname"]
+    if name in table.columns:
+        raise ParseError([(ctx.location, f"column {name} of {table.name.display} is declared twice")])
+    type_name = body["typeName"]
+    serial = serial_type(type_name)
+    col = ColumnDraft(name, serial or format_type(type_name), ctx.location)
+    if body.get("collClause"):
+        col.collation = _collation(body["collClause"])
+    table.columns[name] = col
+    if serial:
+        schema = table.name.schema
+        seq_name = b.choose_relation_name(schema, table.name.name, name, "seq")
+        seq = SequenceDraft(QualifiedName(schema, seq_name), ctx.location, {"as": serial},
+                            owned_by=(table.name, name))
+        b.sequences[seq.name] = seq
+        qualified = seq_name if schema == "public" else f"{schema}.{seq_name}"
+        col.default = {"FuncCall": {"funcname": [{"String": {"sval": "nextval"}}], "args": [
+            {"TypeCast": {"arg": {"A_Const": {"sval": {"sval": qualified}}},
+                          "typeName": {"names": [{"String": {"sval": "regclass"}}], "typemod": -1}}}]}}
+        col.not_null = True
+    for c in fold_attributes(body.get("constraints", ())):
+        if c["contype"] in ("CONSTR_NOTNULL", "CONSTR_NULL", "CONSTR_DEFAULT", "CONSTR_IDENTITY",
+                            "CONSTR_GENERATED"):
+            b.apply_column_constraint(table, col, c, ctx)
+        elif deferred is not None:
+            deferred.append((c, name))
+        else:
+            b.add_constraint(table, c, ctx, name)
+
+
+def _collation(clause: dict) -> str:
+    names = strings(clause["CollateClause"]["collname"] if "CollateClause" in clause else clause["collname"])
+    if len(names) == 2 and names[0] == "pg_catalog":
+        names = names[1:]
+    return ".".join(f'"{n}"' for n in names)
+
+
+def _reloptions(options) -> list[str]:
+    out = []
+    for o in options or ():
+        kind, body = unwrap(o)
+        if kind != "DefElem":
+            continue
+        value = const_value(body.get("arg"))
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        key = body["defname"]
+        if body.get("defnamespace"):
+            key = f"{body['defnamespace']}.{key}"
+        out.append(f"{key}={value if value is not None else 'true'}")
+    return sorted(out)
+
+
+@handles("AlterTableStmt", ALTERS)
+def alter_table(b: Builder, node: dict, ctx: Context) -> None:
+    objtype = node.get("objtype", "OBJECT_TABLE")
+    if objtype == "OBJECT_INDEX":
+        # ALTER INDEX parent ATTACH PARTITION child (pg_dump): implied by the parent's index.
+        cmds = [unwrap(c)[1].get("subtype") for c in node.get("cmds", ())]
+        if all(c == "AT_AttachPartition" for c in cmds):
+            return
+        raise Unsupported("ALTER INDEX")
+    if objtype != "OBJECT_TABLE":
+        raise Unsupported(f"ALTER {objtype.removeprefix('OBJECT_')}")
+    if node.get("missing_ok") and b.qualify(node["relation"], ctx, b.tables) not in b.tables:
+        return
+    table = b.table(node["relation"], ctx)
+    for c in node.get("cmds", ()):
+        _alter_table_cmd(b, table, unwrap(c)[1], ctx)
+
+
+def _alter_table_cmd(b: Builder, table: TableDraft, cmd: dict, ctx: Context) -> None:
+    sub = cmd["subtype"]
+    definition = cmd.get("def")
+    if sub == "AT_AddConstraint":
+        b.add_constraint(table, unwrap(definition)[1], ctx)
+    elif sub == "AT_AddColumn":
+        add_column(b, table, unwrap(definition)[1], ctx)
+    elif sub == "AT_ColumnDefault":
+        b.column(table, cmd["name"], ctx).default = definition
+    elif sub == "AT_SetNotNull":
+        b.column(table, cmd["name"], ctx).not_null = True
+    elif sub == "AT_DropNotNull":
+        b.column(table, cmd["name"], ctx).not_null = False
+    elif sub == "AT_AddIdentity":
+        b.apply_column_constraint(table, b.column(table, cmd["name"], ctx), unwrap(definition)[1], ctx)
+    elif sub == "AT_AlterColumnType":
+        col = b.column(table, cmd["name"], ctx)
+        coldef = unwrap(definition)[1]
+        col.type = format_type(coldef["typeName"])
+        if coldef.get("collClause"):
+            col.collation = _collation(coldef["collClause"])
+    elif sub == "AT_AttachPartition":
+        pc = unwrap(definition)[1]
+        child = b.table(pc["name"], ctx)
+        child.partition_of = table.name
+        child.partition_bound = {"PartitionBoundSpec": pc["bound"]}
+        child.columns = {}
+    elif sub == "AT_SetRelOptions":
+        opts = dict(o.split("=", 1) for o in table.options)
+        opts.update(o.split("=", 1) for o in _reloptions(definition["List"]["items"] if "List" in definition
+                                                          else definition))
+        table.options = sorted(f"{k}={v}" for k, v in opts.items())
+    elif sub == "AT_SetUnLogged":
+        table.unlogged = True
+    elif sub == "AT_SetLogged":
+        table.unlogged = False
+    elif sub == "AT_DropConstraint":
+        if table.constraints.pop(cmd["name"], None) is None and not cmd.get("missing_ok"):
+            raise ParseError([(ctx.location, f"constraint {cmd['name']} is declared nowhere")])
+    elif sub == "AT_DropColumn":
+        if table.columns.pop(cmd["name"], None) is None and not cmd.get("missing_ok"):
+            raise ParseError([(ctx.location, f"column {cmd['name']} is declared nowhere")])
+    else:
+        raise Unsupported("ALTER TABLE " + sub.removeprefix("AT_"))
+
+
+# -- indexes --------------------------------------------------------------------------
+@handles("IndexStmt", ALTERS)
+def create_index(b: Builder, node: dict, ctx: Context) -> None:
+    table = b.table(node["relation"], ctx)
+    schema = table.name.schema
+    name = node.get("idxname")
+    if name:
+        qn = QualifiedName(schema, name)
+        if qn in b.indexes and node.get("if_not_exists"):
+            return
+        b.take_relation_name(schema, name, ctx)
+    else:
+        cols = [unwrap(e)[1].get("name") for e in node.get("indexParams", ())]
+        cols += [unwrap(e)[1].get("name") for e in node.get("indexIncludingParams", ())]
+        name = b.choose_relation_name(schema, table.name.name, name_addition(index_column_names(cols)),
+                                      "idx")
+        qn = QualifiedName(schema, name)
+    b.indexes[qn] = IndexDraft(qn, table.name, node, ctx.location)
+
+
+# -- comments -------------------------------------------------------------------------
+@handles("CommentStmt", COMMENTS)
+def comment(b: Builder, node: dict, ctx: Context) -> None:
+    objtype = node["objtype"]
+    text = node.get("comment")
+    obj = node.get("object")
+    if objtype == "OBJECT_SCHEMA":
+        name = const_value(obj)
+        if name == "public":
+            b.schemas.setdefault("public", (ctx.location, None))
+        loc, _ = b.schemas.get(name, (None, None))
+        if loc is None:
+            raise ParseError([(ctx.location, f"schema {name} is declared nowhere")])
+        b.schemas[name] = (loc, text)
+    elif objtype == "OBJECT_EXTENSION":
+        name = const_value(obj)
+        if name not in b.extensions:
+            raise ParseError([(ctx.location, f"extension {name} is declared nowhere")])
+        loc, schema, _ = b.extensions[name]
+        b.extensions[name] = (loc, schema, text)
+    elif objtype in ("OBJECT_TABLE", "OBJECT_FOREIGN_TABLE"):
+        b.table({"relname": strings(_items(obj))[-1], "schemaname": _schema_of(obj)}, ctx).comment = text
+    elif objtype == "OBJECT_COLUMN":
+        names = strings(_items(obj))
+        table = b.table({"relname": names[-2], "schemaname": names[-3] if len(names) > 2 else None}, ctx)
+        b.column(table, names[-1], ctx).comment = text
+    elif objtype == "OBJECT_TABCONSTRAINT":
+        names = strings(_items(obj))
+        table = b.table({"relname": names[-2], "schemaname": names[-3] if len(names) > 2 else None}, ctx)
+        con = table.constraints.get(names[-1])
+        if con is None:
+            raise ParseError([(ctx.location, f"constraint {names[-1]} on {table.name.display} is declared nowhere")])
+        con.comment = text
+    elif objtype == "OBJECT_INDEX":
+        qn = b.qualify_names(strings(_items(obj)), ctx, b.indexes)
+        if qn not in b.indexes:
+            raise ParseError([(ctx.location, f"index {qn.display} is declared nowhere")])
+        b.indexes[qn].comment = text
+    elif objtype == "OBJECT_SEQUENCE":
+        qn = b.qualify_names(strings(_items(obj)), ctx, b.sequences)
+        if qn not in b.sequences:
+            raise ParseError([(ctx.location, f"sequence {qn.display} is declared nowhere")])
+        b.sequences[qn].comment = text
+    elif objtype == "OBJECT_TYPE":
+        qn = b.qualify_names(strings(unwrap(obj)[1].get("names")), ctx, b.enums)
+        if qn not in b.enums:
+            raise ParseError([(ctx.location, f"type {qn.display} is declared nowhere")])
+        b.enums[qn]["comment"] = text
+    else:
+        raise Unsupported(f"COMMENT ON {objtype.removeprefix('OBJECT_').replace('_', ' ')}")
+
+
+def _items(obj):
+    kind, body = unwrap(obj)
+    return body.get("items", ()) if kind == "List" else [obj]
+
+
+def _schema_of(obj) -> str | None:
+    names = strings(_items(obj))
+    return names[-2] if len(names) > 1 else None
+
+
+# -- DROP (pg_dump-style scripts sometimes carry them; they act on the declaration) ----
+@handles("DropStmt", ALTERS)
+def drop(b: Builder, node: dict, ctx: Context) -> None:
+    kinds = {"OBJECT_TABLE": b.tables, "OBJECT_INDEX": b.indexes, "OBJECT_SEQUENCE": b.sequences,
+             "OBJECT_TYPE": b.enums}
+    target = kinds.get(node["removeType"])
+    if target is None:
+        raise Unsupported(f"DROP {node['removeType'].removeprefix('OBJECT_')}")
+    for obj in node.get("objects", ()):
+        if node["removeType"] == "OBJECT_TYPE":
+            names = strings(unwrap(obj)[1].get("names"))
+        else:
+            names = strings(_items(obj))
+        qn = b.qualify_names(names, ctx, target)
+        if target.pop(qn, None) is None and not node.get("missing_ok"):
+            raise ParseError([(ctx.location, f"{qn.display} is declared nowhere")])
