@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from ..errors import IntrospectError
+
 Row = Any  # a psycopg namedtuple row of one of the queries in queries.py
 
 _COMPRESSION = {"p": "pglz", "l": "lz4"}
@@ -160,7 +162,28 @@ def column_settings(col: Row) -> list[str]:
 
 def add_constraint(table_ident: str, con: Row, only: bool) -> str:
     only_kw = "ONLY " if only else ""
-    return f"ALTER TABLE {only_kw}{table_ident} ADD CONSTRAINT {con.ident} {con.definition};"
+    return f"ALTER TABLE {only_kw}{table_ident} ADD CONSTRAINT {con.ident} {_constraint_definition(con)};"
+
+
+def _constraint_definition(con: Row) -> str:
+    """pg_get_constraintdef plus the index's WITH (...), which it leaves out.
+
+    WITH goes after the column lists and before an exclusion constraint's
+    WHERE and the DEFERRABLE / INITIALLY DEFERRED that end the text.
+    """
+    text = con.definition
+    if not con.index_options:
+        return text
+    tail = ""
+    for suffix in (" INITIALLY DEFERRED", " DEFERRABLE"):
+        if text.endswith(suffix):
+            text, tail = text[: -len(suffix)], suffix + tail
+    if con.index_predicate is not None:
+        where = f" WHERE ({con.index_predicate})"
+        if not text.endswith(where):
+            raise IntrospectError(f"unexpected exclusion constraint definition: {con.definition}")
+        text, tail = text[: -len(where)], where + tail
+    return f"{text} WITH ({', '.join(_reloptions(con.index_options))}){tail}"
 
 
 def table_settings(table: Row) -> list[str]:

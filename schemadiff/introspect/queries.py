@@ -140,14 +140,19 @@ ORDER BY a.attrelid, a.attnum
 # Constraints declared on the table itself: inherited copies (conislocal
 # false) and clones on partitions (conparentid <> 0) are recreated by the
 # parent's constraint.  'n' (PostgreSQL 18 NOT NULL) is the column's NOT NULL;
-# 't' (constraint triggers) is not part of a table.
+# 't' (constraint triggers) is not part of a table.  pg_get_constraintdef
+# leaves out the index's storage parameters, so they are read here.
 CONSTRAINTS = f"""
 SELECT con.conrelid AS table_oid, con.conname AS name, quote_ident(con.conname) AS ident,
        con.contype AS kind, pg_get_constraintdef(con.oid) AS definition,
-       con.coninhcount AS inherited_count, con.connoinherit AS no_inherit
+       con.coninhcount AS inherited_count, con.connoinherit AS no_inherit,
+       CASE WHEN con.contype IN ('p', 'u', 'x') THEN ic.reloptions END AS index_options,
+       CASE WHEN con.contype = 'x' THEN pg_get_expr(ix.indpred, ix.indrelid) END AS index_predicate
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_class ic ON ic.oid = con.conindid
+LEFT JOIN pg_index ix ON ix.indexrelid = con.conindid
 WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND con.conislocal AND con.conparentid = 0
   AND {_USER_TABLE}
 """

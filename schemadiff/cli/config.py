@@ -1,0 +1,75 @@
+"""[tool.schemadiff] in pyproject.toml; command-line flags win over it."""
+from __future__ import annotations
+
+import fnmatch
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ConfigError
+from ..model import QualifiedName
+
+
+@dataclass
+class Config:
+    project_dir: Path
+    schema: list[str] = field(default_factory=lambda: ["schema"])
+    exclude: list[str] = field(default_factory=list)
+    database_url_env: str = "DATABASE_URL"
+
+
+def find_project_dir(start: Path | None = None) -> Path:
+    here = (start or Path.cwd()).resolve()
+    for d in (here, *here.parents):
+        if (d / "pyproject.toml").is_file():
+            return d
+    return here
+
+
+def load_config(start: Path | None = None) -> Config:
+    project = find_project_dir(start)
+    cfg = Config(project)
+    path = project / "pyproject.toml"
+    if not path.is_file():
+        return cfg
+    try:
+        data = tomllib.loads(path.read_text())
+    except (tomllib.TOMLDecodeError, OSError) as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    section = data.get("tool", {}).get("schemadiff", {})
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: [tool.schemadiff] must be a table")
+    unknown = set(section) - {"schema", "exclude", "database_url_env"}
+    if unknown:
+        raise ConfigError(f"{path}: unknown [tool.schemadiff] keys: {', '.join(sorted(unknown))}")
+    if "schema" in section:
+        cfg.schema = _str_list(section["schema"], "schema", path)
+    if "exclude" in section:
+        cfg.exclude = _str_list(section["exclude"], "exclude", path)
+    if "database_url_env" in section:
+        cfg.database_url_env = str(section["database_url_env"])
+    return cfg
+
+
+def _str_list(value, key: str, path: Path) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    raise ConfigError(f"{path}: [tool.schemadiff] {key} must be a string or a list of strings")
+
+
+def database_url(cfg: Config) -> str | None:
+    return os.environ.get(cfg.database_url_env) or None
+
+
+def exclusion(patterns: list[str]):
+    """A predicate keeping names that no pattern matches ('schema.name', or 'name' alone)."""
+    def keep(qn: QualifiedName) -> bool:
+        full = f"{qn.schema}.{qn.name}"
+        for p in patterns:
+            if fnmatch.fnmatchcase(full, p) or ("." not in p and fnmatch.fnmatchcase(qn.name, p)):
+                return False
+        return True
+    return keep

@@ -1,0 +1,138 @@
+"""Command line: plan, apply, check.  Exit codes follow diff(1) and are mapped here only.
+
+  0  no differences (or success)
+  1  differences found (check; plan --exit-code)
+  2  error: bad schema files, unreachable database, refused plan, failed statement
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from ..errors import SchemaDiffError
+from ..model import Catalog
+from .config import Config, database_url, exclusion, load_config
+
+EXIT_OK, EXIT_CHANGES, EXIT_ERROR = 0, 1, 2
+
+
+class _Group(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except SchemaDiffError as exc:
+            click.echo(f"schemadiff: error: {exc}", err=True)
+            ctx.exit(EXIT_ERROR)
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="schemadiff")
+def cli() -> None:
+    """Schema-as-code for PostgreSQL: declarative SQL files, diffed against a live database."""
+
+
+def common_options(fn):
+    fn = click.option("--schema", "schema_paths", multiple=True, type=click.Path(path_type=Path),
+                      help="schema file or directory (repeatable; default from [tool.schemadiff], else ./schema)")(fn)
+    fn = click.option("--db", "db_url", help="database URL (default: $DATABASE_URL, else the embedded database)")(fn)
+    fn = click.option("--exclude", multiple=True, help="leave out objects matching this pattern (schema.name, globs)")(fn)
+    return fn
+
+
+def resolve(schema_paths, db_url, exclude) -> tuple[Config, list[Path], str, object]:
+    cfg = load_config()
+    paths = list(schema_paths) or [cfg.project_dir / p for p in cfg.schema]
+    url = db_url or database_url(cfg)
+    if not url:
+        from ..embedded import project_database
+        url = project_database(cfg.project_dir)
+    keep = exclusion(list(cfg.exclude) + list(exclude))
+    return cfg, paths, url, keep
+
+
+def load_both(paths: list[Path], url: str, keep) -> tuple[Catalog, Catalog]:
+    from ..introspect.catalog import inspect_database
+    from ..parse import load_schema
+    desired = load_schema(paths).filtered(keep)
+    current = inspect_database(url).filtered(keep)
+    return current, desired
+
+
+@cli.command()
+@common_options
+@click.option("--format", "fmt", type=click.Choice(["sql", "json"]), default="sql", show_default=True)
+@click.option("--exit-code", is_flag=True, help="exit 1 when the plan is not empty")
+def plan(schema_paths, db_url, exclude, fmt, exit_code) -> None:
+    """Print the DDL that makes the database match the schema files."""
+    from ..plan import plan_migration
+    from ..render.text import plan_json, plan_sql
+    _, paths, url, keep = resolve(schema_paths, db_url, exclude)
+    current, desired = load_both(paths, url, keep)
+    p = plan_migration(current, desired)
+    out = plan_json(p) if fmt == "json" else plan_sql(p)
+    if out:
+        click.echo(out, nl=False)
+    if not p:
+        click.echo("schemadiff: the database matches the schema; nothing to do", err=True)
+    sys.exit(EXIT_CHANGES if exit_code and p else EXIT_OK)
+
+
+@cli.command()
+@common_options
+@click.option("--allow-destructive", is_flag=True, help="allow statements that lose data")
+@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+@click.option("--dry-run", is_flag=True, help="print the plan, change nothing")
+def apply(schema_paths, db_url, exclude, allow_destructive, yes, dry_run) -> None:
+    """Apply the plan in a transaction; stop at the first error."""
+    from ..apply import apply_plan
+    from ..errors import HazardError
+    from ..plan import plan_migration
+    from ..render.text import plan_sql
+    _, paths, url, keep = resolve(schema_paths, db_url, exclude)
+    current, desired = load_both(paths, url, keep)
+    p = plan_migration(current, desired)
+    if not p:
+        click.echo("schemadiff: the database matches the schema; nothing to do", err=True)
+        return
+    click.echo(plan_sql(p), nl=False)
+    if dry_run:
+        return
+    if p.destructive_steps and not allow_destructive:
+        raise HazardError([s.sql for s in p.destructive_steps], "--allow-destructive")
+    if not yes:
+        if not sys.stdin.isatty():
+            raise click.UsageError("not a terminal: pass --yes to apply without confirmation")
+        click.confirm("Apply these statements?", abort=True)
+    t0 = time.monotonic()
+    apply_plan(url, p, progress=lambda msg: click.echo(msg, err=True))
+    click.echo(f"schemadiff: applied {len(p.steps)} statement(s) in {time.monotonic() - t0:.2f}s", err=True)
+
+
+@cli.command()
+@common_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def check(schema_paths, db_url, exclude, fmt) -> None:
+    """CI drift gate: exit 0 when the database matches the files, 1 on drift, 2 on error."""
+    import json
+
+    from ..diff import diff_catalogs
+    _, paths, url, keep = resolve(schema_paths, db_url, exclude)
+    current, desired = load_both(paths, url, keep)
+    changes = diff_catalogs(current, desired)
+    if fmt == "json":
+        click.echo(json.dumps({"drift": bool(changes), "differences": [
+            {"change": c.kind, "object": str(c.target)} for c in changes]}, indent=2))
+    elif changes:
+        click.echo(f"drift: {len(changes)} difference(s) between the database and the schema files:")
+        for c in changes:
+            click.echo(f"  {c.description}")
+    else:
+        click.echo("no drift: the database matches the schema files")
+    sys.exit(EXIT_CHANGES if changes else EXIT_OK)
+
+
+def main() -> None:
+    cli(prog_name="schemadiff")

@@ -1,0 +1,333 @@
+"""Catalog x Catalog -> Changes.  Matching is by identity only; what a change needs
+and what it removes are recorded on it for the planner."""
+from __future__ import annotations
+
+from ..graph import (column_dependencies, column_ref, constraint_dependencies, constraint_ref,
+                     index_dependencies, index_ref, schema_ref, sequence_ref, sequences_used,
+                     table_dependencies, table_ref, type_ref)
+from ..model import Catalog, Column, Constraint, Index, ObjectRef, QualifiedName, Table, ref
+from .changes import Change
+
+fs = frozenset
+
+
+class _Differ:
+    def __init__(self, old: Catalog, new: Catalog):
+        self.old, self.new = old, new
+        self.changes: list[Change] = []
+
+    def add(self, kind: str, target: ObjectRef, old=None, new=None, *, args=(), requires=(), creates=(),
+            drops=(), old_requires=()) -> None:
+        self.changes.append(Change(kind, target, old, new, tuple(args), fs(requires), fs(creates), fs(drops),
+                                   fs(old_requires)))
+
+    def comment(self, target_sql: str, target: ObjectRef, old: str | None, new: str | None, requires=()) -> None:
+        if old != new:
+            self.add("set_comment", ref("comment", *target.path, target.kind), old, new,
+                     args=(("on", target_sql),), requires=(target, *requires))
+
+    # -- schemas, extensions, enums, sequences -------------------------------------------
+    def schemas(self) -> None:
+        for name, s in self.new.schemas.items():
+            old = self.old.schemas.get(name)
+            if old is None and name != "public":
+                self.add("create_schema", schema_ref(name), None, s, creates=[schema_ref(name)])
+            self.comment(f"SCHEMA {_q(name)}", schema_ref(name), old.comment if old else None, s.comment)
+        for name, s in self.old.schemas.items():
+            if name not in self.new.schemas and name != "public":
+                self.add("drop_schema", schema_ref(name), s, None, drops=[schema_ref(name)])
+
+    def extensions(self) -> None:
+        for name, e in self.new.extensions.items():
+            old = self.old.extensions.get(name)
+            target = ref("extension", name)
+            if old is None:
+                self.add("create_extension", target, None, e, creates=[target], requires=[schema_ref(e.schema)])
+            elif old.schema != e.schema:
+                self.add("alter_extension_schema", target, old, e, requires=[schema_ref(e.schema)])
+            self.comment(f"EXTENSION {_q(name)}", target, old.comment if old else None, e.comment)
+        for name, e in self.old.extensions.items():
+            if name not in self.new.extensions:
+                self.add("drop_extension", ref("extension", name), e, None, drops=[ref("extension", name)],
+                         old_requires=[schema_ref(e.schema)])
+
+    def enums(self) -> None:
+        for qn, e in self.new.enums.items():
+            old = self.old.enums.get(qn)
+            target = type_ref(qn)
+            if old is None:
+                self.add("create_enum", target, None, e, creates=[target], requires=[schema_ref(qn.schema)])
+            elif old.labels != e.labels:
+                if _is_subsequence(old.labels, e.labels):
+                    labels = list(old.labels)
+                    for i, label in enumerate(e.labels):
+                        if label in labels:
+                            continue
+                        after = e.labels[i - 1] if i > 0 else None
+                        before = None if after is not None else labels[0] if labels else None
+                        self.add("add_enum_value", target, old, e,
+                                 args=(("value", label), ("after", after), ("before", before)), requires=[target])
+                        labels.insert(labels.index(after) + 1 if after else 0, label)
+                else:
+                    self.add("rebuild_enum", target, old, e, requires=[target])
+            self.comment(f"TYPE {qn}", target, old.comment if old else None, e.comment)
+        for qn, e in self.old.enums.items():
+            if qn not in self.new.enums:
+                self.add("drop_enum", type_ref(qn), e, None, drops=[type_ref(qn)])
+
+    def sequences(self) -> None:
+        for qn, s in self.new.sequences.items():
+            old = self.old.sequences.get(qn)
+            target = sequence_ref(qn)
+            if old is None:
+                self.add("create_sequence", target, None, s, creates=[target], requires=[schema_ref(qn.schema)])
+            elif old.options != s.options or old.unlogged != s.unlogged:
+                self.add("alter_sequence", target, old, s, requires=[target])
+            if s.owned_by != (old.owned_by if old else None) and s.owned_by is not None:
+                table, col = s.owned_by
+                self.add("set_sequence_owner", ref("sequence_owner", qn.schema, qn.name), old, s,
+                         requires=[target, table_ref(table), column_ref(table, col)])
+            elif old is not None and old.owned_by is not None and s.owned_by is None:
+                self.add("set_sequence_owner", ref("sequence_owner", qn.schema, qn.name), old, s, requires=[target])
+            self.comment(f"SEQUENCE {qn}", target, old.comment if old else None, s.comment)
+        for qn, s in self.old.sequences.items():
+            if qn in self.new.sequences:
+                continue
+            if s.owned_by is not None and self._column_goes(s.owned_by):
+                continue  # the server drops an owned sequence with its column
+            self.add("drop_sequence", sequence_ref(qn), s, None, drops=[sequence_ref(qn)])
+
+    def _column_goes(self, owner: tuple[QualifiedName, str]) -> bool:
+        table, col = owner
+        t = self.new.tables.get(table)
+        old_t = self.old.tables.get(table)
+        if t is None or old_t is None or self._recreated(old_t, t):
+            return True
+        return t.column(col) is None
+
+    # -- tables ----------------------------------------------------------------------------
+    @staticmethod
+    def _recreated(old: Table, new: Table) -> bool:
+        """Differences no ALTER can make: the table is dropped and created again."""
+        return (old.partition_by != new.partition_by
+                or (old.partition_of is None) != (new.partition_of is None) and old.partition_by is not None
+                or old.inherits != new.inherits)
+
+    def tables(self) -> None:
+        self._dropped_tables = {qn for qn, t in self.old.tables.items()
+                                if qn not in self.new.tables or self._recreated(t, self.new.tables[qn])}
+        for qn, t in self.new.tables.items():
+            old = self.old.tables.get(qn)
+            if old is not None and self._recreated(old, t):
+                self._drop_table(old)
+                old = None
+            if old is None:
+                self._create_table(t)
+            else:
+                self._alter_table(old, t)
+        for qn, t in self.old.tables.items():
+            if qn not in self.new.tables:
+                self._drop_table(t)
+
+    def _create_table(self, t: Table) -> None:
+        target = table_ref(t.name)
+        inline = tuple(c for c in t.constraints if c.kind != "f")
+        creates = [target, *(column_ref(t.name, c.name) for c in t.columns),
+                   *(constraint_ref(t.name, c.name) for c in inline)]
+        requires = table_dependencies(t, self.new)
+        self.add("create_table", target, None, t, args=(("constraints", inline),), creates=creates,
+                 requires=requires)
+        for con in t.constraints:
+            if con.kind == "f":
+                self._add_constraint(t, con)
+        self._comments(None, t)
+
+    def _drop_table(self, t: Table) -> None:
+        target = table_ref(t.name)
+        for con in t.constraints:
+            # Foreign keys between tables that are all dropped: drop the keys first, so
+            # the tables can go in any order (cycles included).
+            if con.kind == "f" and con.ref_table != t.name and (
+                    con.ref_table not in self.new.tables or con.ref_table in self._dropped_tables):
+                self._drop_constraint(t, con)
+        drops = [target, *(column_ref(t.name, c.name) for c in t.columns),
+                 *(constraint_ref(t.name, c.name) for c in t.constraints)]
+        # A partition's parent may be dropped too: then the partition goes with it.
+        self.add("drop_table", target, t, None, drops=drops, old_requires=table_dependencies(t, self.old))
+
+    def _alter_table(self, old: Table, t: Table) -> None:
+        target = table_ref(t.name)
+        if old.partition_of != t.partition_of or old.partition_bound != t.partition_bound:
+            if old.partition_of is not None:
+                self.add("detach_partition", target, old, t, requires=[target],
+                         old_requires=[table_ref(old.partition_of)])
+            if t.partition_of is not None:
+                self.add("attach_partition", ref("partition", t.name.schema, t.name.name), old, t,
+                         requires=[target, table_ref(t.partition_of)])
+        if old.unlogged != t.unlogged:
+            self.add("set_logged", target, old, t, requires=[target])
+        if old.options != t.options:
+            self.add("set_table_options", target, old, t, requires=[target])
+        self._columns(old, t)
+        self._constraints(old, t)
+        self._comments(old, t)
+
+    def _columns(self, old: Table, t: Table) -> None:
+        for col in t.columns:
+            prev = old.column(col.name)
+            cref = column_ref(t.name, col.name)
+            deps = column_dependencies(t.name, col, self.new) | {table_ref(t.name)}
+            if prev is None:
+                self.add("add_column", cref, None, col, args=(("table", t.name),), creates=[cref], requires=deps)
+                continue
+            if (prev.generated is None) != (col.generated is None) or (
+                    prev.generated is not None and prev.generated != col.generated):
+                self.add("drop_column", cref, prev, None, args=(("table", t.name),), drops=[cref],
+                         old_requires=column_dependencies(t.name, prev, self.old))
+                self.add("add_column", cref, None, col, args=(("table", t.name),), creates=[cref], requires=deps)
+                continue
+            self._alter_column(t.name, prev, col, deps)
+        for prev in old.columns:
+            if t.column(prev.name) is None:
+                cref = column_ref(t.name, prev.name)
+                self.add("drop_column", cref, prev, None, args=(("table", t.name),), drops=[cref],
+                         old_requires=column_dependencies(t.name, prev, self.old))
+
+    def _alter_column(self, table: QualifiedName, prev: Column, col: Column, deps: set) -> None:
+        cref = column_ref(table, col.name)
+        args = (("table", table),)
+        old_deps = column_dependencies(table, prev, self.old)
+        if prev.type != col.type or prev.collation != col.collation:
+            self.add("alter_column_type", cref, prev, col, args=args, requires=deps | {cref},
+                     old_requires=old_deps)
+        if prev.default != col.default and col.identity is None:
+            self.add("set_column_default", ref("column_default", *cref.path), prev, col, args=args,
+                     requires=deps | {cref},
+                     old_requires={sequence_ref(s) for s in sequences_used(prev.default.key)} if prev.default else ())
+        if prev.identity != col.identity or prev.identity_options != col.identity_options:
+            self.add("alter_identity", ref("column_identity", *cref.path), prev, col, args=args, requires=[cref])
+        if prev.not_null != col.not_null and not (col.identity and col.not_null):
+            self.add("set_not_null", ref("column_not_null", *cref.path), prev, col, args=args, requires=[cref])
+
+    def _constraints(self, old: Table, t: Table) -> None:
+        old_by_name = {c.name: c for c in old.constraints}
+        matched: set[str] = set()
+        pending: list[Constraint] = []
+        for con in t.constraints:
+            prev = old_by_name.get(con.name)
+            if prev is not None:
+                matched.add(prev.name)
+                if prev.definition != con.definition:
+                    self._drop_constraint(old, prev)
+                    self._add_constraint(t, con)
+                elif prev.comment != con.comment:
+                    self.comment(f"CONSTRAINT {_q(con.name)} ON {t.name}", constraint_ref(t.name, con.name),
+                                 prev.comment, con.comment)
+            else:
+                pending.append(con)
+        for con in pending:
+            # A constraint declared without a name matches a live one with the same definition.
+            twin = None
+            if not con.named:
+                twin = next((p for p in old.constraints if p.name not in matched and p.kind == con.kind
+                             and p.definition == con.definition), None)
+            if twin is not None:
+                matched.add(twin.name)
+                if twin.comment != con.comment:
+                    self.comment(f"CONSTRAINT {_q(twin.name)} ON {t.name}", constraint_ref(t.name, twin.name),
+                                 twin.comment, con.comment)
+                continue
+            self._add_constraint(t, con)
+            if con.comment:
+                self.comment(f"CONSTRAINT {_q(con.name)} ON {t.name}", constraint_ref(t.name, con.name),
+                             None, con.comment)
+        for prev in old.constraints:
+            if prev.name not in matched:
+                self._drop_constraint(old, prev)
+
+    def _add_constraint(self, t: Table, con: Constraint) -> None:
+        cref = constraint_ref(t.name, con.name)
+        self.add("add_constraint", cref, None, con, args=(("table", t.name),), creates=[cref],
+                 requires=constraint_dependencies(t.name, con, self.new))
+
+    def _drop_constraint(self, t: Table, con: Constraint) -> None:
+        cref = constraint_ref(t.name, con.name)
+        self.add("drop_constraint", cref, con, None, args=(("table", t.name),), drops=[cref],
+                 old_requires=constraint_dependencies(t.name, con, self.old))
+
+    def _comments(self, old: Table | None, t: Table) -> None:
+        target = table_ref(t.name)
+        self.comment(f"TABLE {t.name}", target, old.comment if old else None, t.comment)
+        for col in t.columns:
+            prev = old.column(col.name) if old else None
+            self.comment(f"COLUMN {t.name}.{_q(col.name)}", column_ref(t.name, col.name),
+                         prev.comment if prev else None, col.comment)
+        if old is None:
+            for con in t.constraints:
+                self.comment(f"CONSTRAINT {_q(con.name)} ON {t.name}", constraint_ref(t.name, con.name),
+                             None, con.comment)
+
+    # -- indexes ---------------------------------------------------------------------------
+    def indexes(self) -> None:
+        recreated = {c.target for c in self.changes if c.kind == "drop_table"}
+        for qn, idx in self.new.indexes.items():
+            old = self.old.indexes.get(qn)
+            target = index_ref(qn)
+            if old is not None and (table_ref(old.table) in recreated or old.table != idx.table
+                                    or old.definition != idx.definition):
+                if table_ref(old.table) not in recreated:
+                    self.add("drop_index", target, old, None, drops=[target],
+                             old_requires=index_dependencies(old, self.old))
+                old = None
+            if old is None:
+                self.add("create_index", target, None, idx, creates=[target],
+                         requires=index_dependencies(idx, self.new))
+            self.comment(f"INDEX {qn}", target, old.comment if old else None, idx.comment)
+        for qn, idx in self.old.indexes.items():
+            if qn not in self.new.indexes and table_ref(idx.table) not in recreated:
+                self.add("drop_index", index_ref(qn), idx, None, drops=[index_ref(qn)],
+                         old_requires=index_dependencies(idx, self.old))
+
+
+    # -- dependents that block a change ------------------------------------------------------
+    def rebuild_blocked(self) -> None:
+        """Unchanged foreign keys on a key that is dropped: drop them first, add them back after."""
+        dropped: set[ObjectRef] = set()
+        for c in self.changes:
+            dropped |= c.drops
+        touched = {c.target for c in self.changes if c.kind in ("drop_constraint", "add_constraint")}
+        for qn, t in self.old.tables.items():
+            if table_ref(qn) in dropped:
+                continue
+            for con in t.constraints:
+                cref = constraint_ref(qn, con.name)
+                if con.kind != "f" or cref in touched or cref in dropped:
+                    continue
+                if constraint_dependencies(qn, con, self.old) & dropped:
+                    self._drop_constraint(t, con)
+                    new_t = self.new.tables.get(qn)
+                    if new_t is not None and any(c.name == con.name for c in new_t.constraints):
+                        self._add_constraint(new_t, next(c for c in new_t.constraints if c.name == con.name))
+
+
+def _q(name: str) -> str:
+    from ..model import quote_ident
+    return quote_ident(name)
+
+
+def _is_subsequence(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    it = iter(long)
+    return all(any(x == y for y in it) for x in short)
+
+
+def diff_catalogs(old: Catalog, new: Catalog) -> list[Change]:
+    """Every change that turns `old` (the live database) into `new` (the files)."""
+    d = _Differ(old, new)
+    d.schemas()
+    d.extensions()
+    d.enums()
+    d.sequences()
+    d.tables()
+    d.indexes()
+    d.rebuild_blocked()
+    return d.changes

@@ -1,0 +1,151 @@
+"""What each object needs to exist: the dependency edges shared by plan, diagram, docs and lint.
+
+Why derive them from the model instead of storing them: the parser and the
+introspector then cannot disagree about them, and equality stays about the
+schema itself.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import networkx as nx
+
+from .model import Catalog, Column, Constraint, Index, ObjectRef, QualifiedName, Sequence, Table, ref
+from .model.types import type_schema
+
+_NEXTVAL = re.compile(r'"name":\["nextval"\]')
+
+
+def schema_ref(schema: str) -> ObjectRef:
+    return ref("schema", schema)
+
+
+def table_ref(name: QualifiedName) -> ObjectRef:
+    return ref("table", name.schema, name.name)
+
+
+def column_ref(table: QualifiedName, column: str) -> ObjectRef:
+    return ref("column", table.schema, table.name, column)
+
+
+def constraint_ref(table: QualifiedName, name: str) -> ObjectRef:
+    return ref("constraint", table.schema, table.name, name)
+
+
+def index_ref(name: QualifiedName) -> ObjectRef:
+    return ref("index", name.schema, name.name)
+
+
+def sequence_ref(name: QualifiedName) -> ObjectRef:
+    return ref("sequence", name.schema, name.name)
+
+
+def type_ref(name: QualifiedName) -> ObjectRef:
+    return ref("type", name.schema, name.name)
+
+
+def sequences_used(expr_key: str) -> set[QualifiedName]:
+    """Sequences named in nextval('...') of a canonical expression."""
+    if not _NEXTVAL.search(expr_key):
+        return set()
+    found: set[QualifiedName] = set()
+
+    def walk(x):
+        if isinstance(x, dict):
+            f = x.get("Func")
+            if f and f.get("name", [None])[-1] == "nextval" and f.get("args"):
+                arg = f["args"][0]
+                if isinstance(arg, dict) and arg.get("C"):
+                    text = arg["C"]
+                    schema, _, name = text.rpartition(".")
+                    found.add(QualifiedName(schema.strip('"') or "public", name.strip('"')))
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    walk(json.loads(expr_key))
+    return found
+
+
+def column_dependencies(table: QualifiedName, col: Column, catalog: Catalog) -> set[ObjectRef]:
+    deps = set()
+    user_type = type_schema(col.type)
+    if user_type is not None:
+        qn = QualifiedName(*user_type)
+        if qn in catalog.enums:
+            deps.add(type_ref(qn))
+    if col.default is not None:
+        for seq in sequences_used(col.default.key):
+            deps.add(sequence_ref(seq))
+    return deps
+
+
+def table_dependencies(t: Table, catalog: Catalog) -> set[ObjectRef]:
+    deps = {schema_ref(t.name.schema)}
+    for col in t.columns:
+        deps |= column_dependencies(t.name, col, catalog)
+    if t.partition_of is not None:
+        deps.add(table_ref(t.partition_of))
+    for parent in t.inherits:
+        deps.add(table_ref(parent))
+    return deps
+
+
+def key_providing(catalog: Catalog, table: QualifiedName, columns: tuple[str, ...]) -> ObjectRef | None:
+    """The unique constraint or index on `table` that a foreign key to `columns` relies on."""
+    t = catalog.tables.get(table)
+    if t is None:
+        return None
+    wanted = set(columns)
+    for con in t.constraints:
+        if con.kind in ("p", "u") and set(con.columns) == wanted:
+            return constraint_ref(table, con.name)
+    for idx in catalog.indexes_of(table):
+        if idx.unique and set(idx.columns) == wanted:
+            return index_ref(idx.name)
+    return None
+
+
+def constraint_dependencies(table: QualifiedName, con: Constraint, catalog: Catalog) -> set[ObjectRef]:
+    deps = {table_ref(table)} | {column_ref(table, c) for c in con.columns}
+    if con.ref_table is not None:
+        deps.add(table_ref(con.ref_table))
+        deps |= {column_ref(con.ref_table, c) for c in con.ref_columns}
+        key = key_providing(catalog, con.ref_table, con.ref_columns)
+        if key is not None:
+            deps.add(key)
+    return deps
+
+
+def index_dependencies(idx: Index, catalog: Catalog) -> set[ObjectRef]:
+    return {table_ref(idx.table)} | {column_ref(idx.table, c) for c in idx.columns if c}
+
+
+def sequence_dependencies(seq: Sequence) -> set[ObjectRef]:
+    return {schema_ref(seq.name.schema)}
+
+
+def dependency_graph(catalog: Catalog) -> nx.DiGraph:
+    """Object -> objects it depends on (tables, types, sequences, constraints, indexes)."""
+    g = nx.DiGraph()
+    for s in catalog.schemas:
+        g.add_node(schema_ref(s))
+    for qn in catalog.enums:
+        g.add_edge(type_ref(qn), schema_ref(qn.schema))
+    for qn, seq in catalog.sequences.items():
+        for d in sequence_dependencies(seq):
+            g.add_edge(sequence_ref(qn), d)
+    for qn, t in catalog.tables.items():
+        g.add_node(table_ref(qn))
+        for d in table_dependencies(t, catalog):
+            g.add_edge(table_ref(qn), d)
+        for con in t.constraints:
+            for d in constraint_dependencies(qn, con, catalog):
+                g.add_edge(constraint_ref(qn, con.name), d)
+    for qn, idx in catalog.indexes.items():
+        for d in index_dependencies(idx, catalog):
+            g.add_edge(index_ref(qn), d)
+    return g

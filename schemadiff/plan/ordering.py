@@ -1,0 +1,70 @@
+"""Order changes with one global topological sort.
+
+Edges are declared from what each change creates, drops and needs:
+- a change that needs X runs after the change that creates X;
+- a change that drops something X used runs before the change that drops X
+  (dependents go first);
+- a drop of X runs before a (re)creation of X.
+Ties break on a documented key (phase, then object identity) so the same
+input always gives the same plan.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+import networkx as nx
+
+from ..diff import Change
+from ..errors import CycleError
+
+# Phase of each change kind: the tie-break when no dependency decides.  Drops of
+# dependents first, then the objects they depended on, then creations outward.
+PHASE = {
+    "drop_constraint": 0, "drop_index": 0, "detach_partition": 1, "drop_table": 2, "drop_column": 2,
+    "set_column_default": 3, "drop_sequence": 4, "drop_enum": 4, "drop_extension": 5, "drop_schema": 6,
+    "create_schema": 10, "create_extension": 11, "alter_extension_schema": 11, "create_enum": 12,
+    "add_enum_value": 12, "rebuild_enum": 12, "create_sequence": 13, "alter_sequence": 13,
+    "create_table": 14, "attach_partition": 15, "set_logged": 15, "set_table_options": 15, "add_column": 16,
+    "alter_column_type": 17, "alter_identity": 18, "set_not_null": 18,
+    "set_sequence_owner": 19, "add_constraint": 20, "create_index": 21, "set_comment": 30,
+}
+
+
+def _tie_key(change: Change) -> tuple:
+    foreign_key = change.kind == "add_constraint" and change.new.kind == "f"
+    return (PHASE.get(change.kind, 25) + (1 if foreign_key else 0), change.target.kind, change.target.path,
+            change.kind)
+
+
+def order_changes(changes: list[Change]) -> list[Change]:
+    g = nx.DiGraph()
+    g.add_nodes_from(range(len(changes)))
+    creators: dict = defaultdict(list)
+    droppers: dict = defaultdict(list)
+    for i, c in enumerate(changes):
+        for r in c.creates:
+            creators[r].append(i)
+        for r in c.drops:
+            droppers[r].append(i)
+    for i, c in enumerate(changes):
+        for r in c.requires:
+            for j in creators.get(r, ()):
+                if j != i:
+                    g.add_edge(j, i)
+            # Something this change needs is being dropped and not re-created: the need
+            # is on the old object, so run before the drop (e.g. DROP DEFAULT before DROP SEQUENCE).
+        for r in c.old_requires:
+            for j in droppers.get(r, ()):
+                if j != i:
+                    g.add_edge(i, j)
+        for r in c.creates:
+            for j in droppers.get(r, ()):
+                if j != i:
+                    g.add_edge(j, i)
+    keys = {i: _tie_key(c) for i, c in enumerate(changes)}
+    try:
+        order = list(nx.lexicographical_topological_sort(g, key=lambda i: keys[i]))
+    except nx.NetworkXUnfeasible:
+        cycle = nx.find_cycle(g)
+        raise CycleError([changes[a].description for a, _ in cycle]) from None
+    return [changes[i] for i in order]

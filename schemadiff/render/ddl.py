@@ -1,0 +1,361 @@
+"""Change -> SQL statements.  One renderer per change kind, registered by kind.
+
+Why here and not on the model: the model says what a schema is; how to get
+there (ALTER vs DROP/CREATE, online variants) is the plan's business.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from ..diff import Change
+from ..model import Column, Constraint, QualifiedName, SequenceOptions, Table, quote_ident, quote_literal
+
+Renderer = Callable[[Change], list[str]]
+_RENDERERS: dict[str, Renderer] = {}
+
+
+def renders(kind: str) -> Callable[[Renderer], Renderer]:
+    def register(fn: Renderer) -> Renderer:
+        if kind in _RENDERERS:
+            raise RuntimeError(f"two renderers for {kind}")
+        _RENDERERS[kind] = fn
+        return fn
+    return register
+
+
+def render_change(change: Change) -> list[str]:
+    return _RENDERERS[change.kind](change)
+
+
+q = quote_ident
+
+
+# -- schemas, extensions, types, sequences ---------------------------------------------------
+@renders("create_schema")
+def _(c: Change) -> list[str]:
+    return [f"CREATE SCHEMA {q(c.new.name)};"]
+
+
+@renders("drop_schema")
+def _(c: Change) -> list[str]:
+    return [f"DROP SCHEMA {q(c.old.name)};"]
+
+
+@renders("create_extension")
+def _(c: Change) -> list[str]:
+    return [f"CREATE EXTENSION IF NOT EXISTS {q(c.new.name)} WITH SCHEMA {q(c.new.schema)};"]
+
+
+@renders("alter_extension_schema")
+def _(c: Change) -> list[str]:
+    return [f"ALTER EXTENSION {q(c.new.name)} SET SCHEMA {q(c.new.schema)};"]
+
+
+@renders("drop_extension")
+def _(c: Change) -> list[str]:
+    return [f"DROP EXTENSION {q(c.old.name)};"]
+
+
+@renders("set_comment")
+def _(c: Change) -> list[str]:
+    text = "NULL" if c.new is None else quote_literal(c.new)
+    return [f"COMMENT ON {c.arg('on')} IS {text};"]
+
+
+@renders("create_enum")
+def _(c: Change) -> list[str]:
+    labels = ", ".join(quote_literal(v) for v in c.new.labels)
+    return [f"CREATE TYPE {c.new.name} AS ENUM ({labels});"]
+
+
+@renders("add_enum_value")
+def _(c: Change) -> list[str]:
+    where = ""
+    if c.arg("after"):
+        where = f" AFTER {quote_literal(c.arg('after'))}"
+    elif c.arg("before"):
+        where = f" BEFORE {quote_literal(c.arg('before'))}"
+    return [f"ALTER TYPE {c.new.name} ADD VALUE {quote_literal(c.arg('value'))}{where};"]
+
+
+@renders("rebuild_enum")
+def _(c: Change) -> list[str]:
+    """Values removed or reordered: a new type, every column moved over by text, the old one dropped."""
+    name: QualifiedName = c.new.name
+    tmp = QualifiedName(name.schema, (name.name + "__old")[:63])
+    labels = ", ".join(quote_literal(v) for v in c.new.labels)
+    out = [f"ALTER TYPE {name} RENAME TO {q(tmp.name)};", f"CREATE TYPE {name} AS ENUM ({labels});"]
+    for table, column, is_array in c.arg("columns", ()):
+        t = f"{name}[]" if is_array else str(name)
+        out.append(f"ALTER TABLE {table} ALTER COLUMN {q(column)} TYPE {t} USING {q(column)}::text"
+                   f"{'[]' if is_array else ''}::{t};")
+    out.append(f"DROP TYPE {tmp};")
+    return out
+
+
+@renders("drop_enum")
+def _(c: Change) -> list[str]:
+    return [f"DROP TYPE {c.old.name};"]
+
+
+def _sequence_clauses(o: SequenceOptions, old: SequenceOptions | None = None) -> str:
+    parts = []
+    if old is None or o.data_type != old.data_type:
+        parts.append(f"AS {o.data_type}")
+    if old is None or o.increment != old.increment:
+        parts.append(f"INCREMENT BY {o.increment}")
+    if old is None or o.minvalue != old.minvalue:
+        parts.append(f"MINVALUE {o.minvalue}")
+    if old is None or o.maxvalue != old.maxvalue:
+        parts.append(f"MAXVALUE {o.maxvalue}")
+    if old is None or o.start != old.start:
+        parts.append(f"START WITH {o.start}")
+    if old is None or o.cache != old.cache:
+        parts.append(f"CACHE {o.cache}")
+    if old is None or o.cycle != old.cycle:
+        parts.append("CYCLE" if o.cycle else "NO CYCLE")
+    return " ".join(parts)
+
+
+@renders("create_sequence")
+def _(c: Change) -> list[str]:
+    unlogged = "UNLOGGED " if c.new.unlogged else ""
+    return [f"CREATE {unlogged}SEQUENCE {c.new.name} {_sequence_clauses(c.new.options)};"]
+
+
+@renders("alter_sequence")
+def _(c: Change) -> list[str]:
+    out = []
+    if c.old.options != c.new.options:
+        out.append(f"ALTER SEQUENCE {c.new.name} {_sequence_clauses(c.new.options, c.old.options)};")
+    if c.old.unlogged != c.new.unlogged:
+        out.append(f"ALTER SEQUENCE {c.new.name} SET {'UNLOGGED' if c.new.unlogged else 'LOGGED'};")
+    return out
+
+
+@renders("set_sequence_owner")
+def _(c: Change) -> list[str]:
+    owner = "NONE"
+    if c.new.owned_by is not None:
+        table, col = c.new.owned_by
+        owner = f"{table}.{q(col)}"
+    return [f"ALTER SEQUENCE {c.new.name} OWNED BY {owner};"]
+
+
+@renders("drop_sequence")
+def _(c: Change) -> list[str]:
+    return [f"DROP SEQUENCE {c.old.name};"]
+
+
+# -- tables -----------------------------------------------------------------------------------
+def column_definition(col: Column) -> str:
+    parts = [q(col.name), col.type]
+    if col.collation:
+        parts.append(f"COLLATE {col.collation}")
+    if col.generated is not None:
+        parts.append(f"GENERATED ALWAYS AS ({col.generated.sql}) STORED")
+    if col.identity:
+        parts.append(f"GENERATED {col.identity.upper()} AS IDENTITY{_identity_options(col)}")
+    if col.default is not None:
+        parts.append(f"DEFAULT {col.default.sql}")
+    if col.not_null and not col.identity:
+        parts.append("NOT NULL")
+    return " ".join(parts)
+
+
+def _identity_options(col: Column) -> str:
+    """Only the identity sequence options that differ from the server's defaults."""
+    from ..parse.freeze import sequence_options
+    o = col.identity_options
+    if o is None:
+        return ""
+    defaults = sequence_options({"increment": o.increment}, o.data_type)
+    clauses = _sequence_clauses(o, defaults)
+    return f" ({clauses})" if clauses else ""
+
+
+def constraint_clause(con: Constraint) -> str:
+    return f"CONSTRAINT {q(con.name)} {con.definition.sql}"
+
+
+@renders("create_table")
+def _(c: Change) -> list[str]:
+    t: Table = c.new
+    unlogged = "UNLOGGED " if t.unlogged else ""
+    if t.partition_of is not None:
+        body = ""
+        cons = [constraint_clause(k) for k in c.arg("constraints", ())]
+        if cons:
+            body = " (" + ", ".join(cons) + ")"
+        sql = f"CREATE {unlogged}TABLE {t.name} PARTITION OF {t.partition_of}{body} {t.partition_bound.sql}"
+    else:
+        elements = [column_definition(col) for col in t.columns]
+        elements += [constraint_clause(k) for k in c.arg("constraints", ())]
+        inner = ",\n    ".join(elements)
+        sql = f"CREATE {unlogged}TABLE {t.name} (\n    {inner}\n)" if elements else f"CREATE {unlogged}TABLE {t.name} ()"
+        if t.inherits:
+            sql += " INHERITS (" + ", ".join(str(p) for p in t.inherits) + ")"
+    if t.partition_by is not None:
+        sql += f" PARTITION BY {t.partition_by.sql}"
+    if t.options:
+        sql += " WITH (" + ", ".join(t.options) + ")"
+    return [sql + ";"]
+
+
+@renders("drop_table")
+def _(c: Change) -> list[str]:
+    return [f"DROP TABLE {c.old.name};"]
+
+
+@renders("detach_partition")
+def _(c: Change) -> list[str]:
+    return [f"ALTER TABLE {c.old.partition_of} DETACH PARTITION {c.old.name};"]
+
+
+@renders("attach_partition")
+def _(c: Change) -> list[str]:
+    return [f"ALTER TABLE {c.new.partition_of} ATTACH PARTITION {c.new.name} {c.new.partition_bound.sql};"]
+
+
+@renders("set_logged")
+def _(c: Change) -> list[str]:
+    return [f"ALTER TABLE {c.new.name} SET {'UNLOGGED' if c.new.unlogged else 'LOGGED'};"]
+
+
+@renders("set_table_options")
+def _(c: Change) -> list[str]:
+    old = dict(o.split("=", 1) for o in c.old.options)
+    new = dict(o.split("=", 1) for o in c.new.options)
+    out = []
+    gone = sorted(set(old) - set(new))
+    if gone:
+        out.append(f"ALTER TABLE {c.new.name} RESET ({', '.join(gone)});")
+    changed = [f"{k}={v}" for k, v in sorted(new.items()) if old.get(k) != v]
+    if changed:
+        out.append(f"ALTER TABLE {c.new.name} SET ({', '.join(changed)});")
+    return out
+
+
+@renders("add_column")
+def _(c: Change) -> list[str]:
+    return [f"ALTER TABLE {c.arg('table')} ADD COLUMN {column_definition(c.new)};"]
+
+
+@renders("drop_column")
+def _(c: Change) -> list[str]:
+    return [f"ALTER TABLE {c.arg('table')} DROP COLUMN {q(c.old.name)};"]
+
+
+_CATEGORY = {
+    "smallint": "n", "integer": "n", "bigint": "n", "numeric": "n", "real": "n", "double precision": "n",
+    "text": "s", "character varying": "s", "character": "s", "bpchar": "s", "name": "s",
+    "date": "d", "timestamp without time zone": "d", "timestamp with time zone": "d",
+    "time without time zone": "t", "time with time zone": "t", "bit": "b", "bit varying": "b",
+}
+
+
+def _category(type_text: str) -> str | None:
+    if type_text.endswith("[]"):
+        return None
+    stem = type_text
+    if "(" in stem:  # drop the typmod: numeric(10,2), timestamp(3) with time zone
+        stem = stem[: stem.index("(")] + stem[stem.index(")") + 1:]
+    return _CATEGORY.get(stem)
+
+
+def needs_using(old_type: str, new_type: str) -> bool:
+    """True when no assignment cast takes old_type to new_type (the server would refuse without USING)."""
+    old_c, new_c = _category(old_type), _category(new_type)
+    if new_c == "s" and old_c is not None:
+        return False
+    return old_c is None or new_c is None or old_c != new_c
+
+
+@renders("alter_column_type")
+def _(c: Change) -> list[str]:
+    col: Column = c.new
+    using = f" USING {q(col.name)}::{col.type}" if needs_using(c.old.type, col.type) else ""
+    collate = f" COLLATE {col.collation}" if col.collation else ""
+    out = []
+    if c.old.default is not None and c.new.default is not None and using:
+        out.append(f"ALTER TABLE {c.arg('table')} ALTER COLUMN {q(col.name)} DROP DEFAULT;")
+    out.append(f"ALTER TABLE {c.arg('table')} ALTER COLUMN {q(col.name)} TYPE {col.type}{collate}{using};")
+    if out[0].endswith("DROP DEFAULT;"):
+        out.append(f"ALTER TABLE {c.arg('table')} ALTER COLUMN {q(col.name)} SET DEFAULT {col.default.sql};")
+    return out
+
+
+@renders("set_column_default")
+def _(c: Change) -> list[str]:
+    col: Column = c.new
+    if col.default is None:
+        return [f"ALTER TABLE {c.arg('table')} ALTER COLUMN {q(col.name)} DROP DEFAULT;"]
+    return [f"ALTER TABLE {c.arg('table')} ALTER COLUMN {q(col.name)} SET DEFAULT {col.default.sql};"]
+
+
+@renders("set_not_null")
+def _(c: Change) -> list[str]:
+    action = "SET NOT NULL" if c.new.not_null else "DROP NOT NULL"
+    return [f"ALTER TABLE {c.arg('table')} ALTER COLUMN {q(c.new.name)} {action};"]
+
+
+@renders("alter_identity")
+def _(c: Change) -> list[str]:
+    prev, col = c.old, c.new
+    alter = f"ALTER TABLE {c.arg('table')} ALTER COLUMN {q(col.name)}"
+    if col.identity is None:
+        out = [f"{alter} DROP IDENTITY;"]
+        if not col.not_null:
+            out.append(f"{alter} DROP NOT NULL;")
+        return out
+    if prev.identity is None:
+        out = []
+        if prev.default is not None:
+            out.append(f"{alter} DROP DEFAULT;")
+        out.append(f"{alter} ADD GENERATED {col.identity.upper()} AS IDENTITY{_identity_options(col)};")
+        return out
+    out = []
+    if prev.identity != col.identity:
+        out.append(f"{alter} SET GENERATED {col.identity.upper()};")
+    if prev.identity_options != col.identity_options and col.identity_options is not None:
+        clauses = _sequence_clauses(col.identity_options, prev.identity_options)
+        if clauses.startswith("AS "):
+            clauses = " ".join(clauses.split(" ")[2:])
+        if clauses:
+            out.append(f"{alter} " + " ".join("SET " + x for x in _split_clauses(clauses)) + ";")
+    return out
+
+
+def _split_clauses(clauses: str) -> list[str]:
+    words = clauses.split(" ")
+    out, cur = [], []
+    starts = {"INCREMENT", "MINVALUE", "MAXVALUE", "START", "CACHE", "CYCLE", "NO"}
+    for w in words:
+        if w in starts and cur and not (cur == ["NO"]):
+            out.append(" ".join(cur))
+            cur = []
+        cur.append(w)
+    if cur:
+        out.append(" ".join(cur))
+    return out
+
+
+@renders("add_constraint")
+def _(c: Change) -> list[str]:
+    return [f"ALTER TABLE {c.arg('table')} ADD {constraint_clause(c.new)};"]
+
+
+@renders("drop_constraint")
+def _(c: Change) -> list[str]:
+    return [f"ALTER TABLE {c.arg('table')} DROP CONSTRAINT {q(c.old.name)};"]
+
+
+# -- indexes -----------------------------------------------------------------------------------
+@renders("create_index")
+def _(c: Change) -> list[str]:
+    return [c.new.definition.sql + ";"]
+
+
+@renders("drop_index")
+def _(c: Change) -> list[str]:
+    return [f"DROP INDEX {c.old.name};"]

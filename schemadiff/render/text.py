@@ -1,0 +1,39 @@
+"""Plans as SQL (what psql runs) and JSON (what machines read)."""
+from __future__ import annotations
+
+import json
+
+from ..plan import Plan
+
+
+def plan_sql(plan: Plan) -> str:
+    """The plan as a SQL script; each hazard is a comment on the lines before its statement."""
+    if not plan:
+        return ""
+    n_destructive = len(plan.destructive_steps)
+    out = [f"-- schemadiff plan: {len(plan.steps)} statement(s)"
+           + (f", {n_destructive} destructive" if n_destructive else "")]
+    for step in plan.steps:
+        out.append("")
+        for h in step.hazards:
+            out.append(f"-- hazard {h.kind}: {h.reason}")
+        if not step.transactional:
+            out.append("-- runs outside the transaction")
+        out.append(step.sql)
+    return "\n".join(out) + "\n"
+
+
+def plan_json(plan: Plan) -> str:
+    return json.dumps({
+        "statements": [
+            {
+                "sql": s.sql,
+                "object": str(s.change.target),
+                "change": s.change.kind,
+                "hazards": [{"kind": h.kind, "reason": h.reason} for h in s.hazards],
+                "transactional": s.transactional,
+            }
+            for s in plan.steps
+        ],
+        "destructive": len(plan.destructive_steps),
+    }, indent=2) + "\n"
