@@ -197,10 +197,13 @@ class _Differ:
         cref = column_ref(table, col.name)
         args = (("table", table),)
         old_deps = column_dependencies(table, prev, self.old)
-        if prev.type != col.type or prev.collation != col.collation:
+        type_changes = prev.type != col.type or prev.collation != col.collation
+        if type_changes:
+            # The type change also drops and sets the default (see render/ddl.py).
             self.add("alter_column_type", cref, prev, col, args=args, requires=deps | {cref},
-                     old_requires=old_deps)
-        if prev.default != col.default and col.identity is None:
+                     old_requires=old_deps | ({sequence_ref(s) for s in sequences_used(prev.default.key)}
+                                              if prev.default else set()))
+        if prev.default != col.default and col.identity is None and not type_changes:
             self.add("set_column_default", ref("column_default", *cref.path), prev, col, args=args,
                      requires=deps | {cref},
                      old_requires={sequence_ref(s) for s in sequences_used(prev.default.key)} if prev.default else ())
@@ -220,27 +223,14 @@ class _Differ:
                 if prev.definition != con.definition:
                     self._drop_constraint(old, prev)
                     self._add_constraint(t, con)
-                elif prev.comment != con.comment:
-                    self.comment(f"CONSTRAINT {_q(con.name)} ON {t.name}", constraint_ref(t.name, con.name),
-                                 prev.comment, con.comment)
+                    self._constraint_comments(t, None, con)
+                else:
+                    self._constraint_comments(t, prev, con)
             else:
                 pending.append(con)
         for con in pending:
-            # A constraint declared without a name matches a live one with the same definition.
-            twin = None
-            if not con.named:
-                twin = next((p for p in old.constraints if p.name not in matched and p.kind == con.kind
-                             and p.definition == con.definition), None)
-            if twin is not None:
-                matched.add(twin.name)
-                if twin.comment != con.comment:
-                    self.comment(f"CONSTRAINT {_q(twin.name)} ON {t.name}", constraint_ref(t.name, twin.name),
-                                 twin.comment, con.comment)
-                continue
             self._add_constraint(t, con)
-            if con.comment:
-                self.comment(f"CONSTRAINT {_q(con.name)} ON {t.name}", constraint_ref(t.name, con.name),
-                             None, con.comment)
+            self._constraint_comments(t, None, con)
         for prev in old.constraints:
             if prev.name not in matched:
                 self._drop_constraint(old, prev)
@@ -264,8 +254,17 @@ class _Differ:
                          prev.comment if prev else None, col.comment)
         if old is None:
             for con in t.constraints:
-                self.comment(f"CONSTRAINT {_q(con.name)} ON {t.name}", constraint_ref(t.name, con.name),
-                             None, con.comment)
+                self._constraint_comments(t, None, con)
+
+    def _constraint_comments(self, t: Table, prev: Constraint | None, con: Constraint) -> None:
+        cref = constraint_ref(t.name, con.name)
+        self.comment(f"CONSTRAINT {_q(con.name)} ON {t.name}", cref, prev.comment if prev else None, con.comment)
+        if con.kind in ("p", "u", "x"):
+            index = QualifiedName(t.name.schema, con.name)
+            old_text = prev.index_comment if prev else None
+            if old_text != con.index_comment:
+                self.add("set_comment", ref("comment", "index", index.schema, index.name), old_text,
+                         con.index_comment, args=(("on", f"INDEX {index}"),), requires=(cref,))
 
     # -- indexes ---------------------------------------------------------------------------
     def indexes(self) -> None:

@@ -185,8 +185,8 @@ WHERE d.classoid = 'pg_namespace'::regclass AND {_USER_NAMESPACE}
 UNION ALL
 SELECT 1, x.extname, '', 0, '', 'EXTENSION ' || quote_ident(x.extname), quote_literal(d.description)
 FROM pg_description d JOIN pg_extension x ON x.oid = d.objoid
-LEFT JOIN pg_available_extensions ae ON ae.name = x.extname
-WHERE d.classoid = 'pg_extension'::regclass AND d.description IS DISTINCT FROM ae.comment
+WHERE d.classoid = 'pg_extension'::regclass
+  AND d.description IS DISTINCT FROM (SELECT ae.comment FROM pg_available_extensions ae WHERE ae.name = x.extname)
 UNION ALL
 SELECT 2, n.nspname, t.typname, 0, '', 'TYPE ' || {_qualified('n', 't.typname')}, quote_literal(d.description)
 FROM pg_description d JOIN pg_type t ON t.oid = d.objoid JOIN pg_namespace n ON n.oid = t.typnamespace

@@ -11,7 +11,8 @@ server does when it stores an expression:
 - locations and parentheses vanish (they are not in the AST);
 - casts of constants and of arrays of constants are dropped, since the
   column or operator type coerces them anyway (`'x'::text`, `(0)::numeric`,
-  `'-1'::integer`), as are the implicit casts of columns to text types;
+  `'-1'::integer`), as are casts of bare columns (the server adds implicit
+  ones: `(id)::double precision`);
 - constants compare by their text (`-1` and `'-1'`);
 - `x IN (...)` is `x = ANY (ARRAY[...])`, `NOT IN` is `<> ALL`, BETWEEN is
   the pair of comparisons, LIKE is the `~~` operator;
@@ -31,7 +32,7 @@ from .objects import Expr
 from .types import DEFAULT_SCHEMA, format_type
 
 _DROP_KEYS = frozenset({"location", "rexpr_list_start", "rexpr_list_end", "stmt_location", "stmt_len",
-                        "list_start", "list_end", "funcformat"})
+                        "list_start", "list_end", "funcformat", "row_format"})
 _TEXT_TYPES = frozenset({"text", "character varying", "character", "bpchar", "name"})
 _SEQUENCE_FUNCS = frozenset({"nextval", "currval", "setval"})
 
@@ -113,7 +114,9 @@ class _Normalizer:
         target = format_type(body["typeName"], self.default_schema)
         if _is_constant(arg):
             return arg
-        if isinstance(arg, dict) and "Col" in arg and target in _TEXT_TYPES:
+        if isinstance(arg, dict) and "Col" in arg:
+            # The server writes the implicit casts it adds to columns ((id)::double precision);
+            # the user did not.  An explicit cast of a bare column compares equal too.
             return arg
         return {"Cast": {"arg": arg, "type": target}}
 
@@ -126,6 +129,8 @@ class _Normalizer:
         lexpr, rexpr = body.get("lexpr"), body.get("rexpr")
         if kind == "AEXPR_IN":
             items = rexpr["List"]["items"] if isinstance(rexpr, dict) and "List" in rexpr else rexpr
+            if len(items) == 1:  # the server stores x IN (a) as x = a
+                return self.n_A_Expr({"kind": "AEXPR_OP", "name": body["name"], "lexpr": lexpr, "rexpr": items[0]})
             array = {"A_ArrayExpr": {"elements": items}}
             kind = "AEXPR_OP_ANY" if name == ["="] else "AEXPR_OP_ALL"
             return self.n_A_Expr({"kind": kind, "name": body["name"], "lexpr": lexpr, "rexpr": array})

@@ -99,6 +99,7 @@ class Constraint:
     named: bool = field(default=True, compare=False)  # False: the name was generated
     validated: bool = field(default=True, compare=False)  # NOT VALID in the live database is not drift
     comment: str | None = None
+    index_comment: str | None = None  # on the index that implements a primary key/unique/exclusion
     origin: Location = field(default=DATABASE, compare=False)
 
 

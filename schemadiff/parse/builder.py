@@ -323,11 +323,11 @@ def fold_attributes(constraints: list[dict]) -> list[dict]:
             if contype == "CONSTR_ATTR_DEFERRABLE":
                 prev["deferrable"] = True
             elif contype == "CONSTR_ATTR_NOT_DEFERRABLE":
-                prev["deferrable"] = False
+                prev.pop("deferrable", None)
             elif contype == "CONSTR_ATTR_DEFERRED":
                 prev["initdeferred"] = True
             elif contype == "CONSTR_ATTR_IMMEDIATE":
-                prev["initdeferred"] = False
+                prev.pop("initdeferred", None)
             out[-1] = prev
         else:
             out.append(body)

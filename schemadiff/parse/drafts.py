@@ -35,6 +35,7 @@ class ConstraintDraft:
     origin: Location
     columns: list[str] = field(default_factory=list)
     comment: str | None = None
+    index_comment: str | None = None  # COMMENT ON INDEX of the index behind the constraint
 
 
 @dataclass

@@ -120,7 +120,7 @@ def _constraint(t: TableDraft, c: ConstraintDraft, b: Builder) -> Constraint:
     definition = Expr(kind + canonical({"Constraint": key_node}), to_sql({"Constraint": node}))
     validated = not c.node.get("skip_validation") and c.node.get("initially_valid", True) is not False
     return Constraint(c.name, kind, definition, tuple(c.columns), ref_table, ref_columns, c.named, validated,
-                      c.comment, c.origin)
+                      c.comment, c.index_comment, c.origin)
 
 
 def _ctx_for(c: ConstraintDraft, t: TableDraft):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..errors import ParseError
-from ..model import QualifiedName
+from ..model import QualifiedName, quote_ident
 from ..model.types import format_type
 from .builder import (Builder, Context, Unsupported, _ParentNotYet, fold_attributes, handles,
                       serial_type)
@@ -171,7 +171,7 @@ def add_column(b: Builder, table: TableDraft, body: dict, ctx: Context, deferred
         seq = SequenceDraft(QualifiedName(schema, seq_name), ctx.location, {"as": serial},
                             owned_by=(table.name, name))
         b.sequences[seq.name] = seq
-        qualified = seq_name if schema == "public" else f"{schema}.{seq_name}"
+        qualified = quote_ident(seq_name) if schema == "public" else f"{quote_ident(schema)}.{quote_ident(seq_name)}"
         col.default = {"FuncCall": {"funcname": [{"String": {"sval": "nextval"}}], "args": [
             {"TypeCast": {"arg": {"A_Const": {"sval": {"sval": qualified}}},
                           "typeName": {"names": [{"String": {"sval": "regclass"}}], "typemod": -1}}}]}}
@@ -328,9 +328,16 @@ def comment(b: Builder, node: dict, ctx: Context) -> None:
         con.comment = text
     elif objtype == "OBJECT_INDEX":
         qn = b.qualify_names(strings(_items(obj)), ctx, b.indexes)
-        if qn not in b.indexes:
-            raise ParseError([(ctx.location, f"index {qn.display} is declared nowhere")])
-        b.indexes[qn].comment = text
+        if qn in b.indexes:
+            b.indexes[qn].comment = text
+            return
+        # The index behind a primary key, unique or exclusion constraint has the constraint's name.
+        for table in b.tables.values():
+            con = table.constraints.get(qn.name) if table.name.schema == qn.schema else None
+            if con is not None and con.node["contype"] in ("CONSTR_PRIMARY", "CONSTR_UNIQUE", "CONSTR_EXCLUSION"):
+                con.index_comment = text
+                return
+        raise ParseError([(ctx.location, f"index {qn.display} is declared nowhere")])
     elif objtype == "OBJECT_SEQUENCE":
         qn = b.qualify_names(strings(_items(obj)), ctx, b.sequences)
         if qn not in b.sequences:

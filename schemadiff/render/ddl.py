@@ -169,7 +169,8 @@ def _identity_options(col: Column) -> str:
     o = col.identity_options
     if o is None:
         return ""
-    defaults = sequence_options({"increment": o.increment}, o.data_type)
+    from dataclasses import replace
+    defaults = replace(sequence_options({"increment": o.increment}, o.data_type), increment=1)
     clauses = _sequence_clauses(o, defaults)
     return f" ({clauses})" if clauses else ""
 
@@ -273,16 +274,27 @@ def needs_using(old_type: str, new_type: str) -> bool:
 
 @renders("alter_column_type")
 def _(c: Change) -> list[str]:
+    """The default goes first and comes back after: the stored default is typed for the old column."""
     col: Column = c.new
-    using = f" USING {q(col.name)}::{col.type}" if needs_using(c.old.type, col.type) else ""
+    alter = f"ALTER TABLE {c.arg('table')} ALTER COLUMN {q(col.name)}"
     collate = f" COLLATE {col.collation}" if col.collation else ""
+    using = ""
+    if needs_using(c.old.type, col.type):
+        via_text = _category(c.old.type) != _category(col.type) and not _direct_cast(c.old.type, col.type)
+        using = f" USING {q(col.name)}{'::text' if via_text else ''}::{col.type}"
     out = []
-    if c.old.default is not None and c.new.default is not None and using:
-        out.append(f"ALTER TABLE {c.arg('table')} ALTER COLUMN {q(col.name)} DROP DEFAULT;")
-    out.append(f"ALTER TABLE {c.arg('table')} ALTER COLUMN {q(col.name)} TYPE {col.type}{collate}{using};")
-    if out[0].endswith("DROP DEFAULT;"):
-        out.append(f"ALTER TABLE {c.arg('table')} ALTER COLUMN {q(col.name)} SET DEFAULT {col.default.sql};")
+    if c.old.default is not None and not col.identity:
+        out.append(f"{alter} DROP DEFAULT;")
+    out.append(f"{alter} TYPE {col.type}{collate}{using};")
+    if col.default is not None and not col.identity:
+        out.append(f"{alter} SET DEFAULT {col.default.sql};")
     return out
+
+
+def _direct_cast(old: str, new: str) -> bool:
+    """Explicit casts the server has between categories (numbers <-> boolean, money...)."""
+    pair = {_category(old), _category(new)}
+    return pair <= {"n", "s"} or (old in ("integer", "boolean") and new in ("integer", "boolean"))
 
 
 @renders("set_column_default")
