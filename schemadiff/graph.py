@@ -70,16 +70,55 @@ def sequences_used(expr_key: str) -> set[QualifiedName]:
     return found
 
 
-def column_dependencies(table: QualifiedName, col: Column, catalog: Catalog) -> set[ObjectRef]:
-    deps = set()
-    user_type = type_schema(col.type)
+def type_dependency(type_text: str, catalog: Catalog) -> ObjectRef | None:
+    user_type = type_schema(type_text)
     if user_type is not None:
         qn = QualifiedName(*user_type)
-        if qn in catalog.enums:
-            deps.add(type_ref(qn))
-    if col.default is not None:
-        for seq in sequences_used(col.default.key):
-            deps.add(sequence_ref(seq))
+        if qn in catalog.enums or qn in catalog.domains or qn in catalog.composites or qn in catalog.ranges:
+            return type_ref(qn)
+    return None
+
+
+def functions_used(expr_key: str, catalog: Catalog) -> set[ObjectRef]:
+    """Declared functions called in a canonical expression (every overload of the name)."""
+    if '"Func"' not in expr_key or not catalog.functions:
+        return set()
+    names: set[tuple[str, str]] = set()
+
+    def walk(x):
+        if isinstance(x, dict):
+            f = x.get("Func")
+            if f and f.get("name"):
+                n = f["name"]
+                names.add((n[-2] if len(n) > 1 else "public", n[-1]))
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    walk(json.loads(expr_key))
+    return {function_ref(fn) for fn in catalog.functions if (fn.schema, fn.name) in names}
+
+
+def function_ref(fn) -> ObjectRef:
+    return ref("function", fn.schema, fn.name, fn.args)
+
+
+def view_ref(name: QualifiedName) -> ObjectRef:
+    return ref("view", name.schema, name.name)
+
+
+def column_dependencies(table: QualifiedName, col: Column, catalog: Catalog) -> set[ObjectRef]:
+    deps = set()
+    t = type_dependency(col.type, catalog)
+    if t is not None:
+        deps.add(t)
+    for expr in (col.default, col.generated):
+        if expr is not None:
+            for seq in sequences_used(expr.key):
+                deps.add(sequence_ref(seq))
+            deps |= functions_used(expr.key, catalog)
     return deps
 
 
@@ -111,6 +150,8 @@ def key_providing(catalog: Catalog, table: QualifiedName, columns: tuple[str, ..
 
 def constraint_dependencies(table: QualifiedName, con: Constraint, catalog: Catalog) -> set[ObjectRef]:
     deps = {table_ref(table)} | {column_ref(table, c) for c in con.columns}
+    if con.kind in ("c", "x"):
+        deps |= functions_used(con.definition.key, catalog)
     if con.ref_table is not None:
         deps.add(table_ref(con.ref_table))
         deps |= {column_ref(con.ref_table, c) for c in con.ref_columns}
@@ -121,7 +162,9 @@ def constraint_dependencies(table: QualifiedName, con: Constraint, catalog: Cata
 
 
 def index_dependencies(idx: Index, catalog: Catalog) -> set[ObjectRef]:
-    return {table_ref(idx.table)} | {column_ref(idx.table, c) for c in idx.columns if c}
+    owner = view_ref(idx.table) if idx.table in catalog.views else table_ref(idx.table)
+    return {owner} | {column_ref(idx.table, c) for c in idx.columns if c} | functions_used(
+        idx.definition.key, catalog)
 
 
 def sequence_dependencies(seq: Sequence) -> set[ObjectRef]:
@@ -148,4 +191,31 @@ def dependency_graph(catalog: Catalog) -> nx.DiGraph:
     for qn, idx in catalog.indexes.items():
         for d in index_dependencies(idx, catalog):
             g.add_edge(index_ref(qn), d)
+    for qn, v in catalog.views.items():
+        g.add_node(view_ref(qn))
+        for d in v.depends_on | {schema_ref(qn.schema)}:
+            g.add_edge(view_ref(qn), d)
+    for fn, f in catalog.functions.items():
+        for d in function_dependencies(f, catalog):
+            g.add_edge(function_ref(fn), d)
+    for (table, name), trig in catalog.triggers.items():
+        for d in trigger_dependencies(trig, catalog):
+            g.add_edge(ref("trigger", table.schema, table.name, name), d)
     return g
+
+
+def function_dependencies(f, catalog: Catalog) -> set[ObjectRef]:
+    deps = {schema_ref(f.name.schema)}
+    key = json.loads(f.definition.key)
+    for text in [p["type"] for p in key["params"]] + ([f.returns] if f.returns else []):
+        t = type_dependency(text.removeprefix("SETOF "), catalog)
+        if t is not None:
+            deps.add(t)
+    return deps
+
+
+def trigger_dependencies(trig, catalog: Catalog) -> set[ObjectRef]:
+    owner = view_ref(trig.table) if trig.table in catalog.views else table_ref(trig.table)
+    deps = {owner}
+    deps |= {function_ref(fn) for fn in catalog.functions if fn.qualified == trig.function and fn.args == ""}
+    return deps

@@ -7,6 +7,7 @@ from ..graph import (column_dependencies, column_ref, constraint_dependencies, c
                      table_dependencies, table_ref, type_ref)
 from ..model import Catalog, Column, Constraint, Index, ObjectRef, QualifiedName, Table, ref
 from .changes import Change
+from .programs import diff_functions, diff_grants, diff_policies, diff_triggers, diff_types, diff_views
 
 fs = frozenset
 
@@ -141,6 +142,8 @@ class _Differ:
             if con.kind == "f":
                 self._add_constraint(t, con)
         self._comments(None, t)
+        if t.rls_enabled or t.rls_forced:
+            self.add("set_row_security", ref("row_security", *target.path), Table(t.name), t, requires=[target])
 
     def _drop_table(self, t: Table) -> None:
         target = table_ref(t.name)
@@ -168,6 +171,8 @@ class _Differ:
             self.add("set_logged", target, old, t, requires=[target])
         if old.options != t.options:
             self.add("set_table_options", target, old, t, requires=[target])
+        if (old.rls_enabled, old.rls_forced) != (t.rls_enabled, t.rls_forced):
+            self.add("set_row_security", ref("row_security", *target.path), old, t, requires=[target])
         self._columns(old, t)
         self._constraints(old, t)
         self._comments(old, t)
@@ -200,7 +205,8 @@ class _Differ:
         type_changes = prev.type != col.type or prev.collation != col.collation
         if type_changes:
             # The type change also drops and sets the default (see render/ddl.py).
-            self.add("alter_column_type", cref, prev, col, args=args, requires=deps | {cref},
+            # It "drops and creates" the column for ordering: views over it go before, come back after.
+            self.add("alter_column_type", cref, prev, col, args=args, requires=deps, drops=[cref], creates=[cref],
                      old_requires=old_deps | ({sequence_ref(s) for s in sequences_used(prev.default.key)}
                                               if prev.default else set()))
         if prev.default != col.default and col.identity is None and not type_changes:
@@ -268,13 +274,14 @@ class _Differ:
 
     # -- indexes ---------------------------------------------------------------------------
     def indexes(self) -> None:
-        recreated = {c.target for c in self.changes if c.kind == "drop_table"}
+        recreated = {c.target for c in self.changes if c.kind in ("drop_table", "drop_view")}
+        owner = lambda i, cat: ref("view", i.table.schema, i.table.name) if i.table in cat.views else table_ref(i.table)  # noqa: E731
         for qn, idx in self.new.indexes.items():
             old = self.old.indexes.get(qn)
             target = index_ref(qn)
-            if old is not None and (table_ref(old.table) in recreated or old.table != idx.table
+            if old is not None and (owner(old, self.old) in recreated or old.table != idx.table
                                     or old.definition != idx.definition):
-                if table_ref(old.table) not in recreated:
+                if owner(old, self.old) not in recreated:
                     self.add("drop_index", target, old, None, drops=[target],
                              old_requires=index_dependencies(old, self.old))
                 old = None
@@ -283,30 +290,93 @@ class _Differ:
                          requires=index_dependencies(idx, self.new))
             self.comment(f"INDEX {qn}", target, old.comment if old else None, idx.comment)
         for qn, idx in self.old.indexes.items():
-            if qn not in self.new.indexes and table_ref(idx.table) not in recreated:
+            if qn not in self.new.indexes and owner(idx, self.old) not in recreated:
                 self.add("drop_index", index_ref(qn), idx, None, drops=[index_ref(qn)],
                          old_requires=index_dependencies(idx, self.old))
 
 
     # -- dependents that block a change ------------------------------------------------------
     def rebuild_blocked(self) -> None:
-        """Unchanged foreign keys on a key that is dropped: drop them first, add them back after."""
+        """Objects that PostgreSQL will not let a change pass under: drop them first, create them after.
+
+        A view over a column whose type changes, anything using a dropped function or type, a
+        foreign key on a dropped key.  They come back exactly as declared, with their indexes,
+        comments and (through diff_grants) privileges.
+        """
+        import networkx as nx
+
+        from ..graph import dependency_graph
+        graph = dependency_graph(self.old)
         dropped: set[ObjectRef] = set()
+        retyped: set[ObjectRef] = set()
         for c in self.changes:
-            dropped |= c.drops
-        touched = {c.target for c in self.changes if c.kind in ("drop_constraint", "add_constraint")}
-        for qn, t in self.old.tables.items():
-            if table_ref(qn) in dropped:
+            if c.kind == "alter_column_type":
+                retyped.add(c.target)
+            else:
+                dropped |= c.drops
+        handled = set(dropped) | {c.target for c in self.changes if c.kind.startswith(("drop_", "create_"))}
+        todo: list[ObjectRef] = []
+        for r in sorted(dropped | retyped):
+            if r not in graph:
                 continue
-            for con in t.constraints:
-                cref = constraint_ref(qn, con.name)
-                if con.kind != "f" or cref in touched or cref in dropped:
+            for dep in sorted(nx.ancestors(graph, r)):
+                if dep in handled:
                     continue
-                if constraint_dependencies(qn, con, self.old) & dropped:
-                    self._drop_constraint(t, con)
-                    new_t = self.new.tables.get(qn)
-                    if new_t is not None and any(c.name == con.name for c in new_t.constraints):
-                        self._add_constraint(new_t, next(c for c in new_t.constraints if c.name == con.name))
+                blocked = dep.kind == "view" or (r in dropped and dep.kind in ("trigger", "constraint", "index"))
+                if blocked:
+                    handled.add(dep)
+                    todo.append(dep)
+        for dep in todo:
+            self._rebuild(dep)
+
+    def _rebuild(self, r: ObjectRef) -> None:
+        from ..graph import trigger_dependencies, view_ref
+        if r.kind == "view":
+            qn = QualifiedName(*r.path)
+            old, new = self.old.views[qn], self.new.views.get(qn)
+            self.add("drop_view", r, old, None, drops=[r], old_requires=old.depends_on)
+            if new is not None:
+                self.add("create_view", r, None, new, creates=[r], requires=new.depends_on | {schema_ref(qn.schema)})
+                kind = "MATERIALIZED VIEW" if new.materialized else "VIEW"
+                self.comment(f"{kind} {qn}", r, None, new.comment)
+                for col, text in new.column_comments:
+                    self.comment(f"COLUMN {qn}.{_q(col)}", ref("column", *r.path, col), None, text, requires=[r])
+                for idx in self.new.indexes_of(qn):
+                    self.add("create_index", index_ref(idx.name), None, idx, creates=[index_ref(idx.name)],
+                             requires=index_dependencies(idx, self.new))
+                    self.comment(f"INDEX {idx.name}", index_ref(idx.name), None, idx.comment)
+                for (table, name), trig in self.new.triggers.items():
+                    if table == qn:
+                        tref = ref("trigger", qn.schema, qn.name, name)
+                        self.add("create_trigger", tref, None, trig, creates=[tref],
+                                 requires=trigger_dependencies(trig, self.new))
+        elif r.kind == "constraint":
+            qn = QualifiedName(r.path[0], r.path[1])
+            t_old = self.old.tables[qn]
+            con = next(c for c in t_old.constraints if c.name == r.path[2])
+            self._drop_constraint(t_old, con)
+            t_new = self.new.tables.get(qn)
+            new_con = next((c for c in t_new.constraints if c.name == con.name), None) if t_new else None
+            if new_con is not None:
+                self._add_constraint(t_new, new_con)
+                self._constraint_comments(t_new, None, new_con)
+        elif r.kind == "index":
+            qn = QualifiedName(*r.path)
+            old = self.old.indexes[qn]
+            self.add("drop_index", r, old, None, drops=[r], old_requires=index_dependencies(old, self.old))
+            new = self.new.indexes.get(qn)
+            if new is not None:
+                self.add("create_index", r, None, new, creates=[r], requires=index_dependencies(new, self.new))
+                self.comment(f"INDEX {qn}", r, None, new.comment)
+        elif r.kind == "trigger":
+            key = (QualifiedName(r.path[0], r.path[1]), r.path[2])
+            old = self.old.triggers[key]
+            self.add("drop_trigger", r, old, None, drops=[r], old_requires=trigger_dependencies(old, self.old))
+            new = self.new.triggers.get(key)
+            if new is not None:
+                self.add("create_trigger", r, None, new, creates=[r], requires=trigger_dependencies(new, self.new))
+                self.comment(f"TRIGGER {_q(new.name)} ON {new.table}", r, None, new.comment)
+        _ = view_ref
 
 
 def _q(name: str) -> str:
@@ -326,7 +396,13 @@ def diff_catalogs(old: Catalog, new: Catalog) -> list[Change]:
     d.extensions()
     d.enums()
     d.sequences()
+    diff_types(d)
+    diff_functions(d)
     d.tables()
+    diff_views(d)
     d.indexes()
+    diff_triggers(d)
+    diff_policies(d)
     d.rebuild_blocked()
+    diff_grants(d)
     return d.changes

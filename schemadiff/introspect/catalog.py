@@ -5,6 +5,8 @@ sides, so a schema loaded from the files always compares equal to itself.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import psycopg
 
 from ..errors import IntrospectError, ParseError
@@ -21,8 +23,8 @@ def inspect_connection(conn: psycopg.Connection) -> Catalog:
         catalog = catalog_from_sql("\n".join(statements), "database")
     except ParseError as exc:
         raise IntrospectError(f"could not read the live schema: {exc}") from None
-    return Catalog(catalog.schemas, catalog.extensions, catalog.enums, catalog.sequences, catalog.tables,
-                   catalog.indexes, server_version=version)
+    return replace(catalog, server_version=version)
+
 
 
 def inspect_database(dsn: str) -> Catalog:

@@ -25,6 +25,7 @@ from psycopg.rows import namedtuple_row
 
 from ..errors import IntrospectError
 from . import ddl_text, queries
+from .keys import key_statements
 
 Row = Any
 
@@ -96,10 +97,8 @@ def _statements(cat: _Catalog) -> list[str]:
     out += _tables(tables, cat.columns, sequences)
     out += [ddl_text.sequence_owned_by(s) for s in sequences if s.owner_kind == "a"]
 
-    constraints, foreign_keys = _constraints(tables, cat.constraints)
-    out += constraints
-    out += _indexes(tables, cat.indexes)
-    out += foreign_keys
+    keyed = key_statements(tables, _depths(cat.tables), cat.constraints, cat.indexes)
+    out += keyed.keys + keyed.checks + keyed.indexes + keyed.foreign_keys
     for table in tables:
         out += ddl_text.table_settings(table)
 
@@ -128,13 +127,6 @@ def _extension_order(extensions: list[Row]) -> list[Row]:
     if len(order) != len(extensions):  # extension dependencies cannot form a cycle
         raise IntrospectError("cycle between extensions: " + ", ".join(x.name for x in extensions))
     return order
-
-
-@dataclass(frozen=True, slots=True)
-class _TableInfo:
-    row: Row
-    depth: int           # 0 for a table without parents, parent's depth + 1 otherwise
-    has_children: bool
 
 
 def _table_order(tables: list[Row]) -> list[Row]:
@@ -213,70 +205,3 @@ def _column_fixups(tables: list[Row], cols_of: dict[int, list[Row]]) -> list[str
                 out.append(ddl_text.alter_column(t.ident, c.ident, "SET NOT NULL"))
             out += [ddl_text.alter_column(t.ident, c.ident, a) for a in ddl_text.column_settings(c)]
     return out
-
-
-_KEYS, _MERGED_CHECKS, _CHECKS = 0, 1, 2
-
-
-def _constraints(tables: list[Row], constraints: list[Row]) -> tuple[list[str], list[str]]:
-    """(keys and checks, foreign keys), each in creation order.
-
-    ONLY is left out where PostgreSQL requires the constraint to reach the
-    children: on partitioned tables, and for inheritable checks of a table with
-    children.  Order within a group is by inheritance depth, then table, then
-    name: parents first, so that a parent's key or foreign key creates its own
-    copies on partitions rather than adopting a partition's look-alike; except
-    for a check a child declares itself and also inherits, which must exist
-    before the parent's check arrives and merges with it (deepest first).
-    """
-    by_oid = {t.oid: t for t in tables}
-    depth = _depths(tables)
-    parents_of_children = {p for t in tables for p in t.parents}
-    keyed: list[tuple[tuple, str]] = []
-    fks: list[tuple[tuple, str]] = []
-    for con in constraints:
-        t = by_oid[con.table_oid]
-        recurses = t.kind == "p" or (con.kind == "c" and not con.no_inherit and t.oid in parents_of_children)
-        stmt = ddl_text.add_constraint(t.ident, con, only=not recurses)
-        if con.kind == "f":
-            fks.append(((depth[t.oid], t.schema, t.name, con.name), stmt))
-        elif con.kind == "c" and con.inherited_count > 0:
-            keyed.append(((_MERGED_CHECKS, -depth[t.oid], t.schema, t.name, con.name), stmt))
-        elif con.kind == "c":
-            keyed.append(((_CHECKS, depth[t.oid], t.schema, t.name, con.name), stmt))
-        else:
-            keyed.append(((_KEYS, depth[t.oid], t.schema, t.name, con.name), stmt))
-    return [s for _, s in sorted(keyed)], [s for _, s in sorted(fks)]
-
-
-def _indexes(tables: list[Row], indexes: list[Row]) -> list[str]:
-    """Indexes of partitioned tables first, parents before sub-partitions.
-
-    An index created on a partitioned table adopts a matching index that
-    already exists on a partition; creating the parents' indexes first keeps
-    every index of a partition what it was.
-    """
-    by_oid = {t.oid: t for t in tables}
-    depth = _depths(tables)
-    keyed = []
-    for ix in indexes:
-        t = by_oid[ix.table_oid]
-        keyed.append(((t.kind != "p", depth[t.oid], t.schema, t.name, ix.name), _index_statement(t, ix)))
-    return [s for _, s in sorted(keyed)]
-
-
-def _index_statement(table: Row, ix: Row) -> str:
-    """pg_get_indexdef without ONLY, the table always qualified.
-
-    The server adds ONLY for partitioned tables, which would create an invalid
-    index that does not reach the partitions.  The table is matched in both
-    the qualified and the regclass spelling, as servers have printed both.
-    """
-    for unique in ("CREATE UNIQUE INDEX ", "CREATE INDEX "):
-        for only in ("ONLY ", ""):
-            for spelled in (table.ident, ix.table_text):
-                prefix = f"{unique}{ix.ident} ON {only}{spelled} USING "
-                if ix.definition.startswith(prefix):
-                    rest = ix.definition[len(prefix):]
-                    return f"{unique}{ix.ident} ON {table.ident} USING {rest};"
-    raise IntrospectError(f"unexpected index definition: {ix.definition}")

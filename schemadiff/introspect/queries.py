@@ -137,15 +137,18 @@ WHERE a.attnum > 0 AND NOT a.attisdropped AND {_USER_TABLE}
 ORDER BY a.attrelid, a.attnum
 """
 
-# Constraints declared on the table itself: inherited copies (conislocal
-# false) and clones on partitions (conparentid <> 0) are recreated by the
-# parent's constraint.  'n' (PostgreSQL 18 NOT NULL) is the column's NOT NULL;
-# 't' (constraint triggers) is not part of a table.  pg_get_constraintdef
-# leaves out the index's storage parameters, so they are read here.
+# Constraints of user tables, including the copies a parent's constraint put
+# on children (conislocal false, or conparentid set on partitions): keys.py
+# decides which of them the parent's statement recreates.  'n' (PostgreSQL 18
+# NOT NULL) is the column's NOT NULL; 't' (constraint triggers) is not part of
+# a table.  pg_get_constraintdef leaves out the index's storage parameters,
+# so they are read here.
 CONSTRAINTS = f"""
-SELECT con.conrelid AS table_oid, con.conname AS name, quote_ident(con.conname) AS ident,
+SELECT con.oid, con.conrelid AS table_oid, con.conname AS name, quote_ident(con.conname) AS ident,
        con.contype AS kind, pg_get_constraintdef(con.oid) AS definition,
-       con.coninhcount AS inherited_count, con.connoinherit AS no_inherit,
+       con.conislocal AS is_local, con.coninhcount AS inherited_count, con.connoinherit AS no_inherit,
+       con.convalidated AS validated, con.conparentid AS parent_oid,
+       CASE WHEN con.contype IN ('p', 'u', 'x') THEN con.conindid END AS index_oid,
        CASE WHEN con.contype IN ('p', 'u', 'x') THEN ic.reloptions END AS index_options,
        CASE WHEN con.contype = 'x' THEN pg_get_expr(ix.indpred, ix.indrelid) END AS index_predicate
 FROM pg_constraint con
@@ -153,23 +156,24 @@ JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class ic ON ic.oid = con.conindid
 LEFT JOIN pg_index ix ON ix.indexrelid = con.conindid
-WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND con.conislocal AND con.conparentid = 0
-  AND {_USER_TABLE}
+WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND {_USER_TABLE}
 """
 
-# Indexes that are neither a constraint's (the constraint creates them) nor a
-# partition of a partitioned index (the parent index creates them).
+# Every index of a user table, with the index it is a partition of and the
+# constraint it backs; the definition only where the index is not a
+# constraint's (the constraint's definition creates it).
 INDEXES = f"""
-SELECT i.indrelid AS table_oid, ic.relname AS name, quote_ident(ic.relname) AS ident,
-       c.oid::regclass::text AS table_text, pg_get_indexdef(i.indexrelid) AS definition
+SELECT i.indexrelid AS oid, i.indrelid AS table_oid, ic.relname AS name, quote_ident(ic.relname) AS ident,
+       {_qualified('n', 'ic.relname')} AS qualified_ident, c.oid::regclass::text AS table_text,
+       i.indisvalid AS valid, h.inhparent AS parent_oid, k.oid AS constraint_oid,
+       CASE WHEN k.oid IS NULL THEN pg_get_indexdef(i.indexrelid) END AS definition
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_inherits h ON h.inhrelid = i.indexrelid
+LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x')
 WHERE {_USER_TABLE}
-  AND NOT EXISTS (SELECT 1 FROM pg_constraint k
-                  WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))
-  AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid)
 """
 
 # Comments, one branch per commented kind; `rank` orders the kinds, the

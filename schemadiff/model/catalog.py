@@ -6,12 +6,13 @@ sorted by identity so that everything downstream is deterministic.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Callable, Mapping
 
 from .names import QualifiedName
-from .objects import EnumType, Extension, Index, Schema, Sequence, Table
+from .objects import (CompositeType, DefaultPrivilege, Domain, EnumType, Extension, Function, FunctionName,
+                      Grant, Index, Policy, RangeType, Schema, Sequence, Table, Trigger, View)
 
 DEFAULT_SCHEMA = "public"
 
@@ -28,11 +29,25 @@ class Catalog:
     sequences: Mapping[QualifiedName, Sequence] = field(default_factory=dict)
     tables: Mapping[QualifiedName, Table] = field(default_factory=dict)
     indexes: Mapping[QualifiedName, Index] = field(default_factory=dict)
+    views: Mapping[QualifiedName, View] = field(default_factory=dict)
+    functions: Mapping[FunctionName, Function] = field(default_factory=dict)
+    triggers: Mapping[tuple[QualifiedName, str], Trigger] = field(default_factory=dict)
+    domains: Mapping[QualifiedName, Domain] = field(default_factory=dict)
+    composites: Mapping[QualifiedName, CompositeType] = field(default_factory=dict)
+    ranges: Mapping[QualifiedName, RangeType] = field(default_factory=dict)
+    policies: Mapping[tuple[QualifiedName, str], Policy] = field(default_factory=dict)
+    grants: frozenset[Grant] = frozenset()
+    default_privileges: frozenset[DefaultPrivilege] = frozenset()
     server_version: int | None = field(default=None, compare=False)
 
+    _MAPPINGS = ("schemas", "extensions", "enums", "sequences", "tables", "indexes", "views", "functions",
+                 "triggers", "domains", "composites", "ranges", "policies")
+
     def __post_init__(self) -> None:
-        for f in ("schemas", "extensions", "enums", "sequences", "tables", "indexes"):
+        for f in self._MAPPINGS:
             object.__setattr__(self, f, _frozen(getattr(self, f)))
+        object.__setattr__(self, "grants", frozenset(self.grants))
+        object.__setattr__(self, "default_privileges", frozenset(self.default_privileges))
 
     def filtered(self, keep: Callable[[QualifiedName], bool]) -> "Catalog":
         """The catalog without the tables, sequences, indexes and types that `keep` rejects.
@@ -40,14 +55,19 @@ class Catalog:
         Why here: --exclude must act on both sides identically.
         """
         tables = {k: t for k, t in self.tables.items() if keep(k)}
-        return Catalog(
-            schemas=self.schemas,
-            extensions=self.extensions,
+        return replace(
+            self,
             enums={k: v for k, v in self.enums.items() if keep(k)},
             sequences={k: v for k, v in self.sequences.items() if keep(k)},
             tables=tables,
-            indexes={k: v for k, v in self.indexes.items() if keep(k) and v.table in tables},
-            server_version=self.server_version,
+            indexes={k: v for k, v in self.indexes.items() if keep(k) and (v.table in tables or v.table in self.views)},
+            views={k: v for k, v in self.views.items() if keep(k)},
+            functions={k: v for k, v in self.functions.items() if keep(k.qualified)},
+            triggers={k: v for k, v in self.triggers.items() if k[0] in tables or k[0] in self.views},
+            domains={k: v for k, v in self.domains.items() if keep(k)},
+            composites={k: v for k, v in self.composites.items() if keep(k)},
+            ranges={k: v for k, v in self.ranges.items() if keep(k)},
+            policies={k: v for k, v in self.policies.items() if k[0] in tables},
         )
 
     def indexes_of(self, table: QualifiedName) -> list[Index]:
@@ -57,5 +77,8 @@ class Catalog:
         return [t for t in self.tables.values() if t.partition_of == table]
 
     def object_count(self) -> int:
-        return (len(self.schemas) + len(self.extensions) + len(self.enums) + len(self.sequences)
-                + len(self.tables) + len(self.indexes))
+        return sum(len(getattr(self, f)) for f in self._MAPPINGS) + len(self.grants)
+
+    def types(self) -> set[QualifiedName]:
+        """Every user-defined type name: enums, domains, composite and range types."""
+        return set(self.enums) | set(self.domains) | set(self.composites) | set(self.ranges)

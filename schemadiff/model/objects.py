@@ -127,6 +127,8 @@ class Table:
     options: tuple[str, ...] = ()  # reloptions, "key=value", sorted
     comment: str | None = None
     origin: Location = field(default=DATABASE, compare=False)
+    rls_enabled: bool = False
+    rls_forced: bool = False
 
     def column(self, name: str) -> Column | None:
         for c in self.columns:
@@ -140,3 +142,136 @@ class Table:
 
     def ref(self) -> ObjectRef:
         return ObjectRef("table", (self.name.schema, self.name.name))
+
+
+# -- programmable objects and types (views, functions, triggers, domains, ...) -------------------
+
+@dataclass(frozen=True, slots=True, order=True)
+class FunctionName:
+    """A function's identity: name plus its input argument types (overloads differ by them)."""
+
+    schema: str
+    name: str
+    args: str  # canonical input argument types, "integer, text"
+
+    def __str__(self) -> str:
+        from .names import quote_ident
+        return f"{quote_ident(self.schema)}.{quote_ident(self.name)}({self.args})"
+
+    @property
+    def display(self) -> str:
+        base = self.name if self.schema == "public" else f"{self.schema}.{self.name}"
+        return f"{base}({self.args})"
+
+    @property
+    def qualified(self) -> QualifiedName:
+        return QualifiedName(self.schema, self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    name: FunctionName
+    kind: str  # "function" | "procedure"
+    definition: Expr  # key: everything that defines it; sql: CREATE OR REPLACE ... text
+    returns: str | None  # canonical result type ("SETOF record", "TABLE(...)"); None for procedures
+    signature: str = ""  # parameter names, modes and defaults: changing them needs DROP + CREATE
+    comment: str | None = None
+    origin: Location = field(default=DATABASE, compare=False)
+    depends_on: frozenset[ObjectRef] = field(default=frozenset(), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    name: QualifiedName
+    query: Expr  # canonical SELECT; sql is the SELECT as written
+    materialized: bool = False
+    columns: tuple[str, ...] = ()  # explicit column names, if any
+    options: tuple[str, ...] = ()  # security_barrier=true, security_invoker=true, ...
+    check_option: str | None = None  # "local" | "cascaded"
+    with_data: bool = field(default=True, compare=False)
+    comment: str | None = None
+    column_comments: tuple[tuple[str, str], ...] = ()
+    origin: Location = field(default=DATABASE, compare=False)
+    depends_on: frozenset[ObjectRef] = field(default=frozenset(), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    table: QualifiedName
+    name: str
+    definition: Expr  # canonical CREATE TRIGGER minus its name and table; sql is the whole statement
+    function: QualifiedName
+    enabled: str = "O"  # O origin (enabled), D disabled, R replica, A always
+    comment: str | None = None
+    origin: Location = field(default=DATABASE, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class DomainCheck:
+    name: str
+    expr: Expr
+    validated: bool = field(default=True, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Domain:
+    name: QualifiedName
+    base_type: str
+    not_null: bool = False
+    default: Expr | None = None
+    collation: str | None = None
+    checks: tuple[DomainCheck, ...] = ()
+    comment: str | None = None
+    origin: Location = field(default=DATABASE, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class CompositeType:
+    name: QualifiedName
+    attributes: tuple[tuple[str, str, str | None], ...]  # (name, type, collation)
+    comment: str | None = None
+    origin: Location = field(default=DATABASE, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class RangeType:
+    name: QualifiedName
+    subtype: str
+    options: tuple[tuple[str, str], ...] = ()  # subtype_opclass, collation, canonical, subtype_diff
+    comment: str | None = None
+    origin: Location = field(default=DATABASE, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    table: QualifiedName
+    name: str
+    command: str = "all"  # all | select | insert | update | delete
+    permissive: bool = True
+    roles: tuple[str, ...] = ("public",)
+    using: Expr | None = None
+    with_check: Expr | None = None
+    comment: str | None = None
+    origin: Location = field(default=DATABASE, compare=False)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Grant:
+    """One privilege of one grantee on one object (column grants name the column)."""
+
+    object_kind: str  # table, sequence, function, schema, type (as GRANT ... ON <kind> spells it)
+    object_name: str  # rendered, qualified name ("public.t", "public.f(integer)", "app")
+    grantee: str  # role name, or "public"
+    privilege: str  # SELECT, INSERT, ... USAGE, EXECUTE
+    column: str | None = None
+    grantable: bool = False
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class DefaultPrivilege:
+    role: str | None  # FOR ROLE (None: the current role)
+    schema: str | None  # IN SCHEMA
+    object_kind: str  # tables, sequences, functions, types, schemas
+    grantee: str
+    privilege: str
+    grantable: bool = False

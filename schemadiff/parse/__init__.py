@@ -5,6 +5,7 @@ from pathlib import Path
 
 from ..model import Catalog
 from . import handlers as _handlers  # noqa: F401 - registers the statement handlers
+from . import programs as _programs  # noqa: F401
 from .builder import Builder
 from .freeze import freeze
 from .source import find_sql_files, read_statements, split_statements

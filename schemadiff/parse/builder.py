@@ -73,6 +73,18 @@ class Builder:
         self.relation_names: dict[str, set[str]] = {}  # schema -> relation names taken
         self.constraint_names: dict[str, set[str]] = {}  # schema -> constraint names taken
         self.problems: list[tuple[Location, str]] = []
+        # Programmable objects and other types: finished values plus their comments (see programs.py).
+        self.views: dict[QualifiedName, dict] = {}
+        self.functions: dict = {}  # FunctionName -> dict
+        self.triggers: dict[tuple[QualifiedName, str], dict] = {}
+        self.domains: dict[QualifiedName, dict] = {}
+        self.composites: dict[QualifiedName, dict] = {}
+        self.ranges: dict[QualifiedName, dict] = {}
+        self.policies: dict[tuple[QualifiedName, str], dict] = {}
+        self.grants: list = []
+        self.revokes: list = []
+        self.default_privileges: list = []
+        self.roles_named: set[str] = set()
 
     # -- entry point -------------------------------------------------------------
     def run(self, statements: list[Statement]) -> None:

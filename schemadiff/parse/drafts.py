@@ -51,6 +51,8 @@ class TableDraft:
     unlogged: bool = False
     options: list[str] = field(default_factory=list)
     comment: str | None = None
+    rls_enabled: bool = False
+    rls_forced: bool = False
 
 
 @dataclass

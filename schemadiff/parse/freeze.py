@@ -6,10 +6,12 @@ import json
 from typing import Any
 
 from ..errors import Location, ParseError
-from ..model import (Catalog, Column, Constraint, EnumType, Expr, Extension, Index, QualifiedName, Schema,
-                     Sequence, SequenceOptions, Table)
+from ..model import (Catalog, Column, Constraint, EnumType, Expr, Extension, Index, ObjectRef, QualifiedName,
+                     Schema, Sequence, SequenceOptions, Table, View, ref)
 from ..model.exprs import canonical, make_expr, to_sql
 from .builder import Builder
+from .freeze_programs import freeze_programs
+from .views import ViewNormalizer
 from .drafts import ColumnDraft, ConstraintDraft, IndexDraft, SequenceDraft, TableDraft
 from .handlers import _reloptions
 from .nodes import strings, unwrap
@@ -62,13 +64,15 @@ def freeze(b: Builder) -> Catalog:
         except ParseError as exc:
             problems.extend(exc.problems)
     indexes = {qn: _index(i) for qn, i in b.indexes.items()}
+    views = _views(b)
+    programs = freeze_programs(b)
     for s in sequences.values():
         if s.owned_by and (s.owned_by[0] not in b.tables or s.owned_by[1] not in b.tables[s.owned_by[0]].columns):
             problems.append((s.origin, f"sequence {s.name.display} is owned by {s.owned_by[0].display}."
                                        f"{s.owned_by[1]}, which is declared nowhere"))
     if problems:
         raise ParseError(problems)
-    return Catalog(schemas, extensions, enums, sequences, tables, indexes)
+    return Catalog(schemas, extensions, enums, sequences, tables, indexes, views, **programs)
 
 
 def _sequence(s: SequenceDraft) -> Sequence:
@@ -218,3 +222,82 @@ def _as_instant(text: str) -> str | None:
 
 def dumps(obj: Any) -> str:
     return json.dumps(obj, sort_keys=True)
+
+
+def _views(b: Builder) -> dict[QualifiedName, View]:
+    """Views, normalized against the tables' and other views' columns (see views.py)."""
+    outputs: dict[QualifiedName, list[str]] = {}
+    shaped: dict[QualifiedName, dict] = {}
+    in_progress: set[QualifiedName] = set()
+
+    def columns_of(qn: QualifiedName) -> list[str] | None:
+        t = b.tables.get(qn)
+        if t is not None:
+            while t.partition_of is not None and t.partition_of in b.tables:
+                t = b.tables[t.partition_of]
+            return list(t.columns)
+        if qn in b.views:
+            if qn not in outputs and qn not in in_progress:
+                shape(qn)
+            return outputs.get(qn)
+        return None
+
+    def shape(qn: QualifiedName) -> None:
+        in_progress.add(qn)
+        d = b.views[qn]
+        q, names = ViewNormalizer(columns_of).normalize(d["query"], d["columns"] or None)
+        shaped[qn], outputs[qn] = q, names
+        in_progress.discard(qn)
+
+    out = {}
+    for qn, d in b.views.items():
+        if qn not in shaped:
+            shape(qn)
+        options = _reloptions(d["options"])
+        check = {"LOCAL_CHECK_OPTION": "local", "CASCADED_CHECK_OPTION": "cascaded"}.get(d["check"])
+        if check:
+            options = sorted(set(options) | {f"check_option={check}"})
+        check = next((o.split("=", 1)[1] for o in options if o.startswith("check_option=")), None)
+        options = [o for o in options if not o.startswith("check_option=")]
+        deps = _view_dependencies(shaped[qn], b, outputs)
+        out[qn] = View(qn, Expr(canonical(shaped[qn]), to_sql(d["query"])), d["materialized"],
+                       tuple(d["columns"]), tuple(options), check, d["with_data"], d["comment"],
+                       tuple(sorted(d["column_comments"].items())), d["origin"], frozenset(deps))
+    return out
+
+
+def _view_dependencies(query: dict, b: Builder, outputs: dict) -> set[ObjectRef]:
+    rels: set[QualifiedName] = set()
+    columns: set[str] = set()
+    funcs: set[str] = set()
+
+    def walk(x):
+        if isinstance(x, dict):
+            if "RangeVar" in x:
+                rv = x["RangeVar"]
+                rels.add(QualifiedName(rv.get("schemaname") or "public", rv["relname"]))
+            elif "ColumnRef" in x:
+                names = strings(x["ColumnRef"].get("fields"))
+                if names:
+                    columns.add(names[-1])
+            elif "FuncCall" in x:
+                names = strings(x["FuncCall"].get("funcname"))
+                funcs.add(".".join(names[-2:]) if len(names) > 1 else "public." + names[-1])
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    walk(query)
+    deps: set[ObjectRef] = set()
+    for qn in rels:
+        if qn in b.tables:
+            deps.add(ref("table", qn.schema, qn.name))
+            deps |= {ref("column", qn.schema, qn.name, c) for c in columns if c in b.tables[qn].columns}
+        elif qn in b.views:
+            deps.add(ref("view", qn.schema, qn.name))
+    for fn in b.functions:
+        if f"{fn.schema}.{fn.name}" in funcs:
+            deps.add(ref("function", fn.schema, fn.name, fn.args))
+    return deps

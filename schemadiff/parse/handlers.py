@@ -263,6 +263,15 @@ def _alter_table_cmd(b: Builder, table: TableDraft, cmd: dict, ctx: Context) -> 
         table.unlogged = True
     elif sub == "AT_SetLogged":
         table.unlogged = False
+    elif sub in ("AT_EnableRowSecurity", "AT_DisableRowSecurity"):
+        table.rls_enabled = sub == "AT_EnableRowSecurity"
+    elif sub in ("AT_ForceRowSecurity", "AT_NoForceRowSecurity"):
+        table.rls_forced = sub == "AT_ForceRowSecurity"
+    elif sub in _TRIGGER_STATES:
+        trigger = b.triggers.get((table.name, cmd["name"]))
+        if trigger is None:
+            raise ParseError([(ctx.location, f"trigger {cmd['name']} on {table.name.display} is declared nowhere")])
+        trigger["enabled"] = _TRIGGER_STATES[sub]
     elif sub == "AT_DropConstraint":
         if table.constraints.pop(cmd["name"], None) is None and not cmd.get("missing_ok"):
             raise ParseError([(ctx.location, f"constraint {cmd['name']} is declared nowhere")])
@@ -273,10 +282,18 @@ def _alter_table_cmd(b: Builder, table: TableDraft, cmd: dict, ctx: Context) -> 
         raise Unsupported("ALTER TABLE " + sub.removeprefix("AT_"))
 
 
+_TRIGGER_STATES = {"AT_EnableTrig": "O", "AT_DisableTrig": "D", "AT_EnableAlwaysTrig": "A",
+                   "AT_EnableReplicaTrig": "R"}
+
+
 # -- indexes --------------------------------------------------------------------------
 @handles("IndexStmt", ALTERS)
 def create_index(b: Builder, node: dict, ctx: Context) -> None:
-    table = b.table(node["relation"], ctx)
+    view = b.qualify(node["relation"], ctx, b.views)
+    if view in b.views and b.views[view]["materialized"]:
+        table = TableDraft(view, ctx.location)  # stands in for the materialized view: name only
+    else:
+        table = b.table(node["relation"], ctx)
     schema = table.name.schema
     name = node.get("idxname")
     if name:
@@ -315,10 +332,44 @@ def comment(b: Builder, node: dict, ctx: Context) -> None:
         b.extensions[name] = (loc, schema, text)
     elif objtype in ("OBJECT_TABLE", "OBJECT_FOREIGN_TABLE"):
         b.table({"relname": strings(_items(obj))[-1], "schemaname": _schema_of(obj)}, ctx).comment = text
+    elif objtype in ("OBJECT_VIEW", "OBJECT_MATVIEW"):
+        _view(b, strings(_items(obj)), ctx)["comment"] = text
     elif objtype == "OBJECT_COLUMN":
         names = strings(_items(obj))
-        table = b.table({"relname": names[-2], "schemaname": names[-3] if len(names) > 2 else None}, ctx)
+        rv = {"relname": names[-2], "schemaname": names[-3] if len(names) > 2 else None}
+        if b.qualify(rv, ctx, {**b.tables, **b.views}) in b.views:
+            view = _view(b, names[:-1], ctx)
+            if text is None:
+                view["column_comments"].pop(names[-1], None)
+            else:
+                view["column_comments"][names[-1]] = text
+            return
+        table = b.table(rv, ctx)
         b.column(table, names[-1], ctx).comment = text
+    elif objtype in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE"):
+        from .programs import function_name
+        body = unwrap(obj)[1]
+        fn = function_name(strings(body.get("objname")), body.get("objargs"), ctx)
+        if fn not in b.functions and body.get("args_unspecified"):
+            matches = [f for f in b.functions if (f.schema, f.name) == (fn.schema, fn.name)]
+            fn = matches[0] if len(matches) == 1 else fn
+        if fn not in b.functions:
+            raise ParseError([(ctx.location, f"function {fn.display} is declared nowhere")])
+        b.functions[fn]["comment"] = text
+    elif objtype in ("OBJECT_TRIGGER", "OBJECT_POLICY"):
+        names = strings(_items(obj))
+        table = b.qualify_names(names[:-1], ctx, b.tables)
+        pool = b.triggers if objtype == "OBJECT_TRIGGER" else b.policies
+        if (table, names[-1]) not in pool:
+            raise ParseError([(ctx.location, f"{objtype.removeprefix('OBJECT_').lower()} {names[-1]} on "
+                                             f"{table.display} is declared nowhere")])
+        pool[(table, names[-1])]["comment"] = text
+    elif objtype == "OBJECT_DOMAIN" or (objtype == "OBJECT_TYPE" and _type_pool(b, obj, ctx) is not None):
+        pool = b.domains if objtype == "OBJECT_DOMAIN" else _type_pool(b, obj, ctx)
+        qn = b.qualify_names(strings(unwrap(obj)[1].get("names")), ctx, pool)
+        if qn not in pool:
+            raise ParseError([(ctx.location, f"type {qn.display} is declared nowhere")])
+        pool[qn]["comment"] = text
     elif objtype == "OBJECT_TABCONSTRAINT":
         names = strings(_items(obj))
         table = b.table({"relname": names[-2], "schemaname": names[-3] if len(names) > 2 else None}, ctx)
@@ -352,6 +403,22 @@ def comment(b: Builder, node: dict, ctx: Context) -> None:
         raise Unsupported(f"COMMENT ON {objtype.removeprefix('OBJECT_').replace('_', ' ')}")
 
 
+def _view(b: Builder, names: list[str], ctx: Context) -> dict:
+    qn = b.qualify_names(names, ctx, b.views)
+    if qn not in b.views:
+        raise ParseError([(ctx.location, f"view {qn.display} is declared nowhere")])
+    return b.views[qn]
+
+
+def _type_pool(b: Builder, obj, ctx: Context):
+    """The draft pool (domains, composite or range types) holding a COMMENT ON TYPE target, if any."""
+    names = strings(unwrap(obj)[1].get("names"))
+    for pool in (b.domains, b.composites, b.ranges):
+        if b.qualify_names(names, ctx, pool) in pool:
+            return pool
+    return None
+
+
 def _items(obj):
     kind, body = unwrap(obj)
     return body.get("items", ()) if kind == "List" else [obj]
@@ -366,7 +433,7 @@ def _schema_of(obj) -> str | None:
 @handles("DropStmt", ALTERS)
 def drop(b: Builder, node: dict, ctx: Context) -> None:
     kinds = {"OBJECT_TABLE": b.tables, "OBJECT_INDEX": b.indexes, "OBJECT_SEQUENCE": b.sequences,
-             "OBJECT_TYPE": b.enums}
+             "OBJECT_TYPE": b.enums, "OBJECT_VIEW": b.views, "OBJECT_MATVIEW": b.views}
     target = kinds.get(node["removeType"])
     if target is None:
         raise Unsupported(f"DROP {node['removeType'].removeprefix('OBJECT_')}")

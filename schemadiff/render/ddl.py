@@ -371,3 +371,6 @@ def _(c: Change) -> list[str]:
 @renders("drop_index")
 def _(c: Change) -> list[str]:
     return [f"DROP INDEX {c.old.name};"]
+
+
+from . import ddl_programs as _programs  # noqa: E402,F401 - registers the renderers of programmable objects

@@ -1,0 +1,221 @@
+"""Diffs of views, functions, triggers, domains, composite/range types, policies and privileges.
+
+Separate from compare.py only to keep modules small; the _Differ calls these.
+"""
+from __future__ import annotations
+
+from ..graph import (function_dependencies, function_ref, schema_ref, table_ref, trigger_dependencies,
+                     type_dependency, type_ref, view_ref)
+from ..model import Catalog, Grant, QualifiedName, ref
+
+
+def diff_functions(d) -> None:
+    old, new = d.old.functions, d.new.functions
+    for fn, f in new.items():
+        prev = old.get(fn)
+        target = function_ref(fn)
+        deps = function_dependencies(f, d.new)
+        if prev is None:
+            d.add("create_function", target, None, f, creates=[target], requires=deps)
+        elif prev.definition != f.definition:
+            if prev.returns == f.returns and prev.signature == f.signature and prev.kind == f.kind:
+                d.add("replace_function", target, prev, f, requires=deps | {target})
+            else:
+                d.add("drop_function", target, prev, None, drops=[target],
+                      old_requires=function_dependencies(prev, d.old))
+                d.add("create_function", target, None, f, creates=[target], requires=deps)
+        d.comment(f"{f.kind.upper()} {fn}", target, prev.comment if prev else None, f.comment)
+    for fn, f in old.items():
+        if fn not in new:
+            d.add("drop_function", function_ref(fn), f, None, drops=[function_ref(fn)],
+                  old_requires=function_dependencies(f, d.old))
+
+
+def diff_triggers(d) -> None:
+    old, new = d.old.triggers, d.new.triggers
+    gone_tables = {c.target for c in d.changes if c.kind in ("drop_table", "drop_view")}
+    for key, t in new.items():
+        prev = old.get(key)
+        target = ref("trigger", t.table.schema, t.table.name, t.name)
+        if prev is not None and (prev.definition != t.definition or _owner(prev, d.old) in gone_tables):
+            if _owner(prev, d.old) not in gone_tables:
+                d.add("drop_trigger", target, prev, None, drops=[target],
+                      old_requires=trigger_dependencies(prev, d.old))
+            prev = None
+        if prev is None:
+            d.add("create_trigger", target, None, t, creates=[target], requires=trigger_dependencies(t, d.new))
+            if t.enabled != "O":
+                d.add("set_trigger_state", ref("trigger_state", *target.path), None, t, requires=[target])
+        elif prev.enabled != t.enabled:
+            d.add("set_trigger_state", ref("trigger_state", *target.path), prev, t, requires=[target])
+        d.comment(f"TRIGGER {_q(t.name)} ON {t.table}", target, prev.comment if prev else None, t.comment)
+    for key, t in old.items():
+        if key not in new and _owner(t, d.old) not in gone_tables:
+            target = ref("trigger", t.table.schema, t.table.name, t.name)
+            d.add("drop_trigger", target, t, None, drops=[target], old_requires=trigger_dependencies(t, d.old))
+
+
+def _owner(t, catalog: Catalog):
+    return view_ref(t.table) if t.table in catalog.views else table_ref(t.table)
+
+
+def diff_views(d) -> None:
+    old, new = d.old.views, d.new.views
+    for qn, v in new.items():
+        prev = old.get(qn)
+        target = view_ref(qn)
+        if prev is not None and (prev.query != v.query or prev.materialized != v.materialized
+                                 or prev.check_option != v.check_option):
+            d.add("drop_view", target, prev, None, drops=[target], old_requires=prev.depends_on)
+            prev = None
+        if prev is None:
+            d.add("create_view", target, None, v, creates=[target], requires=v.depends_on | {schema_ref(qn.schema)})
+        elif prev.options != v.options:
+            d.add("set_view_options", target, prev, v, requires=[target])
+        kind = "MATERIALIZED VIEW" if v.materialized else "VIEW"
+        d.comment(f"{kind} {qn}", target, prev.comment if prev else None, v.comment)
+        before = dict(prev.column_comments) if prev else {}
+        for col, text in dict(v.column_comments).items():
+            d.comment(f"COLUMN {qn}.{_q(col)}", ref("column", qn.schema, qn.name, col), before.pop(col, None),
+                      text, requires=[target])
+        for col, text in before.items():
+            d.comment(f"COLUMN {qn}.{_q(col)}", ref("column", qn.schema, qn.name, col), text, None,
+                      requires=[target])
+    for qn, v in old.items():
+        if qn not in new:
+            d.add("drop_view", view_ref(qn), v, None, drops=[view_ref(qn)], old_requires=v.depends_on)
+
+
+def diff_types(d) -> None:
+    for kind, attr in (("domain", "domains"), ("composite", "composites"), ("range", "ranges")):
+        old, new = getattr(d.old, attr), getattr(d.new, attr)
+        for qn, t in new.items():
+            prev = old.get(qn)
+            target = type_ref(qn)
+            deps = {schema_ref(qn.schema)} | _type_deps(t, d.new)
+            if prev is not None and prev != t and _recreate_type(kind, prev, t):
+                d.add(f"drop_{kind}", target, prev, None, drops=[target], old_requires=_type_deps(prev, d.old))
+                prev = None
+            if prev is None:
+                d.add(f"create_{kind}", target, None, t, creates=[target], requires=deps)
+            elif prev != t and _comparable(prev) != _comparable(t):
+                d.add(f"alter_{kind}", target, prev, t, requires=deps | {target})
+            d.comment(f"{'DOMAIN' if kind == 'domain' else 'TYPE'} {qn}", target, prev.comment if prev else None,
+                      t.comment)
+        for qn, t in old.items():
+            if qn not in new:
+                d.add(f"drop_{kind}", type_ref(qn), t, None, drops=[type_ref(qn)],
+                      old_requires=_type_deps(t, d.old))
+
+
+def _comparable(t):
+    from dataclasses import replace
+    return replace(t, comment=None)
+
+
+def _recreate_type(kind: str, prev, t) -> bool:
+    if kind == "domain":
+        return prev.base_type != t.base_type or prev.collation != t.collation
+    if kind == "range":
+        return _comparable(prev) != _comparable(t)
+    return False
+
+
+def _type_deps(t, catalog: Catalog) -> set:
+    texts = []
+    if hasattr(t, "base_type"):
+        texts.append(t.base_type)
+    if hasattr(t, "attributes"):
+        texts.extend(a[1] for a in t.attributes)
+    if hasattr(t, "subtype"):
+        texts.append(t.subtype)
+    out = set()
+    for text in texts:
+        dep = type_dependency(text, catalog)
+        if dep is not None:
+            out.add(dep)
+    return out
+
+
+def diff_policies(d) -> None:
+    old, new = d.old.policies, d.new.policies
+    for key, p in new.items():
+        prev = old.get(key)
+        target = ref("policy", p.table.schema, p.table.name, p.name)
+        if prev is not None and (prev.command != p.command or prev.permissive != p.permissive):
+            d.add("drop_policy", target, prev, None, drops=[target], old_requires=[table_ref(p.table)])
+            prev = None
+        if prev is None:
+            d.add("create_policy", target, None, p, creates=[target], requires=[table_ref(p.table)])
+        elif (prev.roles, prev.using, prev.with_check) != (p.roles, p.using, p.with_check):
+            d.add("alter_policy", target, prev, p, requires=[target])
+        d.comment(f"POLICY {_q(p.name)} ON {p.table}", target, prev.comment if prev else None, p.comment)
+    for key, p in old.items():
+        if key not in new and table_ref(p.table) not in {c.target for c in d.changes if c.kind == "drop_table"}:
+            d.add("drop_policy", ref("policy", p.table.schema, p.table.name, p.name), p, None,
+                  drops=[ref("policy", p.table.schema, p.table.name, p.name)])
+
+
+def _grant_target(g: Grant, catalog: Catalog):
+    """The object a grant is on, as a plan reference (so GRANT runs after CREATE)."""
+    if g.object_kind == "schema":
+        return schema_ref(g.object_name.strip('"'))
+    for pool, make in ((catalog.tables, table_ref), (catalog.views, view_ref)):
+        for qn in pool:
+            if str(qn) == g.object_name:
+                return make(qn)
+    for qn in catalog.sequences:
+        if str(qn) == g.object_name:
+            return ref("sequence", qn.schema, qn.name)
+    for fn in catalog.functions:
+        if str(fn) == g.object_name:
+            return function_ref(fn)
+    for qn in catalog.types():
+        if str(qn) == g.object_name:
+            return type_ref(qn)
+    return None
+
+
+def diff_grants(d) -> None:
+    roles = {g.grantee for g in d.new.grants} | {p.grantee for p in d.new.default_privileges} | {"public"}
+    wanted = set(d.new.grants)
+    have = {g for g in d.old.grants if g.grantee in roles}
+    gone_objects = set()
+    for c in d.changes:
+        gone_objects |= c.drops
+    for g in sorted(have - wanted):
+        target = _grant_target(g, d.old)
+        if target is not None and target in gone_objects and not _recreated(d, target):
+            continue  # goes with its object
+        d.add("revoke", ref("grant", g.object_kind, g.object_name, g.grantee, g.privilege, g.column or ""), g, None,
+              requires=[target] if target is not None and not _recreated(d, target) else [],
+              old_requires=[target] if target is not None else [])
+    for g in sorted(wanted - have):
+        target = _grant_target(g, d.new)
+        d.add("grant", ref("grant", g.object_kind, g.object_name, g.grantee, g.privilege, g.column or ""), None, g,
+              requires=[target] if target is not None else [])
+    # A recreated object comes back with default privileges: grant again what it had.
+    for g in sorted(wanted & have):
+        target = _grant_target(g, d.new)
+        if target is not None and _recreated(d, target):
+            d.add("grant", ref("grant", g.object_kind, g.object_name, g.grantee, g.privilege, g.column or ""), None,
+                  g, requires=[target])
+    want_dp = set(d.new.default_privileges)
+    have_dp = {p for p in d.old.default_privileges if p.grantee in roles}
+    for p in sorted(have_dp - want_dp):
+        d.add("revoke_default", ref("default_privilege", str(p)), p, None)
+    for p in sorted(want_dp - have_dp):
+        d.add("grant_default", ref("default_privilege", str(p)), None, p)
+
+
+def _recreated(d, target) -> bool:
+    return any(target in c.creates for c in d.changes)
+
+
+def _q(name: str) -> str:
+    from ..model import quote_ident
+    return quote_ident(name)
+
+
+__all__ = ["diff_functions", "diff_triggers", "diff_views", "diff_types", "diff_policies", "diff_grants",
+           "QualifiedName"]

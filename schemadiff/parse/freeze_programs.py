@@ -1,0 +1,160 @@
+"""Freeze functions, triggers, domains, composite/range types, policies and grants into model values."""
+from __future__ import annotations
+
+import json
+import re
+
+from pglast import parser
+
+from ..model import (CompositeType, Domain, DomainCheck, Expr, Function, FunctionName, Grant, Policy,
+                     QualifiedName, RangeType, Trigger, quote_ident)
+from ..model.exprs import canonical, make_expr, to_sql
+from ..model.types import format_type
+from .builder import Builder
+from .naming import choose_name
+from .nodes import const_value, strings, unwrap
+from .privileges import apply_revokes
+
+_PARAM_MODES = {"FUNC_PARAM_DEFAULT": "in", "FUNC_PARAM_IN": "in", "FUNC_PARAM_OUT": "out",
+                "FUNC_PARAM_INOUT": "inout", "FUNC_PARAM_VARIADIC": "variadic", "FUNC_PARAM_TABLE": "table"}
+_WS = re.compile(r"\s+")
+
+
+def _strip_positions(x):
+    if isinstance(x, dict):
+        return {k: _strip_positions(v) for k, v in x.items() if k not in ("lineno", "location", "stmt_location",
+                                                                            "stmt_len")}
+    if isinstance(x, list):
+        return [_strip_positions(v) for v in x]
+    if isinstance(x, str):
+        return _WS.sub(" ", x).strip()
+    return x
+
+
+def _body_key(language: str, body: str, statement_sql: str) -> str:
+    """Bodies compare by their parsed form when pglast can parse them, else by exact text."""
+    try:
+        if language == "sql":
+            stmts = json.loads(parser.parse_sql_json(body)).get("stmts", [])
+            return "sql:" + canonical({"List": {"items": [s["stmt"] for s in stmts]}})
+        if language == "plpgsql":
+            tree = json.loads(parser.parse_plpgsql_json(statement_sql))
+            return "plpgsql:" + json.dumps(_strip_positions(tree), sort_keys=True)
+    except Exception:  # pglast raises several kinds; any failure means "compare the text"
+        pass
+    return "text:" + body
+
+
+def _function(name: FunctionName, d: dict) -> Function:
+    node = dict(d["node"])
+    params = []
+    for p in node.get("parameters", ()):
+        body = unwrap(p)[1]
+        params.append({"mode": _PARAM_MODES[body.get("mode", "FUNC_PARAM_DEFAULT")], "name": body.get("name"),
+                       "type": format_type(body["argType"]),
+                       "default": canonical(body["defexpr"]) if body.get("defexpr") else None})
+    returns = format_type(node["returnType"]) if node.get("returnType") else None
+    if any(p["mode"] == "table" for p in params):
+        returns = "TABLE(" + ", ".join(f"{p['name']} {p['type']}" for p in params if p["mode"] == "table") + ")"
+    attrs: dict = {"volatility": "volatile", "strict": False, "security": False, "leakproof": False,
+                   "parallel": "unsafe", "window": False}
+    body_text, set_options = None, []
+    for o in node.get("options", ()):
+        opt = unwrap(o)[1]
+        key, arg = opt["defname"], opt.get("arg")
+        if key == "as":
+            parts = strings(arg["List"]["items"] if isinstance(arg, dict) and "List" in arg else arg)
+            body_text = parts[0] if len(parts) == 1 else "\n".join(parts)
+        elif key == "set":
+            vs = unwrap(arg)[1]
+            set_options.append(f"{vs.get('name')}={','.join(str(const_value(a)) for a in vs.get('args', ()))}")
+        elif key in ("strict", "security", "leakproof", "window"):
+            attrs[key] = bool(const_value(arg))
+        elif key in ("cost", "rows"):
+            attrs[key] = float(const_value(arg))
+        elif key == "support":
+            attrs[key] = ".".join(strings(arg["List"]["items"] if "List" in arg else [arg]))
+        else:
+            attrs[key] = str(const_value(arg)).lower() if const_value(arg) is not None else None
+    language = attrs.pop("language", "sql")
+    attrs.setdefault("cost", 1.0 if language in ("c", "internal") else 100.0)
+    if returns and returns.startswith(("SETOF", "TABLE")):
+        attrs.setdefault("rows", 1000.0)
+    node["funcname"] = [{"String": {"sval": name.schema}}, {"String": {"sval": name.name}}]
+    node["replace"] = True
+    sql = to_sql({"CreateFunctionStmt": node})
+    if node.get("sql_body"):
+        body_key = "atomic:" + canonical(node["sql_body"])
+    else:
+        body_key = _body_key(language, body_text or "", sql)
+    key = {"kind": "procedure" if node.get("is_procedure") else "function", "params": params, "returns": returns,
+           "language": language, "attrs": attrs, "set": sorted(set_options), "body": body_key}
+    signature = json.dumps([(p["mode"], p["name"], p["default"]) for p in params])
+    return Function(name, key["kind"], Expr(json.dumps(key, sort_keys=True), sql), returns, signature,
+                    d["comment"], d["origin"])
+
+
+def _strip_default_schema(names: list[str]) -> list[str]:
+    return names[-1:] if len(names) == 2 and names[0] in ("public", "pg_catalog") else names
+
+
+def _trigger(table: QualifiedName, name: str, d: dict) -> Trigger:
+    node = dict(d["node"])
+    fn_names = strings(node["funcname"])
+    function = QualifiedName(fn_names[-2], fn_names[-1]) if len(fn_names) >= 2 else QualifiedName(
+        d["search_path"][0], fn_names[-1])
+    key_node = {k: v for k, v in node.items() if k not in ("trigname", "relation", "replace", "funcname")}
+    key_node["function"] = [function.schema, function.name] if function.schema != "public" else [function.name]
+    if node.get("constrrel"):
+        rv = node["constrrel"]
+        key_node["constrrel"] = [rv.get("schemaname") or "public", rv["relname"]]
+    node["relation"] = {"relname": table.name, "schemaname": table.schema, "inh": True, "relpersistence": "p"}
+    node["funcname"] = [{"String": {"sval": function.schema}}, {"String": {"sval": function.name}}]
+    node.pop("replace", None)
+    return Trigger(table, name, Expr(canonical({"CreateTrigStmt": key_node}), to_sql({"CreateTrigStmt": node})),
+                   function, d["enabled"], d["comment"], d["origin"])
+
+
+def _domain(qn: QualifiedName, d: dict, taken: set[str]) -> Domain:
+    checks = []
+    for c in d["checks"]:
+        name = c.get("conname") or choose_name(qn.name, None, "check", taken)
+        validated = not c.get("skip_validation") and c.get("initially_valid", True) is not False
+        checks.append(DomainCheck(name, make_expr(c["raw_expr"]), validated))
+    default = make_expr(d["default"]) if d["default"] is not None else None
+    return Domain(qn, d["base"], d["not_null"], default, d["collation"], tuple(sorted(checks, key=lambda c: c.name)),
+                  d["comment"], d["origin"])
+
+
+def _policy(table: QualifiedName, name: str, d: dict) -> Policy:
+    using = make_expr(d["using"]) if d["using"] else None
+    check = make_expr(d["check"]) if d["check"] else None
+    return Policy(table, name, d["command"], bool(d["permissive"]), tuple(d["roles"]), using, check,
+                  d["comment"], d["origin"])
+
+
+def freeze_programs(b: Builder) -> dict:
+    """The new catalog fields (functions, triggers, ...) from the builder's drafts."""
+    functions = {fn: _function(fn, d) for fn, d in b.functions.items()}
+    triggers = {k: _trigger(k[0], k[1], d) for k, d in b.triggers.items()}
+    domains = {}
+    for qn, d in b.domains.items():
+        domains[qn] = _domain(qn, d, b.constraint_names.setdefault(qn.schema, set()))
+    composites = {qn: CompositeType(qn, tuple(d["attributes"]), d["comment"], d["origin"])
+                  for qn, d in b.composites.items()}
+    ranges = {qn: RangeType(qn, d["subtype"], tuple(d["options"]), d["comment"], d["origin"])
+              for qn, d in b.ranges.items()}
+    policies = {k: _policy(k[0], k[1], d) for k, d in b.policies.items()}
+    grants = set(b.grants)
+    # What every function and type grants by default: EXECUTE / USAGE to PUBLIC, unless revoked.
+    for fn in functions:
+        grants.add(Grant("function", str(fn), "public", "EXECUTE"))
+    for qn in list(b.enums) + list(domains) + list(composites) + list(ranges):
+        grants.add(Grant("type", str(qn), "public", "USAGE"))
+    grants = apply_revokes(grants, b.revokes)
+    return {"functions": functions, "triggers": triggers, "domains": domains, "composites": composites,
+            "ranges": ranges, "policies": policies, "grants": frozenset(grants),
+            "default_privileges": frozenset(b.default_privileges)}
+
+
+__all__ = ["freeze_programs", "quote_ident"]

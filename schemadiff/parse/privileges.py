@@ -1,0 +1,160 @@
+"""GRANT / REVOKE / ALTER DEFAULT PRIVILEGES -> sets of Grant values.
+
+Why expanded to one value per (object, grantee, privilege): the live side's
+ACLs come back that way, so comparing sets is exact and the diff is a set
+difference.  `ALL` stays one token: what it expands to depends on the server
+version (PostgreSQL 17 added MAINTAIN), and the introspector writes ALL when a
+grantee holds every privilege.
+"""
+from __future__ import annotations
+
+from ..errors import ParseError
+from ..model import DefaultPrivilege, Grant, QualifiedName
+from ..model.types import format_type
+from .builder import Builder, Context, Unsupported
+from .nodes import strings, unwrap
+from .programs import _role_name, function_name
+
+# What `ALL` means where a REVOKE takes part of it away (MAINTAIN left out: not on every version).
+_ALL = {"table": ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"],
+        "sequence": ["USAGE", "SELECT", "UPDATE"], "function": ["EXECUTE"], "procedure": ["EXECUTE"],
+        "schema": ["USAGE", "CREATE"], "type": ["USAGE"], "domain": ["USAGE"]}
+_KINDS = {"OBJECT_TABLE": "table", "OBJECT_SEQUENCE": "sequence", "OBJECT_FUNCTION": "function",
+          "OBJECT_PROCEDURE": "procedure", "OBJECT_ROUTINE": "function", "OBJECT_SCHEMA": "schema",
+          "OBJECT_TYPE": "type", "OBJECT_DOMAIN": "type"}
+
+
+def _privileges(node: dict) -> list[tuple[str, str | None]]:
+    privs = node.get("privileges")
+    if not privs:
+        return [("ALL", None)]
+    out = []
+    for p in privs:
+        body = unwrap(p)[1]
+        name = (body.get("priv_name") or "all").upper()
+        cols = strings(body.get("cols")) or [None]
+        out.extend((name, c) for c in cols)
+    return out
+
+
+def _objects(b: Builder, node: dict, ctx: Context, kind: str) -> list[str]:
+    """The canonical names of the objects a GRANT names."""
+    if node.get("targtype") == "ACL_TARGET_ALL_IN_SCHEMA":
+        schemas = set(strings(node.get("objects")))
+        if kind == "table":
+            rels = [qn for qn in list(b.tables) + list(b.views) if qn.schema in schemas]
+            return [str(qn) for qn in rels if not (qn in b.tables and b.tables[qn].partition_of)]
+        if kind == "sequence":
+            return [str(qn) for qn in b.sequences if qn.schema in schemas]
+        if kind in ("function", "procedure"):
+            return [str(fn) for fn in b.functions if fn.schema in schemas]
+        raise Unsupported(f"GRANT ON ALL {kind.upper()}S")
+    out = []
+    for obj in node.get("objects", ()):
+        okind, body = unwrap(obj)
+        if kind in ("table", "sequence"):
+            pool = b.tables if kind == "table" else b.sequences
+            qn = b.qualify(body, ctx, {**pool, **b.views} if kind == "table" else pool)
+            if qn not in pool and qn not in b.views:
+                raise ParseError([(ctx.location, f"GRANT on {qn.display}, which is declared nowhere")])
+            out.append(str(qn))
+        elif kind in ("function", "procedure"):
+            names = strings(body.get("objname"))
+            if body.get("args_unspecified"):
+                matches = [fn for fn in b.functions if fn.qualified == _qualify(b, names, ctx)]
+                if len(matches) != 1:
+                    raise ParseError([(ctx.location, f"GRANT on {'.'.join(names)}: give the argument types")])
+                out.append(str(matches[0]))
+            else:
+                fn = function_name(names, body.get("objargs"), ctx)
+                if fn not in b.functions:
+                    raise ParseError([(ctx.location, f"GRANT on function {fn.display}, which is declared nowhere")])
+                out.append(str(fn))
+        elif kind == "schema":
+            out.append(_quote(const_text(obj)))
+        elif kind == "type":
+            names = strings(body.get("names")) if okind == "TypeName" else strings(obj if okind == "List" else [obj])
+            out.append(str(_qualify(b, names, ctx)))
+    return out
+
+
+def const_text(obj) -> str:
+    kind, body = unwrap(obj)
+    return body.get("sval", "")
+
+
+def _quote(name: str) -> str:
+    from ..model import quote_ident
+    return quote_ident(name)
+
+
+def _qualify(b: Builder, names: list[str], ctx: Context) -> QualifiedName:
+    if len(names) >= 2:
+        return QualifiedName(names[-2], names[-1])
+    return QualifiedName(ctx.schema, names[-1])
+
+
+def grant_statement(b: Builder, node: dict, ctx: Context) -> None:
+    objtype = node.get("objtype")
+    kind = _KINDS.get(objtype)
+    if kind is None:
+        raise Unsupported(f"GRANT ON {objtype.removeprefix('OBJECT_')}")
+    if kind == "procedure":
+        kind = "function"
+    grantees = [_role_name(g) for g in node.get("grantees", ())]
+    b.roles_named.update(grantees)
+    option = bool(node.get("grant_option"))
+    for name in _objects(b, node, ctx, kind):
+        for priv, col in _privileges(node):
+            for grantee in grantees:
+                g = Grant(kind, name, grantee, priv, col, option)
+                if node.get("is_grant"):
+                    b.grants.append(g)
+                else:
+                    b.revokes.append((g, option))
+
+
+def default_privileges_statement(b: Builder, node: dict, ctx: Context) -> None:
+    opts = {unwrap(o)[1]["defname"]: unwrap(o)[1].get("arg") for o in node.get("options", ())}
+    roles = [_role_name(r) for r in (opts.get("roles") or [])] or [None]
+    schemas = strings(opts.get("schemas")) or [None]
+    action = unwrap(node["action"])[1]
+    kind = {"OBJECT_TABLE": "tables", "OBJECT_SEQUENCE": "sequences", "OBJECT_FUNCTION": "functions",
+            "OBJECT_ROUTINE": "functions", "OBJECT_TYPE": "types", "OBJECT_SCHEMA": "schemas"}.get(action["objtype"])
+    if kind is None:
+        raise Unsupported(f"ALTER DEFAULT PRIVILEGES ... ON {action['objtype']}")
+    grantees = [_role_name(g) for g in action.get("grantees", ())]
+    b.roles_named.update(grantees)
+    for role in roles:
+        for schema in schemas:
+            for priv, _ in _privileges(action):
+                for grantee in grantees:
+                    dp = DefaultPrivilege(role, schema, kind, grantee, priv, bool(action.get("grant_option")))
+                    if action.get("is_grant"):
+                        b.default_privileges.append(dp)
+                    else:
+                        b.default_privileges = [d for d in b.default_privileges if not (
+                            d.role == role and d.schema == schema and d.object_kind == kind
+                            and d.grantee == grantee and d.privilege in (priv, "ALL"))]
+
+
+def apply_revokes(grants: set[Grant], revokes: list[tuple[Grant, bool]]) -> set[Grant]:
+    """Grants minus revokes; a partial revoke of ALL leaves the rest of ALL."""
+    for r, option_only in revokes:
+        for g in list(grants):
+            if (g.object_kind, g.object_name, g.grantee, g.column) != (r.object_kind, r.object_name, r.grantee,
+                                                                       r.column):
+                continue
+            if r.privilege in (g.privilege, "ALL"):
+                grants.discard(g)
+                if option_only:
+                    grants.add(Grant(g.object_kind, g.object_name, g.grantee, g.privilege, g.column, False))
+            elif g.privilege == "ALL":
+                grants.discard(g)
+                for p in _ALL.get(g.object_kind, []):
+                    if p != r.privilege:
+                        grants.add(Grant(g.object_kind, g.object_name, g.grantee, p, g.column, g.grantable))
+    return grants
+
+
+__all__ = ["grant_statement", "default_privileges_statement", "apply_revokes", "format_type"]
