@@ -86,3 +86,17 @@ class ApplyError(SchemaDiffError):
 
 class ConfigError(SchemaDiffError):
     """Bad [tool.schemadiff] configuration or command-line combination."""
+
+
+class ToolMissing(SchemaDiffError):
+    """An external program schemadiff needs is not installed (graphviz's `dot`, ...)."""
+
+    def __init__(self, tool: str, purpose: str, install: str):
+        self.tool = tool
+        self.purpose = purpose
+        self.install = install
+        super().__init__(f"`{tool}` not found on PATH: it is needed {purpose}. {install}")
+
+
+class RenderError(SchemaDiffError):
+    """An external renderer failed on input schemadiff generated."""

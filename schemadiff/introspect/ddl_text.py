@@ -49,23 +49,27 @@ def sequence_owned_by(row: Row) -> str:
 
 
 def default_identity_sequence_name(table: str, column: str) -> str:
-    """The name PostgreSQL picks for an identity sequence when none is given.
+    """The name PostgreSQL picks for an identity sequence when none is given."""
+    return make_object_name(table, column, "seq")
 
-    Mirrors makeObjectName(table, column, "seq"): the longer of the two parts
-    is shortened, byte by byte, until table_column_seq fits in NAMEDATALEN - 1
-    bytes, never splitting a UTF-8 character.  When the server had to add a
-    number to avoid a clash the result differs, and the caller then states the
-    name explicitly.
+
+def make_object_name(name1: str, name2: str | None, label: str) -> str:
+    """The server's makeObjectName: name1_name2_label within NAMEDATALEN - 1 bytes.
+
+    The longer of name1 and name2 is shortened, byte by byte, never splitting
+    a UTF-8 character.  When the server had to add a number to avoid a clash
+    its name differs from this one, and callers then state the name.
     """
-    a, b = table.encode(), column.encode()
-    avail = _NAMEDATALEN - 1 - len("_") - len("_seq")
+    a, b = name1.encode(), (name2 or "").encode()
+    avail = _NAMEDATALEN - 1 - len(label) - 1 - (1 if name2 else 0)
     la, lb = len(a), len(b)
     while la + lb > avail:
         if la > lb:
             la -= 1
         else:
             lb -= 1
-    return f"{_clip(a, la)}_{_clip(b, lb)}_seq"
+    parts = [_clip(a, la)] + ([_clip(b, lb)] if name2 else []) + [label]
+    return "_".join(parts)
 
 
 def _clip(raw: bytes, n: int) -> str:

@@ -6,10 +6,11 @@ existing look-alike instead of creating a new one.  The dump must state
 exactly what the parent's statement does not recreate, and order statements
 so that adoption happens where it happened in the live database:
 
-- A partition's index or key that a parent index created (newer than the
-  parent, auto-named) is left out: the parent's statement makes it again.
-- One that existed before the parent's (older OID: the parent adopted it, so
-  it carries the user's name) is stated, and before the parent's statement.
+- A partition's index or key that carries the name the server gives the ones
+  a parent index makes is left out: the parent's statement makes it again.
+- One with another name (the parent adopted the user's index, or it was
+  attached) is stated, and before the parent's statement, which adopts it;
+  so is a partition's own key that a plain parent index adopted.
 - An invalid partitioned index (created ON ONLY, not every partition
   attached) keeps ONLY, and each attached partition index is stated with an
   ALTER INDEX ... ATTACH PARTITION.
@@ -106,7 +107,9 @@ class _Tree:
             raise IntrospectError(f"index {ix.qualified_ident} is a partition of an index outside the user schema")
         if not parent.valid:
             return _PARENTS_FIRST   # attached explicitly, see attachments()
-        if ix.oid < parent.oid:
+        if ix.constraint_oid is not None and ix.constraint_parent_oid == 0:
+            return _ADOPTED         # the partition's own key, adopted by a plain index
+        if ix.name != _server_chosen_name(ix):
             return _ADOPTED
         return None
 
@@ -157,3 +160,41 @@ def _create_index(table: Row, ix: Row) -> str:
                     only_kw = "ONLY " if keep_only else ""
                     return f"{unique}{ix.ident} ON {only_kw}{table.ident} USING {rest};"
     raise IntrospectError(f"unexpected index definition: {ix.definition}")
+
+
+def _server_chosen_name(ix: Row) -> str:
+    """The name the server gives the index it makes on a partition for a parent
+    index (ChooseIndexName on a cloned index: key columns by name, 'expr' for
+    expressions, INCLUDE columns too), before any number added against a clash.
+    A wrong guess only makes the dump state an index the parent would have made."""
+    if ix.constraint_kind == "p":
+        return ddl_text.make_object_name(ix.table_name, None, "pkey")
+    label = {"u": "key", "x": "excl"}.get(ix.constraint_kind, "idx")
+    return ddl_text.make_object_name(ix.table_name, _name_addition(_column_names(ix.column_names)), label)
+
+
+def _column_names(names: list[str]) -> list[str]:
+    """ChooseIndexColumnNames: a repeated name gets a number."""
+    out: list[str] = []
+    for name in names:
+        chosen, n = name, 0
+        while chosen in out:
+            n += 1
+            chosen = name.encode()[: _NAME_BYTES - len(str(n))].decode("utf-8", errors="ignore") + str(n)
+        out.append(chosen)
+    return out
+
+
+def _name_addition(names: list[str]) -> str:
+    """ChooseIndexNameAddition: names joined by '_' until NAMEDATALEN is reached."""
+    buf = b""
+    for name in names:
+        if buf:
+            buf += b"_"
+        buf += name.encode()[:_NAME_BYTES]
+        if len(buf) > _NAME_BYTES:
+            break
+    return buf.decode("utf-8", errors="ignore")
+
+
+_NAME_BYTES = 63  # NAMEDATALEN - 1

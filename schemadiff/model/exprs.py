@@ -192,7 +192,7 @@ def canonical(node: dict, default_schema: str = DEFAULT_SCHEMA) -> str:
 
 
 def make_expr(node: dict, default_schema: str = DEFAULT_SCHEMA) -> Expr:
-    return Expr(canonical(node, default_schema), to_sql(node))
+    return Expr(canonical(node, default_schema), node)
 
 
 # ---------------------------------------------------------------------------

@@ -16,10 +16,25 @@ DATABASE = Location("database")
 
 @dataclass(frozen=True, slots=True)
 class Expr:
-    """An SQL expression: compared by its canonical form, printed as written."""
+    """An SQL expression: compared by its canonical form, printed as written.
+
+    `source` is SQL text, or the pglast JSON node it was parsed from: printing is
+    the costliest part of loading a big schema and only what a plan creates is
+    ever printed, so nodes are printed on first use.
+    """
 
     key: str
-    sql: str = field(compare=False)
+    source: object = field(compare=False, repr=False)
+    _printed: list = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def sql(self) -> str:
+        if isinstance(self.source, str):
+            return self.source
+        if not self._printed:
+            from .exprs import to_sql
+            self._printed.append(to_sql(self.source))
+        return self._printed[0]
 
     def __str__(self) -> str:
         return self.sql

@@ -93,10 +93,10 @@ def _table(t: TableDraft, b: Builder) -> Table:
     constraints = tuple(_constraint(t, c, b) for _, c in sorted(t.constraints.items()))
     partition_by = None
     if t.partition_by is not None:
-        partition_by = Expr(canonical(t.partition_by), to_sql(t.partition_by))
+        partition_by = Expr(canonical(t.partition_by), t.partition_by)
     bound = None
     if t.partition_bound is not None:
-        bound = Expr(canonical(_normalize_bound(t.partition_bound)), to_sql(t.partition_bound))
+        bound = Expr(canonical(_normalize_bound(t.partition_bound)), t.partition_bound)
     return Table(t.name, tuple(_column(c) for c in t.columns.values()), constraints, partition_by,
                  t.partition_of, bound, tuple(t.inherits), t.unlogged, tuple(t.options), t.comment, t.origin)
 
@@ -121,7 +121,7 @@ def _constraint(t: TableDraft, c: ConstraintDraft, b: Builder) -> Constraint:
         key_node["pktable"] = str(ref_table)
     if "options" in key_node:
         key_node["options"] = _reloptions(key_node["options"])
-    definition = Expr(kind + canonical({"Constraint": key_node}), to_sql({"Constraint": node}))
+    definition = Expr(kind + canonical({"Constraint": key_node}), {"Constraint": node})
     validated = not c.node.get("skip_validation") and c.node.get("initially_valid", True) is not False
     return Constraint(c.name, kind, definition, tuple(c.columns), ref_table, ref_columns, c.named, validated,
                       c.comment, c.index_comment, c.origin)
@@ -188,7 +188,7 @@ def _index(i: IndexDraft) -> Index:
     if "options" in key_node:
         key_node["options"] = _reloptions(key_node["options"])
     columns = tuple(unwrap(e)[1].get("name") or "" for e in node["indexParams"])
-    return Index(i.name, i.table, Expr(canonical({"IndexStmt": key_node}), to_sql({"IndexStmt": node})),
+    return Index(i.name, i.table, Expr(canonical({"IndexStmt": key_node}), {"IndexStmt": node}),
                  bool(node.get("unique")), columns, i.comment, i.origin)
 
 
@@ -260,7 +260,7 @@ def _views(b: Builder) -> dict[QualifiedName, View]:
         check = next((o.split("=", 1)[1] for o in options if o.startswith("check_option=")), None)
         options = [o for o in options if not o.startswith("check_option=")]
         deps = _view_dependencies(shaped[qn], b, outputs)
-        out[qn] = View(qn, Expr(canonical(shaped[qn]), to_sql(d["query"])), d["materialized"],
+        out[qn] = View(qn, Expr(canonical(shaped[qn]), d["query"]), d["materialized"],
                        tuple(d["columns"]), tuple(options), check, d["with_data"], d["comment"],
                        tuple(sorted(d["column_comments"].items())), d["origin"], frozenset(deps))
     return out

@@ -111,7 +111,7 @@ def _trigger(table: QualifiedName, name: str, d: dict) -> Trigger:
     node["relation"] = {"relname": table.name, "schemaname": table.schema, "inh": True, "relpersistence": "p"}
     node["funcname"] = [{"String": {"sval": function.schema}}, {"String": {"sval": function.name}}]
     node.pop("replace", None)
-    return Trigger(table, name, Expr(canonical({"CreateTrigStmt": key_node}), to_sql({"CreateTrigStmt": node})),
+    return Trigger(table, name, Expr(canonical({"CreateTrigStmt": key_node}), {"CreateTrigStmt": node}),
                    function, d["enabled"], d["comment"], d["origin"])
 
 

@@ -1,0 +1,436 @@
+"""Catalog -> Graphviz DOT text: an ER diagram with HTML-like table nodes.
+
+Plain text generation, no graphviz binding: `.dot` output needs nothing
+installed, and the same catalog gives the same bytes (nodes, edges and
+clusters in identity order, no timestamps).
+
+Reading the diagram:
+
+* a table is a node with a header colored by its group (or schema); a
+  partitioned table is one node that states its key and partition count;
+* each column shows PK/FK/UQ markers, its type (monospace) and NN when NOT
+  NULL; hovering a header or a column shows its comment (SVG);
+* a foreign key is a line from the referenced column (left) to the
+  referencing column (right), in crow's-foot notation: at the parent end `||`
+  exactly one, or `o|` zero or one when a foreign key column is nullable
+  (the line is dashed too); at the child end `o|` zero or one when the
+  foreign key columns are unique (one-to-one), else `o<` zero or many;
+  hovering it shows the constraint;
+* views have dashed borders and light headers, with thin arrows from the
+  tables they read.
+"""
+from __future__ import annotations
+
+import difflib
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import ConfigError
+from ..model import Catalog, Column, QualifiedName, Table
+from . import _optional
+from .groups import matches
+from .relations import Relationship, relationships, view_reads
+
+FONT = "Helvetica,Arial,sans-serif"
+MONO = "DejaVu Sans Mono,Menlo,Consolas,monospace"
+# Header colors, assigned to groups (or schemas) in name order.
+PALETTE = ("#3B6EA5", "#C8702A", "#3E8A57", "#8A5BA6", "#B8434B", "#2C8A8A",
+           "#9C7A1F", "#B4537F", "#5E7A2E", "#56658A")
+UNGROUPED = "#4A5668"
+EDGE = "#5B6778"
+READS = "#9AA5B4"
+TEXT = "#1F2937"
+MUTED = "#6B7684"
+FAINT = "#98A2AE"
+ZEBRA = "#F5F7FA"
+MARKER_COLORS = {"PK": "#B7791F", "FK": "#2F6FD0", "UQ": "#7E4CC2"}
+_SHORT_TYPES = (
+    ("timestamp with time zone", "timestamptz"),
+    ("timestamp without time zone", "timestamp"),
+    ("time with time zone", "timetz"),
+    ("time without time zone", "time"),
+    ("character varying", "varchar"),
+    ("bit varying", "varbit"),
+    ("double precision", "float8"),
+)
+
+
+@dataclass(frozen=True)
+class DiagramOptions:
+    """What to draw.  `groups` maps tables/views to group names (see groups.resolve_groups)."""
+
+    group_by: str | None = None  # "group" | "schema" | "none"; None: groups when any are declared
+    groups: Mapping[QualifiedName, str] = field(default_factory=dict)
+    focus: str | None = None  # table or view name: draw it and its neighbors
+    depth: int = 1
+    include: tuple[str, ...] = ()  # patterns; when given, only matching tables and views
+    exclude: tuple[str, ...] = ()
+    compact_neighbors: bool = False  # around a focus, show only key columns of the others
+    legend: bool = True
+    title: str | None = None
+    link: Callable[[QualifiedName], str | None] | None = None  # URL of a table's page, for the SVG
+
+
+# -- selection ---------------------------------------------------------------------------------
+
+def _drawable(catalog: Catalog) -> dict[QualifiedName, Any]:
+    """Tables (partitions fold into their partitioned table) and views, by name."""
+    found: dict[QualifiedName, Any] = {
+        qn: t for qn, t in catalog.tables.items() if t.partition_of is None or t.partition_of not in catalog.tables}
+    found.update(_optional.views(catalog))
+    return dict(sorted(found.items()))
+
+
+def resolve_name(name: str, candidates: Iterable[QualifiedName]) -> QualifiedName:
+    """'users' or 'schema.users' -> the one table or view it names; ConfigError otherwise."""
+    candidates = list(candidates)
+    wanted = name.strip()
+    exact = [qn for qn in candidates if f"{qn.schema}.{qn.name}" == wanted]
+    if not exact and "." not in wanted:
+        exact = [qn for qn in candidates if qn.name == wanted]
+        public = [qn for qn in exact if qn.schema == "public"]
+        exact = public or exact
+    if len(exact) == 1:
+        return exact[0]
+    if len(exact) > 1:
+        raise ConfigError(f"--table {name} is ambiguous: " + ", ".join(f"{q.schema}.{q.name}" for q in exact))
+    close = difflib.get_close_matches(wanted, [qn.display for qn in candidates], n=3)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    raise ConfigError(f"--table {name}: no such table or view in the diagram{hint}")
+
+
+def _adjacency(catalog: Catalog, keep: set[QualifiedName]) -> dict[QualifiedName, set[QualifiedName]]:
+    adj: dict[QualifiedName, set[QualifiedName]] = {qn: set() for qn in keep}
+    pairs = [(r.table, r.ref_table) for r in relationships(catalog)] + view_reads(catalog)
+    for a, b in pairs:
+        if a in keep and b in keep:
+            adj[a].add(b)
+            adj[b].add(a)
+    return adj
+
+
+def select(catalog: Catalog, options: DiagramOptions) -> tuple[list[QualifiedName], QualifiedName | None]:
+    """The tables and views to draw, and the focus (if any)."""
+    names = set(_drawable(catalog))
+    if options.include:
+        names = {qn for qn in names if any(matches(qn, p) for p in options.include)}
+    names = {qn for qn in names if not any(matches(qn, p) for p in options.exclude)}
+    focus = None
+    if options.focus:
+        focus = resolve_name(options.focus, names)
+        adj = _adjacency(catalog, names)
+        seen = {focus: 0}
+        queue = deque([focus])
+        while queue:
+            here = queue.popleft()
+            if seen[here] >= options.depth:
+                continue
+            for nb in sorted(adj[here]):
+                if nb not in seen:
+                    seen[nb] = seen[here] + 1
+                    queue.append(nb)
+        names = set(seen)
+    return sorted(names), focus
+
+
+# -- text helpers ------------------------------------------------------------------------------
+
+def _q(text: str) -> str:
+    """A DOT double-quoted string."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _h(text: str) -> str:
+    """Text for an HTML-like label."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _attr(text: str) -> str:
+    """An attribute value inside an HTML-like label (newlines kept for tooltips)."""
+    return _h(text).replace("\n", "&#10;")
+
+
+def short_type(type_text: str) -> str:
+    """The compact spelling of a canonical type for a diagram cell."""
+    for long, short in _SHORT_TYPES:
+        if type_text.startswith(long):
+            return short + type_text[len(long):]
+    return type_text
+
+
+def node_id(qn: QualifiedName) -> str:
+    return f"{qn.schema}.{qn.name}"
+
+
+def _tint(color: str, amount: float) -> str:
+    """color mixed with white (amount 1.0 = white)."""
+    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    mix = [round(c + (255 - c) * amount) for c in (r, g, b)]
+    return "#" + "".join(f"{c:02X}" for c in mix)
+
+
+def _title(catalog: Catalog, qn: QualifiedName) -> str:
+    """Table name as shown: schema-qualified unless in public."""
+    return qn.display
+
+
+# -- nodes -------------------------------------------------------------------------------------
+
+@dataclass
+class _Style:
+    color: str
+    focus: bool = False
+
+
+def _markers(table: Table, catalog: Catalog) -> dict[str, list[str]]:
+    marks: dict[str, list[str]] = {c.name: [] for c in table.columns}
+    pk = {c for con in table.constraints if con.kind == "p" for c in con.columns}
+    fk = {c for con in table.constraints if con.kind == "f" for c in con.columns}
+    uq = {c for con in table.constraints if con.kind == "u" for c in con.columns}
+    uq |= {c for idx in catalog.indexes_of(table.name) if idx.unique for c in idx.columns if c}
+    for name, found in marks.items():
+        if name in pk:
+            found.append("PK")
+        if name in fk:
+            found.append("FK")
+        if name in uq and name not in pk:
+            found.append("UQ")
+    return marks
+
+
+def _marker_html(marks: list[str]) -> str:
+    if not marks:
+        return ""
+    inner = " ".join(f'<FONT COLOR="{MARKER_COLORS[m]}"><B>{m}</B></FONT>' for m in marks)
+    return f'<FONT POINT-SIZE="8">{inner}</FONT>'
+
+
+
+def _column_tooltip(col: Column, type_text: str) -> str:
+    parts = [f"{col.name} {type_text}" + (" NOT NULL" if col.not_null else "")]
+    if col.identity:
+        parts.append(f"GENERATED {col.identity.upper()} AS IDENTITY")
+    if col.generated is not None:
+        parts.append(f"GENERATED ALWAYS AS ({col.generated.sql}) STORED")
+    elif col.default is not None:
+        parts.append(f"DEFAULT {col.default.sql}")
+    if col.comment:
+        parts.append(col.comment)
+    return "\n".join(parts)
+
+
+def _table_node(catalog: Catalog, table: Table, style: _Style, ports: dict[str, int],
+                visible: set[str] | None, link: str | None) -> str:
+    """One table as an HTML-like label; `visible` limits the columns shown (None: all)."""
+    qn = table.name
+    marks = _markers(table, catalog)
+    href = f' HREF="{_attr(link)}"' if link else ' HREF="#"'
+    border = 3 if style.focus else 1
+    rows = [f'<TABLE BORDER="{border}" COLOR="{style.color}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" '
+            f'BGCOLOR="white">']
+    tooltip = table.comment or qn.display
+    rows.append(f'<TR><TD COLSPAN="4" ALIGN="LEFT" BGCOLOR="{style.color}" CELLPADDING="5"{href} '
+                f'TOOLTIP="{_attr(tooltip)}"><FONT COLOR="white" POINT-SIZE="12"><B>{_h(_title(catalog, qn))}</B>'
+                f'</FONT></TD></TR>')
+    if table.partition_by is not None:
+        count = len(catalog.partitions_of(qn))
+        key = table.partition_by.sql
+        strategy, _, rest = key.partition(" ")
+        text = f"partitioned by {strategy.upper()} {rest} · {count} partition{'' if count == 1 else 's'}"
+        rows.append(f'<TR><TD COLSPAN="4" ALIGN="LEFT" BGCOLOR="{_tint(style.color, 0.85)}">'
+                    f'<FONT POINT-SIZE="9" COLOR="{TEXT}">{_h(text)}</FONT></TD></TR>')
+    shown = 0
+    for i, col in enumerate(table.columns):
+        if visible is not None and col.name not in visible:
+            continue
+        port = ports.setdefault(col.name, i)
+        bg = f' BGCOLOR="{ZEBRA}"' if shown % 2 else ""
+        shown += 1
+        pk = "PK" in marks[col.name]
+        name = f"<B>{_h(col.name)}</B>" if pk else _h(col.name)
+        type_text = short_type(col.type)
+        tip = _column_tooltip(col, col.type)
+        nn = f'<FONT POINT-SIZE="8" COLOR="{FAINT}">NN</FONT>' if col.not_null else ""
+        rows.append(
+            f'<TR><TD PORT="c{port}w" ALIGN="LEFT"{bg}>{_marker_html(marks[col.name])}</TD>'
+            f'<TD ALIGN="LEFT"{bg}{href} TOOLTIP="{_attr(tip)}"><FONT COLOR="{TEXT}">{name}</FONT></TD>'
+            f'<TD ALIGN="LEFT"{bg}><FONT FACE="{MONO}" POINT-SIZE="9" COLOR="{MUTED}">{_h(type_text)}</FONT></TD>'
+            f'<TD PORT="c{port}e" ALIGN="RIGHT"{bg}>{nn}</TD></TR>')
+    hidden = len(table.columns) - shown
+    if hidden:
+        rows.append(f'<TR><TD COLSPAN="4" ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="{FAINT}"><I>'
+                    f'{hidden} more column{"" if hidden == 1 else "s"}</I></FONT></TD></TR>')
+    if not table.columns:
+        rows.append(f'<TR><TD COLSPAN="4" ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="{FAINT}"><I>no columns</I>'
+                    f'</FONT></TD></TR>')
+    rows.append("</TABLE>")
+    return (f'  {_q(node_id(qn))} [id={_q("table:" + node_id(qn))} class="table" '
+            f'tooltip={_q(tooltip)} label=<{"".join(rows)}>];')
+
+
+def _view_node(catalog: Catalog, qn: QualifiedName, view: Any, style: _Style, link: str | None) -> str:
+    kind = "materialized view" if _optional.is_materialized(view) else "view"
+    href = f' HREF="{_attr(link)}"' if link else ' HREF="#"'
+    border = 3 if style.focus else 1
+    tooltip = _optional.comment_of(view) or f"{kind} {qn.display}"
+    rows = [f'<TABLE BORDER="{border}" STYLE="dashed" COLOR="{style.color}" CELLBORDER="0" CELLSPACING="0" '
+            f'CELLPADDING="3" BGCOLOR="white">',
+            f'<TR><TD ALIGN="LEFT" BGCOLOR="{_tint(style.color, 0.82)}" CELLPADDING="5"{href} '
+            f'TOOLTIP="{_attr(tooltip)}"><FONT POINT-SIZE="8" COLOR="{style.color}">{_h(kind.upper())}</FONT>'
+            f'<BR ALIGN="LEFT"/><FONT COLOR="{TEXT}" POINT-SIZE="12"><I><B>{_h(qn.display)}</B></I></FONT>'
+            f'</TD></TR>']
+    comments = dict(getattr(view, "column_comments", ()) or ())
+    for i, col in enumerate(_optional.columns(view)):
+        name = getattr(col, "name", col)
+        bg = f' BGCOLOR="{ZEBRA}"' if i % 2 else ""
+        tip = comments.get(name)
+        tip_attr = f'{href} TOOLTIP="{_attr(tip)}"' if tip else ""
+        rows.append(f'<TR><TD ALIGN="LEFT"{bg}{tip_attr}><FONT COLOR="{TEXT}">{_h(str(name))}</FONT></TD></TR>')
+    rows.append("</TABLE>")
+    return (f'  {_q(node_id(qn))} [id={_q("view:" + node_id(qn))} class="view" '
+            f'tooltip={_q(tooltip)} label=<{"".join(rows)}>];')
+
+
+# -- edges -------------------------------------------------------------------------------------
+
+def arrows(rel: Relationship) -> tuple[str, str]:
+    """(parent end, child end) Graphviz arrow shapes; the first shape is the one next to the node."""
+    parent = "teeodot" if rel.optional else "teetee"
+    child = "teeodot" if rel.one_to_one else "crowodot"
+    return parent, child
+
+
+def _fk_edge(rel: Relationship, ports: dict[QualifiedName, dict[str, int]]) -> str:
+    parent_end, child_end = arrows(rel)
+    pp = ports[rel.ref_table].get(rel.ref_columns[0]) if rel.ref_columns else None
+    cp = ports[rel.table].get(rel.columns[0]) if rel.columns else None
+    tail = _q(node_id(rel.ref_table)) + (f':"c{pp}e":e' if pp is not None else "")
+    if rel.table == rel.ref_table:
+        # A self reference loops on the right-hand side, from key to foreign key.
+        head = _q(node_id(rel.table)) + (f':"c{cp}e":e' if cp is not None else "")
+    else:
+        head = _q(node_id(rel.table)) + (f':"c{cp}w":w' if cp is not None else "")
+    cls = f"fk {rel.cardinality}" + (" optional" if rel.optional else "")
+    tooltip = f"{rel.name}\n{rel.describe()}\n{rel.constraint.definition.sql}"
+    style = ' style="dashed"' if rel.optional else ""
+    return (f"  {tail} -> {head} [id={_q('fk:' + node_id(rel.table) + '.' + rel.name)} class={_q(cls)} "
+            f"arrowtail={parent_end} arrowhead={child_end}{style} tooltip={_q(tooltip)}];")
+
+
+def _reads_edge(view: QualifiedName, read: QualifiedName) -> str:
+    return (f"  {_q(node_id(read))} -> {_q(node_id(view))} [id={_q('reads:' + node_id(view) + '.' + node_id(read))} "
+            f'class="reads" dir=forward arrowhead=normal arrowsize=0.6 style="dashed" color="{READS}" '
+            f"tooltip={_q(f'{view.display} reads {read.display}')}];")
+
+
+# -- clusters and colors -----------------------------------------------------------------------
+
+def cluster_of(qn: QualifiedName, options: DiagramOptions, mode: str) -> str | None:
+    if mode == "group":
+        return options.groups.get(qn)
+    if mode == "schema":
+        return qn.schema
+    return None
+
+
+def group_mode(catalog: Catalog, options: DiagramOptions, names: Iterable[QualifiedName]) -> str:
+    if options.group_by in ("group", "schema", "none"):
+        return options.group_by
+    if options.group_by is not None:
+        raise ConfigError(f"--group-by {options.group_by}: expected group, schema or none")
+    return "group" if any(qn in options.groups for qn in names) else "schema"
+
+
+def group_colors(clusters: Iterable[str]) -> dict[str, str]:
+    return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(sorted(set(clusters)))}
+
+
+def _legend() -> str:
+    items = [
+        f'<FONT COLOR="{MARKER_COLORS["PK"]}"><B>PK</B></FONT> primary key',
+        f'<FONT COLOR="{MARKER_COLORS["FK"]}"><B>FK</B></FONT> foreign key',
+        f'<FONT COLOR="{MARKER_COLORS["UQ"]}"><B>UQ</B></FONT> unique',
+        "<B>NN</B> not null",
+        "lines: key → foreign key, crow's foot = many, o = optional, dashed = nullable foreign key",
+    ]
+    return ("<" + "   ".join(f'<FONT POINT-SIZE="10" COLOR="{MUTED}">{i}</FONT>' for i in items) + ">")
+
+
+# -- the graph ---------------------------------------------------------------------------------
+
+def catalog_to_dot(catalog: Catalog, options: DiagramOptions | None = None) -> str:
+    """The ER diagram of `catalog` as DOT text (deterministic)."""
+    options = options or DiagramOptions()
+    names, focus = select(catalog, options)
+    drawable = _drawable(catalog)
+    keep = set(names)
+    views = _optional.views(catalog)
+    rels = [r for r in relationships(catalog) if r.table in keep and r.ref_table in keep]
+    reads = [(v, t) for v, t in view_reads(catalog) if v in keep and t in keep]
+
+    mode = group_mode(catalog, options, names)
+    clusters = {qn: cluster_of(qn, options, mode) for qn in names}
+    if mode == "schema" and len({c for c in clusters.values()}) <= 1:
+        clusters = {qn: None for qn in names}  # one schema: no box around everything
+    colors = group_colors(c for c in clusters.values() if c is not None)
+
+    # Around a focus, neighbors may show only their key columns and the columns of drawn edges.
+    visible: dict[QualifiedName, set[str] | None] = {qn: None for qn in names}
+    if focus is not None and options.compact_neighbors:
+        for qn in names:
+            if qn == focus or qn in views:
+                continue
+            t = drawable[qn]
+            cols = {c for con in t.constraints if con.kind == "p" for c in con.columns}
+            for r in rels:
+                if focus not in (r.table, r.ref_table):
+                    continue
+                if r.table == qn:
+                    cols |= set(r.columns)
+                if r.ref_table == qn:
+                    cols |= set(r.ref_columns)
+            visible[qn] = cols
+
+    ports: dict[QualifiedName, dict[str, int]] = {qn: {} for qn in names}
+    nodes: dict[QualifiedName, str] = {}
+    for qn in names:
+        cluster = clusters[qn]
+        style = _Style(colors.get(cluster, UNGROUPED) if cluster is not None else UNGROUPED, focus == qn)
+        link = options.link(qn) if options.link else None
+        if qn in views:
+            nodes[qn] = _view_node(catalog, qn, views[qn], style, link)
+        else:
+            nodes[qn] = _table_node(catalog, drawable[qn], style, ports[qn], visible[qn], link)
+
+    lines = ["digraph schema {",
+             f'  graph [id="schema" rankdir=LR newrank=true fontname={_q(FONT)} bgcolor="white" pad="0.4" '
+             f'nodesep="0.45" ranksep="1.1" outputorder="edgesfirst" tooltip="schema"'
+             + (f" label={_legend()} labelloc=b labeljust=l" if options.legend and not options.title else "")
+             + (f' label=<<FONT POINT-SIZE="18"><B>{_h(options.title)}</B></FONT>' + (
+                 f"<BR/>{_legend()[1:-1]}" if options.legend else "") + "> labelloc=t labeljust=l"
+                if options.title else "") + "];",
+             f'  node [shape=plain fontname={_q(FONT)} fontsize=11 fontcolor="{TEXT}"];',
+             f'  edge [fontname={_q(FONT)} fontsize=9 color="{EDGE}" penwidth=1.3 arrowsize=0.9 dir=both];',
+             ""]
+    by_cluster: dict[str | None, list[QualifiedName]] = {}
+    for qn in names:
+        by_cluster.setdefault(clusters[qn], []).append(qn)
+    for cluster in sorted(by_cluster, key=lambda c: (c is not None, c or "")):
+        members = by_cluster[cluster]
+        if cluster is None:
+            lines += [nodes[qn] for qn in members]
+            continue
+        color = colors[cluster]
+        lines.append(f"  subgraph {_q('cluster_' + cluster)} {{")
+        lines.append(f'    graph [id={_q("group:" + cluster)} class="group" label=<<B>{_h(cluster)}</B>> '
+                     f'labeljust=l fontsize=14 fontcolor="{color}" style="rounded,filled" '
+                     f'fillcolor="{_tint(color, 0.93)}" color="{_tint(color, 0.55)}" penwidth=1.2 margin=14];')
+        lines += ["  " + nodes[qn] for qn in members]
+        lines.append("  }")
+    lines.append("")
+    lines += [_fk_edge(r, ports) for r in rels]
+    lines += [_reads_edge(v, t) for v, t in reads]
+    lines.append("}")
+    return "\n".join(lines) + "\n"
