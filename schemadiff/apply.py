@@ -19,7 +19,7 @@ from .plan import Plan, Step
 def _groups(plan: Plan) -> list[tuple[bool, list[Step]]]:
     groups: list[tuple[bool, list[Step]]] = []
     for step in plan.steps:
-        if groups and groups[-1][0] == step.transactional and step.transactional:
+        if groups and step.transactional and groups[-1][0] and groups[-1][1][-1].group == step.group:
             groups[-1][1].append(step)
         else:
             groups.append((step.transactional, [step]))

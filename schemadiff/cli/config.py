@@ -17,6 +17,10 @@ class Config:
     schema: list[str] = field(default_factory=lambda: ["schema"])
     exclude: list[str] = field(default_factory=list)
     database_url_env: str = "DATABASE_URL"
+    online: bool = False
+    lock_timeout: str | None = "5s"
+    statement_timeout: str | None = None
+    groups: dict[str, list[str]] = field(default_factory=dict)
 
 
 def find_project_dir(start: Path | None = None) -> Path:
@@ -40,7 +44,8 @@ def load_config(start: Path | None = None) -> Config:
     section = data.get("tool", {}).get("schemadiff", {})
     if not isinstance(section, dict):
         raise ConfigError(f"{path}: [tool.schemadiff] must be a table")
-    unknown = set(section) - {"schema", "exclude", "database_url_env"}
+    unknown = set(section) - {"schema", "exclude", "database_url_env", "online", "lock_timeout",
+                              "statement_timeout", "groups"}
     if unknown:
         raise ConfigError(f"{path}: unknown [tool.schemadiff] keys: {', '.join(sorted(unknown))}")
     if "schema" in section:
@@ -49,6 +54,16 @@ def load_config(start: Path | None = None) -> Config:
         cfg.exclude = _str_list(section["exclude"], "exclude", path)
     if "database_url_env" in section:
         cfg.database_url_env = str(section["database_url_env"])
+    if "online" in section:
+        cfg.online = bool(section["online"])
+    for key in ("lock_timeout", "statement_timeout"):
+        if key in section:
+            setattr(cfg, key, str(section[key]) if section[key] not in (None, "", False) else None)
+    if "groups" in section:
+        groups = section["groups"]
+        if not isinstance(groups, dict):
+            raise ConfigError(f"{path}: [tool.schemadiff.groups] must be a table of name = [patterns]")
+        cfg.groups = {str(k): _str_list(v, f"groups.{k}", path) for k, v in groups.items()}
     return cfg
 
 

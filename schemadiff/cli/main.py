@@ -61,18 +61,39 @@ def load_both(paths: list[Path], url: str, keep) -> tuple[Catalog, Catalog]:
     return current, desired
 
 
+def plan_options(cfg: Config, online: bool | None):
+    from ..plan import PlanOptions
+    return PlanOptions(online=cfg.online if online is None else online, lock_timeout=cfg.lock_timeout,
+                       statement_timeout=cfg.statement_timeout)
+
+
+def online_option(fn):
+    return click.option("--online/--offline", default=None,
+                        help="build indexes concurrently, validate constraints separately, set lock_timeout "
+                             "(default from [tool.schemadiff] online)")(fn)
+
+
 @cli.command()
 @common_options
-@click.option("--format", "fmt", type=click.Choice(["sql", "json"]), default="sql", show_default=True)
+@online_option
+@click.option("--format", "fmt", type=click.Choice(["sql", "json", "markdown"]), default="sql", show_default=True)
 @click.option("--exit-code", is_flag=True, help="exit 1 when the plan is not empty")
-def plan(schema_paths, db_url, exclude, fmt, exit_code) -> None:
+@click.option("--reverse", is_flag=True, help="the plan that takes the database back from the files to what it is now")
+@click.option("--verify", is_flag=True, help="rehearse the plan on a copy of the live schema in a throwaway database")
+def plan(schema_paths, db_url, exclude, online, fmt, exit_code, reverse, verify) -> None:
     """Print the DDL that makes the database match the schema files."""
     from ..plan import plan_migration
+    from ..render.markdown import plan_markdown
     from ..render.text import plan_json, plan_sql
-    _, paths, url, keep = resolve(schema_paths, db_url, exclude)
+    cfg, paths, url, keep = resolve(schema_paths, db_url, exclude)
     current, desired = load_both(paths, url, keep)
-    p = plan_migration(current, desired)
-    out = plan_json(p) if fmt == "json" else plan_sql(p)
+    if reverse:
+        current, desired = desired, current
+    p = plan_migration(current, desired, plan_options(cfg, online))
+    if verify and p:
+        from ..verify import verify_plan
+        verify_plan(url, p, desired, keep, progress=lambda m: click.echo(m, err=True))
+    out = {"json": plan_json, "markdown": plan_markdown}.get(fmt, plan_sql)(p)
     if out:
         click.echo(out, nl=False)
     if not p:
@@ -82,18 +103,22 @@ def plan(schema_paths, db_url, exclude, fmt, exit_code) -> None:
 
 @cli.command()
 @common_options
+@online_option
 @click.option("--allow-destructive", is_flag=True, help="allow statements that lose data")
 @click.option("--yes", is_flag=True, help="do not ask for confirmation")
 @click.option("--dry-run", is_flag=True, help="print the plan, change nothing")
-def apply(schema_paths, db_url, exclude, allow_destructive, yes, dry_run) -> None:
+@click.option("--verify/--no-verify", default=None,
+              help="rehearse the plan on a throwaway copy of the live schema first (default: on when the "
+                   "database is not the embedded one)")
+def apply(schema_paths, db_url, exclude, online, allow_destructive, yes, dry_run, verify) -> None:
     """Apply the plan in a transaction; stop at the first error."""
     from ..apply import apply_plan
     from ..errors import HazardError
     from ..plan import plan_migration
     from ..render.text import plan_sql
-    _, paths, url, keep = resolve(schema_paths, db_url, exclude)
+    cfg, paths, url, keep = resolve(schema_paths, db_url, exclude)
     current, desired = load_both(paths, url, keep)
-    p = plan_migration(current, desired)
+    p = plan_migration(current, desired, plan_options(cfg, online))
     if not p:
         click.echo("schemadiff: the database matches the schema; nothing to do", err=True)
         return
@@ -102,6 +127,9 @@ def apply(schema_paths, db_url, exclude, allow_destructive, yes, dry_run) -> Non
         return
     if p.destructive_steps and not allow_destructive:
         raise HazardError([s.sql for s in p.destructive_steps], "--allow-destructive")
+    if verify or (verify is None and (db_url or database_url(cfg))):
+        from ..verify import verify_plan
+        verify_plan(url, p, desired, keep, progress=lambda m: click.echo(m, err=True))
     if not yes:
         if not sys.stdin.isatty():
             raise click.UsageError("not a terminal: pass --yes to apply without confirmation")

@@ -171,11 +171,6 @@ def _tint(color: str, amount: float) -> str:
     return "#" + "".join(f"{c:02X}" for c in mix)
 
 
-def _title(catalog: Catalog, qn: QualifiedName) -> str:
-    """Table name as shown: schema-qualified unless in public."""
-    return qn.display
-
-
 # -- nodes -------------------------------------------------------------------------------------
 
 @dataclass
@@ -188,8 +183,10 @@ def _markers(table: Table, catalog: Catalog) -> dict[str, list[str]]:
     marks: dict[str, list[str]] = {c.name: [] for c in table.columns}
     pk = {c for con in table.constraints if con.kind == "p" for c in con.columns}
     fk = {c for con in table.constraints if con.kind == "f" for c in con.columns}
-    uq = {c for con in table.constraints if con.kind == "u" for c in con.columns}
-    uq |= {c for idx in catalog.indexes_of(table.name) if idx.unique for c in idx.columns if c}
+    # Only single-column keys: a column of a composite unique key is not unique on its own.
+    uq = {con.columns[0] for con in table.constraints if con.kind == "u" and len(con.columns) == 1}
+    uq |= {idx.columns[0] for idx in catalog.indexes_of(table.name)
+           if idx.unique and len(idx.columns) == 1 and idx.columns[0] and '"whereClause"' not in idx.definition.key}
     for name, found in marks.items():
         if name in pk:
             found.append("PK")
@@ -208,8 +205,21 @@ def _marker_html(marks: list[str]) -> str:
 
 
 
-def _column_tooltip(col: Column, type_text: str) -> str:
+def _unique_together(table: Table, catalog: Catalog) -> dict[str, list[tuple[str, ...]]]:
+    """Column -> the composite unique keys (not the primary key) it is part of."""
+    keys = [con.columns for con in table.constraints if con.kind == "u" and len(con.columns) > 1]
+    keys += [idx.columns for idx in catalog.indexes_of(table.name)
+             if idx.unique and len(idx.columns) > 1 and all(idx.columns) and '"whereClause"' not in idx.definition.key]
+    found: dict[str, list[tuple[str, ...]]] = {}
+    for key in keys:
+        for c in key:
+            found.setdefault(c, []).append(key)
+    return found
+
+
+def _column_tooltip(col: Column, type_text: str, together: list[tuple[str, ...]]) -> str:
     parts = [f"{col.name} {type_text}" + (" NOT NULL" if col.not_null else "")]
+    parts += [f"unique together: ({', '.join(key)})" for key in together]
     if col.identity:
         parts.append(f"GENERATED {col.identity.upper()} AS IDENTITY")
     if col.generated is not None:
@@ -226,13 +236,14 @@ def _table_node(catalog: Catalog, table: Table, style: _Style, ports: dict[str, 
     """One table as an HTML-like label; `visible` limits the columns shown (None: all)."""
     qn = table.name
     marks = _markers(table, catalog)
+    together = _unique_together(table, catalog)
     href = f' HREF="{_attr(link)}"' if link else ' HREF="#"'
     border = 3 if style.focus else 1
     rows = [f'<TABLE BORDER="{border}" COLOR="{style.color}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" '
             f'BGCOLOR="white">']
     tooltip = table.comment or qn.display
     rows.append(f'<TR><TD COLSPAN="4" ALIGN="LEFT" BGCOLOR="{style.color}" CELLPADDING="5"{href} '
-                f'TOOLTIP="{_attr(tooltip)}"><FONT COLOR="white" POINT-SIZE="12"><B>{_h(_title(catalog, qn))}</B>'
+                f'TOOLTIP="{_attr(tooltip)}"><FONT COLOR="white" POINT-SIZE="12"><B>{_h(qn.display)}</B>'
                 f'</FONT></TD></TR>')
     if table.partition_by is not None:
         count = len(catalog.partitions_of(qn))
@@ -251,7 +262,7 @@ def _table_node(catalog: Catalog, table: Table, style: _Style, ports: dict[str, 
         pk = "PK" in marks[col.name]
         name = f"<B>{_h(col.name)}</B>" if pk else _h(col.name)
         type_text = short_type(col.type)
-        tip = _column_tooltip(col, col.type)
+        tip = _column_tooltip(col, col.type, together.get(col.name, []))
         nn = f'<FONT POINT-SIZE="8" COLOR="{FAINT}">NN</FONT>' if col.not_null else ""
         rows.append(
             f'<TR><TD PORT="c{port}w" ALIGN="LEFT"{bg}>{_marker_html(marks[col.name])}</TD>'
@@ -347,15 +358,24 @@ def group_colors(clusters: Iterable[str]) -> dict[str, str]:
     return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(sorted(set(clusters)))}
 
 
+def _graph_label(options: DiagramOptions) -> str | None:
+    parts = []
+    if options.title:
+        parts.append(f'<FONT POINT-SIZE="18"><B>{_h(options.title)}</B></FONT>')
+    if options.legend:
+        parts.append(_legend())
+    return "<" + '<BR ALIGN="LEFT"/>'.join(parts) + ">" if parts else None
+
+
 def _legend() -> str:
     items = [
-        f'<FONT COLOR="{MARKER_COLORS["PK"]}"><B>PK</B></FONT> primary key',
-        f'<FONT COLOR="{MARKER_COLORS["FK"]}"><B>FK</B></FONT> foreign key',
-        f'<FONT COLOR="{MARKER_COLORS["UQ"]}"><B>UQ</B></FONT> unique',
-        "<B>NN</B> not null",
+        f'<FONT COLOR="{MARKER_COLORS["PK"]}"><B>PK</B></FONT>&#160;primary key',
+        f'<FONT COLOR="{MARKER_COLORS["FK"]}"><B>FK</B></FONT>&#160;foreign key',
+        f'<FONT COLOR="{MARKER_COLORS["UQ"]}"><B>UQ</B></FONT>&#160;unique',
+        "<B>NN</B>&#160;not null",
         "lines: key → foreign key, crow's foot = many, o = optional, dashed = nullable foreign key",
     ]
-    return ("<" + "   ".join(f'<FONT POINT-SIZE="10" COLOR="{MUTED}">{i}</FONT>' for i in items) + ">")
+    return "&#160;&#160;&#160;".join(f'<FONT POINT-SIZE="10" COLOR="{MUTED}">{i}</FONT>' for i in items)
 
 
 # -- the graph ---------------------------------------------------------------------------------
@@ -370,11 +390,13 @@ def catalog_to_dot(catalog: Catalog, options: DiagramOptions | None = None) -> s
     rels = [r for r in relationships(catalog) if r.table in keep and r.ref_table in keep]
     reads = [(v, t) for v, t in view_reads(catalog) if v in keep and t in keep]
 
-    mode = group_mode(catalog, options, names)
-    clusters = {qn: cluster_of(qn, options, mode) for qn in names}
-    if mode == "schema" and len({c for c in clusters.values()}) <= 1:
+    # Colors come from every group of the catalog, so a table keeps its color in every diagram.
+    mode = group_mode(catalog, options, drawable)
+    every = {qn: cluster_of(qn, options, mode) for qn in drawable}
+    colors = group_colors(c for c in every.values() if c is not None)
+    clusters = {qn: every[qn] for qn in names}
+    if mode == "schema" and len(set(every.values())) <= 1:
         clusters = {qn: None for qn in names}  # one schema: no box around everything
-    colors = group_colors(c for c in clusters.values() if c is not None)
 
     # Around a focus, neighbors may show only their key columns and the columns of drawn edges.
     visible: dict[QualifiedName, set[str] | None] = {qn: None for qn in names}
@@ -404,13 +426,11 @@ def catalog_to_dot(catalog: Catalog, options: DiagramOptions | None = None) -> s
         else:
             nodes[qn] = _table_node(catalog, drawable[qn], style, ports[qn], visible[qn], link)
 
+    label = _graph_label(options)
+    where = f" label={label} labelloc={'t' if options.title else 'b'} labeljust=l" if label else ""
     lines = ["digraph schema {",
              f'  graph [id="schema" rankdir=LR newrank=true fontname={_q(FONT)} bgcolor="white" pad="0.4" '
-             f'nodesep="0.45" ranksep="1.1" outputorder="edgesfirst" tooltip="schema"'
-             + (f" label={_legend()} labelloc=b labeljust=l" if options.legend and not options.title else "")
-             + (f' label=<<FONT POINT-SIZE="18"><B>{_h(options.title)}</B></FONT>' + (
-                 f"<BR/>{_legend()[1:-1]}" if options.legend else "") + "> labelloc=t labeljust=l"
-                if options.title else "") + "];",
+             f'nodesep="0.45" ranksep="1.1" outputorder="edgesfirst" tooltip="schema"{where}];',
              f'  node [shape=plain fontname={_q(FONT)} fontsize=11 fontcolor="{TEXT}"];',
              f'  edge [fontname={_q(FONT)} fontsize=9 color="{EDGE}" penwidth=1.3 arrowsize=0.9 dir=both];',
              ""]
@@ -425,7 +445,7 @@ def catalog_to_dot(catalog: Catalog, options: DiagramOptions | None = None) -> s
         color = colors[cluster]
         lines.append(f"  subgraph {_q('cluster_' + cluster)} {{")
         lines.append(f'    graph [id={_q("group:" + cluster)} class="group" label=<<B>{_h(cluster)}</B>> '
-                     f'labeljust=l fontsize=14 fontcolor="{color}" style="rounded,filled" '
+                     f'labeljust=l labelloc=t fontsize=14 fontcolor="{color}" style="rounded,filled" '
                      f'fillcolor="{_tint(color, 0.93)}" color="{_tint(color, 0.55)}" penwidth=1.2 margin=14];')
         lines += ["  " + nodes[qn] for qn in members]
         lines.append("  }")

@@ -164,9 +164,10 @@ def _create_index(table: Row, ix: Row) -> str:
 
 def _server_chosen_name(ix: Row) -> str:
     """The name the server gives the index it makes on a partition for a parent
-    index (ChooseIndexName on a cloned index: key columns by name, 'expr' for
-    expressions, INCLUDE columns too), before any number added against a clash.
-    A wrong guess only makes the dump state an index the parent would have made."""
+    index (ChooseIndexName on a cloned index, whose columns keep the index's
+    column names, INCLUDE columns too), before any number added against a
+    clash.  A wrong guess only makes the dump state an index that the parent's
+    statement would have made."""
     if ix.constraint_kind == "p":
         return ddl_text.make_object_name(ix.table_name, None, "pkey")
     label = {"u": "key", "x": "excl"}.get(ix.constraint_kind, "idx")

@@ -162,9 +162,8 @@ WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND {_USER_TABLE}
 # Every index of a user table, with the index it is a partition of and the
 # constraint it backs; the definition only where the index is not a
 # constraint's (the constraint's definition creates it).  For partition
-# indexes, the names the server gives key columns when it names an index it
-# makes for a partition itself ('expr' for an expression), to tell its names
-# from the user's.
+# indexes, the index's column names: the server names the indexes it makes
+# on partitions after them, which tells its names from the user's.
 INDEXES = f"""
 SELECT i.indexrelid AS oid, i.indrelid AS table_oid, ic.relname AS name, quote_ident(ic.relname) AS ident,
        {_qualified('n', 'ic.relname')} AS qualified_ident, c.oid::regclass::text AS table_text,
@@ -172,10 +171,8 @@ SELECT i.indexrelid AS oid, i.indrelid AS table_oid, ic.relname AS name, quote_i
        k.oid AS constraint_oid, k.contype AS constraint_kind, k.conparentid AS constraint_parent_oid,
        CASE WHEN k.oid IS NULL THEN pg_get_indexdef(i.indexrelid) END AS definition,
        CASE WHEN h.inhparent IS NOT NULL THEN
-            ARRAY(SELECT coalesce(a.attname, 'expr')
-                  FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS key(attnum, position)
-                  LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = key.attnum
-                  ORDER BY key.position) END AS column_names
+            ARRAY(SELECT a.attname FROM pg_attribute a WHERE a.attrelid = i.indexrelid
+                  ORDER BY a.attnum) END AS column_names
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class c ON c.oid = i.indrelid

@@ -1,4 +1,4 @@
 from .hazards import HAZARD_KINDS, Hazard
-from .plan import Plan, Step, plan_changes, plan_migration
+from .plan import Plan, PlanOptions, Step, plan_changes, plan_migration
 
-__all__ = ["HAZARD_KINDS", "Hazard", "Plan", "Step", "plan_changes", "plan_migration"]
+__all__ = ["HAZARD_KINDS", "Hazard", "Plan", "PlanOptions", "Step", "plan_changes", "plan_migration"]

@@ -13,9 +13,10 @@ from .ordering import order_changes
 @dataclass(frozen=True, slots=True)
 class Step:
     sql: str
-    change: Change
+    change: Change | None  # None for session settings at the top of a plan
     hazards: tuple[Hazard, ...] = ()
     transactional: bool = True
+    group: int = 0  # transactional steps of one group run in one transaction
 
     @property
     def destructive(self) -> bool:
@@ -45,19 +46,46 @@ def _table_of(change: Change):
     return getattr(obj, "table", None) if obj is not None else None
 
 
-def plan_changes(changes: list[Change]) -> Plan:
-    steps = []
+@dataclass(frozen=True)
+class PlanOptions:
+    online: bool = False
+    lock_timeout: str | None = "5s"  # online mode only
+    statement_timeout: str | None = None
+
+
+def plan_changes(changes: list[Change], desired: Catalog | None = None,
+                 options: PlanOptions = PlanOptions()) -> Plan:
+    from .online import online_statements
+    steps: list[Step] = []
     created = {c.new.name for c in changes if c.kind == "create_table"}
+    group = 0
+    if options.online:
+        for name in ("lock_timeout", "statement_timeout"):
+            value = getattr(options, name)
+            if value is not None:
+                steps.append(Step(f"SET {name} = '{value}';", None, (), False))
     for change in order_changes(changes):
         hazards = hazards_of(change)
-        if _table_of(change) in created:
+        fresh = _table_of(change) in created
+        if fresh:
             # A table made by this plan is empty: locks and scans on it cost nothing.
             hazards = tuple(h for h in hazards if h.kind not in _ONLY_ON_LIVE_DATA)
+        online = None
+        if options.online and not fresh and desired is not None:
+            online = online_statements(change, hazards, desired)
+        if online is not None:
+            for sql, transactional, own_hazards in online:
+                group += 1
+                steps.append(Step(sql, change, hazards if own_hazards is None else own_hazards, transactional,
+                                  group))
+            continue
+        if options.online:
+            group += 1
         for sql in render_change(change):
-            transactional = not (change.kind == "add_enum_value")
-            steps.append(Step(sql, change, hazards, transactional))
+            transactional = change.kind != "add_enum_value"
+            steps.append(Step(sql, change, hazards, transactional, group))
     return Plan(tuple(steps))
 
 
-def plan_migration(current: Catalog, desired: Catalog) -> Plan:
-    return plan_changes(diff_catalogs(current, desired))
+def plan_migration(current: Catalog, desired: Catalog, options: PlanOptions = PlanOptions()) -> Plan:
+    return plan_changes(diff_catalogs(current, desired), desired, options)

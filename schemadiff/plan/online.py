@@ -1,0 +1,115 @@
+"""Online rewrites: the same change, done without long locks on tables that hold data.
+
+- indexes: CREATE/DROP INDEX CONCURRENTLY (outside a transaction); on a partitioned
+  table the parent index is created ON ONLY, each partition's index concurrently,
+  then attached;
+- foreign keys and checks: added NOT VALID, then VALIDATEd in a step of their own
+  (the scan runs under SHARE UPDATE EXCLUSIVE, which does not block writes);
+- SET NOT NULL: through a CHECK (col IS NOT NULL) NOT VALID that is validated first,
+  so SET NOT NULL itself does not scan;
+- primary keys and unique constraints: the index is built concurrently, then the
+  constraint is added USING INDEX.
+Each rewritten statement runs in a transaction of its own, so a lock taken by one
+is never held while a later one scans.
+"""
+from __future__ import annotations
+
+import copy
+
+from ..diff import Change
+from ..model import Catalog, QualifiedName, quote_ident
+from ..model.exprs import to_sql
+from ..parse.naming import make_object_name
+from .hazards import Hazard
+
+q = quote_ident
+Statement = tuple[str, bool, tuple[Hazard, ...] | None]  # sql, transactional, hazards (None: the change's)
+
+
+def _keep(hazards: tuple[Hazard, ...], *drop: str) -> tuple[Hazard, ...]:
+    return tuple(h for h in hazards if h.kind not in drop)
+
+
+def online_statements(change: Change, hazards: tuple[Hazard, ...], catalog: Catalog) -> list[Statement] | None:
+    """The online form of a change, or None when the ordinary one is already online."""
+    kind = change.kind
+    if kind == "create_index":
+        return _create_index(change, hazards, catalog)
+    if kind == "drop_index":
+        if change.old.table in catalog.tables and catalog.tables[change.old.table].partition_by is not None:
+            return None  # DROP INDEX CONCURRENTLY does not work on partitioned indexes
+        return [(f"DROP INDEX CONCURRENTLY {change.old.name};", False, _keep(hazards, "blocks-reads"))]
+    if kind == "add_constraint" and change.new.kind in ("f", "c"):
+        table = change.arg("table")
+        con = change.new
+        add = f"ALTER TABLE {table} ADD CONSTRAINT {q(con.name)} {con.definition.sql} NOT VALID;"
+        validate = f"ALTER TABLE {table} VALIDATE CONSTRAINT {q(con.name)};"
+        return [(add, True, (Hazard("blocks-writes", f"brief lock on {table.display} to add {con.name} NOT VALID"),)),
+                (validate, True, (Hazard("validates", f"scans {table.display} under SHARE UPDATE EXCLUSIVE "
+                                                      "(writes go on)"),))]
+    if kind == "add_constraint" and change.new.kind in ("p", "u") and _plain_key(change):
+        return _key_using_index(change, catalog)
+    if kind == "set_not_null" and change.new.not_null:
+        table, col = change.arg("table"), change.new.name
+        check = make_object_name(table.name, col, "not_null_check")
+        return [
+            (f"ALTER TABLE {table} ADD CONSTRAINT {q(check)} CHECK ({q(col)} IS NOT NULL) NOT VALID;", True,
+             (Hazard("blocks-writes", f"brief lock on {table.display}"),)),
+            (f"ALTER TABLE {table} VALIDATE CONSTRAINT {q(check)};", True,
+             (Hazard("validates", f"scans {table.display} under SHARE UPDATE EXCLUSIVE (writes go on)"),)),
+            (f"ALTER TABLE {table} ALTER COLUMN {q(col)} SET NOT NULL;", True,
+             (Hazard("blocks-reads", f"brief ACCESS EXCLUSIVE lock on {table.display}: the validated check "
+                                     "spares the scan"),)),
+            (f"ALTER TABLE {table} DROP CONSTRAINT {q(check)};", True, ()),
+        ]
+    return None
+
+
+def _plain_key(change: Change) -> bool:
+    key = change.new.definition.key
+    return '"deferrable"' not in key and '"exclusions"' not in key
+
+
+def _key_using_index(change: Change, catalog: Catalog) -> list[Statement] | None:
+    table: QualifiedName = change.arg("table")
+    t = catalog.tables.get(table)
+    if t is None or t.partition_by is not None:
+        return None
+    con = change.new
+    node = copy.deepcopy(con.definition.source)
+    body = node["Constraint"]
+    cols = ", ".join(q(c) for c in con.columns)
+    include = [x["String"]["sval"] for x in body.get("including", ())]
+    inc = f" INCLUDE ({', '.join(q(c) for c in include)})" if include else ""
+    nnd = " NULLS NOT DISTINCT" if body.get("nulls_not_distinct") else ""
+    kind = "PRIMARY KEY" if con.kind == "p" else "UNIQUE"
+    return [(f"CREATE UNIQUE INDEX CONCURRENTLY {q(con.name)} ON {table} ({cols}){inc}{nnd};", False,
+             (Hazard("index-build", f"builds {con.name} concurrently (writes go on)"),)),
+            (f"ALTER TABLE {table} ADD CONSTRAINT {q(con.name)} {kind} USING INDEX {q(con.name)};", True,
+             (Hazard("blocks-reads", f"brief ACCESS EXCLUSIVE lock on {table.display}"
+                                     + (" (SET NOT NULL on key columns scans)" if con.kind == "p" else "")),))]
+
+
+def _create_index(change: Change, hazards, catalog: Catalog) -> list[Statement] | None:
+    idx = change.new
+    node = copy.deepcopy(idx.definition.source)
+    body = node["IndexStmt"]
+    t = catalog.tables.get(idx.table)
+    if t is None or t.partition_by is None:
+        body["concurrent"] = True
+        return [(to_sql(node) + ";", False, _keep(hazards, "blocks-writes"))]
+    partitions = catalog.partitions_of(idx.table)
+    if any(p.partition_by is not None for p in partitions):
+        return None  # sub-partitioned: build the ordinary way
+    body["relation"]["inh"] = False
+    out: list[Statement] = [(to_sql(node) + ";", True, (Hazard("blocks-writes", "brief: ON ONLY builds nothing"),))]
+    for p in sorted(partitions, key=lambda p: p.name):
+        child = copy.deepcopy(node)
+        cb = child["IndexStmt"]
+        cb["relation"] = {"relname": p.name.name, "schemaname": p.name.schema, "inh": True, "relpersistence": "p"}
+        cb["idxname"] = make_object_name(p.name.name, idx.name.name, None)[:63]
+        cb["concurrent"] = True
+        out.append((to_sql(child) + ";", False, (Hazard("index-build", f"builds the index of {p.name.display} "
+                                                                        "concurrently (writes go on)"),)))
+        out.append((f"ALTER INDEX {idx.name} ATTACH PARTITION {q(p.name.schema)}.{q(cb['idxname'])};", True, ()))
+    return out

@@ -1,0 +1,37 @@
+"""A plan as Markdown: a review-ready summary for a pull request comment."""
+from __future__ import annotations
+
+from collections import Counter
+
+from ..plan import Plan
+
+
+def plan_markdown(plan: Plan) -> str:
+    if not plan:
+        return "### schemadiff plan\n\nNo changes: the database matches the schema.\n"
+    steps = [s for s in plan.steps if s.change is not None]
+    objects = sorted({str(s.change.target) for s in steps})
+    hazards = Counter(h.kind for s in steps for h in s.hazards)
+    out = ["### schemadiff plan", "",
+           f"**{len(plan.steps)} statement(s)** touching **{len(objects)} object(s)**"
+           + (f", **{len(plan.destructive_steps)} destructive**" if plan.destructive_steps else "") + ".", ""]
+    if hazards:
+        out += ["| hazard | statements |", "|---|---|"]
+        out += [f"| `{k}` | {n} |" for k, n in sorted(hazards.items())]
+        out.append("")
+    if plan.destructive_steps:
+        out += ["**Data loss:**", ""]
+        out += [f"- `{s.sql.splitlines()[0]}`: {', '.join(h.reason for h in s.hazards if h.kind == 'data-loss')}"
+                for s in plan.destructive_steps]
+        out.append("")
+    out += ["<details><summary>Objects changed</summary>", ""]
+    out += [f"- `{o}`" for o in objects]
+    out += ["", "</details>", "", "```sql"]
+    for s in plan.steps:
+        for h in s.hazards:
+            out.append(f"-- hazard {h.kind}: {h.reason}")
+        if not s.transactional:
+            out.append("-- runs outside a transaction")
+        out.append(s.sql)
+    out += ["```", ""]
+    return "\n".join(out)

@@ -1,0 +1,76 @@
+"""Verified plans: rehearse a plan on a throwaway copy of the live schema before it runs for real.
+
+The live schema (as the introspector reads it) is loaded into a scratch database on
+an embedded PostgreSQL, the plan is applied there, and the result must plan to
+nothing against the files.  A plan that does not converge is an error that lists
+what would remain different, before anyone runs it on the real database.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+import psycopg
+
+from .apply import apply_plan
+from .connect import connect
+from .diff import diff_catalogs
+from .embedded import drop_database, scratch_database, start_server
+from .errors import ApplyError, SchemaDiffError
+from .introspect.catalog import inspect_database
+from .introspect.inspector import dump_schema_sql
+from .model import Catalog
+from .plan import Plan
+
+_server = None
+
+
+class VerifyError(SchemaDiffError):
+    """The rehearsal failed, or did not converge."""
+
+
+def _scratch_admin() -> str:
+    global _server
+    if _server is None:
+        _server = start_server(Path(tempfile.mkdtemp(prefix="schemadiff-verify-")) / "pgdata", delete_on_exit=True)
+    return _server.get_uri("postgres")
+
+
+def verify_plan(live_dsn: str, plan: Plan, desired: Catalog, keep, progress: Callable[[str], None] = print) -> None:
+    with connect(live_dsn) as conn:
+        conn.execute("SET TIME ZONE 'UTC'")
+        statements = dump_schema_sql(conn)
+    admin = _scratch_admin()
+    name, dsn = scratch_database(admin)
+    try:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            for role in sorted(_roles(plan, desired)):
+                if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
+                    conn.execute(f'CREATE ROLE "{role}" NOLOGIN')
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            for stmt in statements:
+                try:
+                    conn.execute(stmt)
+                except psycopg.Error as exc:
+                    raise VerifyError(f"cannot rehearse the plan: the live schema does not load into the "
+                                      f"scratch database ({exc.diag.message_primary}); use --no-verify") from None
+        try:
+            apply_plan(dsn, plan)
+        except ApplyError as exc:
+            raise VerifyError(f"the plan fails in rehearsal: {exc}") from None
+        remaining = diff_catalogs(inspect_database(dsn).filtered(keep), desired)
+        if remaining:
+            listed = "\n".join(f"  {c.description}" for c in remaining[:30])
+            raise VerifyError(f"the plan does not converge: after applying it, {len(remaining)} difference(s) "
+                              f"remain:\n{listed}")
+        progress(f"schemadiff: plan verified: rehearsed on a copy of the live schema, it converges "
+                 f"({len(plan.steps)} statement(s))")
+    finally:
+        drop_database(admin, name)
+
+
+def _roles(plan: Plan, desired: Catalog) -> set[str]:
+    roles = {g.grantee for g in desired.grants} | {p.grantee for p in desired.default_privileges}
+    roles |= {r for p in desired.policies.values() for r in p.roles}
+    return {r for r in roles if r not in ("public", "current_user", "session_user", "current_role")}
