@@ -97,7 +97,7 @@ def functions_used(expr_key: str, catalog: Catalog) -> set[ObjectRef]:
             for v in x:
                 walk(v)
 
-    walk(json.loads(expr_key))
+    walk(json.loads(expr_key[expr_key.find('{'):] if not expr_key.startswith(('{', '[')) else expr_key))
     return {function_ref(fn) for fn in catalog.functions if (fn.schema, fn.name) in names}
 
 

@@ -18,8 +18,7 @@ from .connect import connect
 from .diff import diff_catalogs
 from .embedded import drop_database, scratch_database, start_server
 from .errors import ApplyError, SchemaDiffError
-from .introspect.catalog import inspect_database
-from .introspect.inspector import dump_schema_sql
+from .introspect.catalog import inspect_database, live_schema_sql
 from .model import Catalog
 from .plan import Plan
 
@@ -39,8 +38,7 @@ def _scratch_admin() -> str:
 
 def verify_plan(live_dsn: str, plan: Plan, desired: Catalog, keep, progress: Callable[[str], None] = print) -> None:
     with connect(live_dsn) as conn:
-        conn.execute("SET TIME ZONE 'UTC'")
-        statements = dump_schema_sql(conn)
+        statements = live_schema_sql(conn)
     admin = _scratch_admin()
     name, dsn = scratch_database(admin)
     try:

@@ -17,6 +17,7 @@ class Config:
     schema: list[str] = field(default_factory=lambda: ["schema"])
     exclude: list[str] = field(default_factory=list)
     database_url_env: str = "DATABASE_URL"
+    groups: dict[str, list[str]] = field(default_factory=dict)
     online: bool = False
     lock_timeout: str | None = "5s"
     statement_timeout: str | None = None

@@ -13,11 +13,17 @@ from ..errors import IntrospectError, ParseError
 from ..model import Catalog
 from ..parse import catalog_from_sql
 from .inspector import dump_schema_sql, server_version_num
+from .programs import program_statements
+
+
+def live_schema_sql(conn: psycopg.Connection) -> list[str]:
+    """The live schema as declarative statements (tables family, then programmable objects)."""
+    conn.execute("SET TIME ZONE 'UTC'")
+    return dump_schema_sql(conn) + program_statements(conn, server_version_num(conn))
 
 
 def inspect_connection(conn: psycopg.Connection) -> Catalog:
-    conn.execute("SET TIME ZONE 'UTC'")
-    statements = dump_schema_sql(conn)
+    statements = live_schema_sql(conn)
     version = server_version_num(conn)
     try:
         catalog = catalog_from_sql("\n".join(statements), "database")

@@ -109,7 +109,7 @@ class _Tree:
             return _PARENTS_FIRST   # attached explicitly, see attachments()
         if ix.constraint_oid is not None and ix.constraint_parent_oid == 0:
             return _ADOPTED         # the partition's own key, adopted by a plain index
-        if ix.name != _server_chosen_name(ix):
+        if not _server_chosen(ix):
             return _ADOPTED
         return None
 
@@ -160,6 +160,15 @@ def _create_index(table: Row, ix: Row) -> str:
                     only_kw = "ONLY " if keep_only else ""
                     return f"{unique}{ix.ident} ON {only_kw}{table.ident} USING {rest};"
     raise IntrospectError(f"unexpected index definition: {ix.definition}")
+
+
+def _server_chosen(ix: Row) -> bool:
+    """Is the index's name one the server would choose, a number added against a clash included?"""
+    if ix.name == _server_chosen_name(ix):
+        return True
+    label = "pkey" if ix.constraint_kind == "p" else {"u": "key", "x": "excl"}.get(ix.constraint_kind, "idx")
+    addition = None if ix.constraint_kind == "p" else _name_addition(_column_names(ix.column_names))
+    return any(ix.name == ddl_text.make_object_name(ix.table_name, addition, f"{label}{n}") for n in range(1, 100))
 
 
 def _server_chosen_name(ix: Row) -> str:

@@ -1,0 +1,252 @@
+"""The live side of views, functions, triggers, domains, composite and range types, row-level
+security, policies, privileges and their comments: more declarative SQL text for the parser.
+
+Same rules as inspector.py: a handful of catalog queries (one per object kind), run with
+search_path = public in one read-only snapshot, each row already a complete statement.
+"""
+from __future__ import annotations
+
+import psycopg
+from psycopg.pq import TransactionStatus
+
+from ..errors import IntrospectError
+
+_USER_NS = """(SELECT n.oid FROM pg_catalog.pg_namespace n
+  WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
+    AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_namespace'::regclass
+                    AND e.objid = n.oid AND e.deptype = 'e'))"""
+
+
+def _not_ext(catalog: str, oid: str) -> str:
+    return (f"NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.{catalog}'::regclass "
+            f"AND e.objid = {oid} AND e.deptype = 'e')")
+
+
+_QN = "pg_catalog.quote_ident({ns}) || '.' || pg_catalog.quote_ident({name})"
+_REL = _QN.format(ns="n.nspname", name="c.relname")
+
+DOMAINS = f"""
+SELECT 'CREATE DOMAIN ' || {_QN.format(ns='n.nspname', name='t.typname')} || ' AS '
+       || pg_catalog.format_type(t.typbasetype, t.typtypmod)
+       || CASE WHEN t.typcollation <> b.typcollation AND t.typcollation <> 0 THEN ' COLLATE '
+               || (SELECT CASE WHEN cn.nspname = 'pg_catalog' THEN '' ELSE pg_catalog.quote_ident(cn.nspname) || '.' END
+                          || '"' || co.collname || '"' FROM pg_catalog.pg_collation co
+                   JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = t.typcollation)
+               ELSE '' END
+       || coalesce(' DEFAULT ' || pg_catalog.pg_get_expr(t.typdefaultbin, 0), '')
+       || CASE WHEN t.typnotnull THEN ' NOT NULL' ELSE '' END
+       || coalesce((SELECT string_agg(' CONSTRAINT ' || pg_catalog.quote_ident(k.conname) || ' '
+                                      || pg_catalog.pg_get_constraintdef(k.oid), '' ORDER BY k.conname)
+                    FROM pg_catalog.pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c'), '') || ';'
+FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+JOIN pg_catalog.pg_type b ON b.oid = t.typbasetype
+WHERE t.typtype = 'd' AND t.typnamespace IN {_USER_NS} AND {_not_ext('pg_type', 't.oid')}
+ORDER BY 1"""
+
+COMPOSITES = f"""
+SELECT 'CREATE TYPE ' || {_QN.format(ns='n.nspname', name='t.typname')} || ' AS ('
+       || coalesce((SELECT string_agg(pg_catalog.quote_ident(a.attname) || ' '
+                                      || pg_catalog.format_type(a.atttypid, a.atttypmod)
+                                      || CASE WHEN a.attcollation <> at.typcollation AND a.attcollation <> 0
+                                              THEN ' COLLATE "' || co.collname || '"' ELSE '' END,
+                                      ', ' ORDER BY a.attnum)
+                    FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type at ON at.oid = a.atttypid
+                    LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
+                    WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped), '') || ');'
+FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+JOIN pg_catalog.pg_class c ON c.oid = t.typrelid
+WHERE t.typtype = 'c' AND c.relkind = 'c' AND t.typnamespace IN {_USER_NS} AND {_not_ext('pg_type', 't.oid')}
+ORDER BY 1"""
+
+RANGES = f"""
+SELECT 'CREATE TYPE ' || {_QN.format(ns='n.nspname', name='t.typname')} || ' AS RANGE (SUBTYPE = '
+       || pg_catalog.format_type(r.rngsubtype, NULL)
+       || CASE WHEN NOT o.opcdefault THEN ', SUBTYPE_OPCLASS = ' || pg_catalog.quote_ident(o.opcname) ELSE '' END
+       || CASE WHEN r.rngcanonical <> 0 THEN ', CANONICAL = ' || r.rngcanonical::regproc::text ELSE '' END
+       || CASE WHEN r.rngsubdiff <> 0 THEN ', SUBTYPE_DIFF = ' || r.rngsubdiff::regproc::text ELSE '' END
+       || ');'
+FROM pg_catalog.pg_range r JOIN pg_catalog.pg_type t ON t.oid = r.rngtypid
+JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace JOIN pg_catalog.pg_opclass o ON o.oid = r.rngsubopc
+WHERE t.typnamespace IN {_USER_NS} AND {_not_ext('pg_type', 't.oid')}
+ORDER BY 1"""
+
+FUNCTIONS = f"""
+SELECT pg_catalog.pg_get_functiondef(p.oid) || ';'
+FROM pg_catalog.pg_proc p
+WHERE p.pronamespace IN {_USER_NS} AND p.prokind IN ('f', 'p', 'w') AND {_not_ext('pg_proc', 'p.oid')}
+ORDER BY p.oid::regprocedure::text"""
+
+VIEWS = f"""
+SELECT CASE c.relkind WHEN 'm' THEN 'CREATE MATERIALIZED VIEW ' ELSE 'CREATE VIEW ' END || {_REL}
+       || coalesce(' WITH (' || array_to_string(c.reloptions, ', ') || ')', '') || ' AS '
+       || rtrim(rtrim(pg_catalog.pg_get_viewdef(c.oid, false)), ';')
+       || CASE WHEN c.relkind = 'm' AND NOT c.relispopulated THEN ' WITH NO DATA' ELSE '' END || ';'
+FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('v', 'm') AND c.relnamespace IN {_USER_NS} AND {_not_ext('pg_class', 'c.oid')}
+ORDER BY 1"""
+
+MATVIEW_INDEXES = f"""
+SELECT pg_catalog.pg_get_indexdef(i.indexrelid) || ';'
+FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
+WHERE c.relkind = 'm' AND c.relnamespace IN {_USER_NS} AND {_not_ext('pg_class', 'c.oid')}
+ORDER BY 1"""
+
+TRIGGERS = f"""
+SELECT pg_catalog.pg_get_triggerdef(t.oid, false) || ';'
+       || CASE t.tgenabled WHEN 'O' THEN ''
+               ELSE ' ALTER TABLE ' || {_REL} || CASE t.tgenabled WHEN 'D' THEN ' DISABLE TRIGGER '
+                    WHEN 'R' THEN ' ENABLE REPLICA TRIGGER ' ELSE ' ENABLE ALWAYS TRIGGER ' END
+                    || pg_catalog.quote_ident(t.tgname) || ';' END
+FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND c.relnamespace IN {_USER_NS} AND {_not_ext('pg_class', 'c.oid')}
+ORDER BY 1"""
+
+ROW_SECURITY = f"""
+SELECT CASE WHEN c.relrowsecurity THEN 'ALTER TABLE ' || {_REL} || ' ENABLE ROW LEVEL SECURITY;' ELSE '' END
+       || CASE WHEN c.relforcerowsecurity THEN 'ALTER TABLE ' || {_REL} || ' FORCE ROW LEVEL SECURITY;' ELSE '' END
+FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p') AND (c.relrowsecurity OR c.relforcerowsecurity) AND c.relnamespace IN {_USER_NS}
+ORDER BY 1"""
+
+POLICIES = f"""
+SELECT 'CREATE POLICY ' || pg_catalog.quote_ident(p.polname) || ' ON ' || {_REL}
+       || CASE WHEN p.polpermissive THEN ' AS PERMISSIVE' ELSE ' AS RESTRICTIVE' END
+       || ' FOR ' || CASE p.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE'
+                                   WHEN 'd' THEN 'DELETE' ELSE 'ALL' END
+       || ' TO ' || (SELECT string_agg(CASE WHEN r = 0 THEN 'PUBLIC'
+                                           ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(r)) END, ', ')
+                     FROM unnest(p.polroles) r)
+       || coalesce(' USING (' || pg_catalog.pg_get_expr(p.polqual, p.polrelid) || ')', '')
+       || coalesce(' WITH CHECK (' || pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) || ')', '') || ';'
+FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relnamespace IN {_USER_NS}
+ORDER BY 1"""
+
+
+def _acl_grants(kind: str, target: str, acl: str, owner: str, full: str, where: str, from_: str,
+                default_public: str | None = None) -> str:
+    """GRANT statements for the non-owner entries of an ACL; ALL when a grantee holds every privilege.
+
+    `default_public` (EXECUTE for functions, USAGE for types): what PUBLIC has while the ACL is
+    NULL; when an ACL exists without it, a REVOKE ... FROM PUBLIC is written.
+    """
+    revoke = ""
+    if default_public:
+        revoke = f"""
+UNION ALL
+SELECT 'REVOKE {default_public} ON {kind} ' || {target} || ' FROM PUBLIC;'
+FROM {from_} WHERE {where} AND {acl} IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.aclexplode({acl}) a
+                  WHERE a.grantee = 0 AND a.privilege_type = '{default_public}')"""
+    return f"""
+SELECT 'GRANT ' || CASE WHEN g.privs @> ARRAY[{full}]::text[] THEN 'ALL'
+                        ELSE array_to_string(g.privs, ', ') END
+       || ' ON {kind} ' || g.target || ' TO ' || g.grantee || CASE WHEN g.grantable THEN ' WITH GRANT OPTION' ELSE '' END
+       || ';'
+FROM (SELECT {target} AS target,
+             CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) END
+               AS grantee,
+             a.is_grantable AS grantable,
+             array_agg(a.privilege_type ORDER BY a.privilege_type) AS privs
+      FROM {from_}, LATERAL pg_catalog.aclexplode({acl}) a
+      WHERE {where} AND a.grantee <> {owner}
+        AND NOT (a.grantee = 0 AND {'true' if default_public else 'false'} AND a.privilege_type = '{default_public}')
+      GROUP BY 1, 2, 3) g{revoke}
+ORDER BY 1"""
+
+
+def _grant_queries(version: int) -> list[str]:
+    table_all = "'DELETE','INSERT','REFERENCES','SELECT','TRIGGER','TRUNCATE','UPDATE'" + (
+        ",'MAINTAIN'" if version >= 170000 else "")
+    rel_from = "pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    rel_where = f"c.relnamespace IN {_USER_NS} AND {_not_ext('pg_class', 'c.oid')} AND NOT c.relispartition"
+    return [
+        _acl_grants("TABLE", _REL, "c.relacl", "c.relowner", table_all,
+                    f"c.relkind IN ('r', 'p', 'v', 'm', 'f') AND {rel_where}", rel_from),
+        _acl_grants("SEQUENCE", _REL, "c.relacl", "c.relowner", "'SELECT','UPDATE','USAGE'",
+                    f"c.relkind = 'S' AND {rel_where}", rel_from),
+        _acl_grants("FUNCTION", "p.oid::regprocedure::text", "p.proacl", "p.proowner", "'EXECUTE'",
+                    f"p.pronamespace IN {_USER_NS} AND p.prokind IN ('f', 'p', 'w') AND {_not_ext('pg_proc', 'p.oid')}",
+                    "pg_catalog.pg_proc p", default_public="EXECUTE"),
+        _acl_grants("SCHEMA", "pg_catalog.quote_ident(n.nspname)", "n.nspacl", "n.nspowner", "'CREATE','USAGE'",
+                    f"n.oid IN {_USER_NS} AND n.nspname <> 'public'", "pg_catalog.pg_namespace n"),
+        _acl_grants("TYPE", _QN.format(ns="n.nspname", name="t.typname"), "t.typacl", "t.typowner", "'USAGE'",
+                    f"t.typnamespace IN {_USER_NS} AND t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND "
+                    f"t.typnamespace IN {_USER_NS} AND EXISTS (SELECT 1 FROM pg_catalog.pg_class k "
+                    f"WHERE k.oid = t.typrelid AND k.relkind = 'c'))",
+                    "pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace",
+                    default_public="USAGE"),
+        # column privileges: never ALL (the column set is what matters)
+        f"""SELECT 'GRANT ' || a.privilege_type || ' (' || pg_catalog.quote_ident(att.attname) || ') ON TABLE '
+                   || {_REL} || ' TO ' || CASE WHEN a.grantee = 0 THEN 'PUBLIC'
+                   ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) END
+                   || CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END || ';'
+            FROM pg_catalog.pg_attribute att JOIN pg_catalog.pg_class c ON c.oid = att.attrelid
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace,
+            LATERAL pg_catalog.aclexplode(att.attacl) a
+            WHERE att.attacl IS NOT NULL AND att.attnum > 0 AND NOT att.attisdropped AND {rel_where}
+            ORDER BY 1""",
+        f"""SELECT 'ALTER DEFAULT PRIVILEGES FOR ROLE ' || pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(d.defaclrole))
+                   || coalesce(' IN SCHEMA ' || pg_catalog.quote_ident(dn.nspname), '')
+                   || ' GRANT ' || a.privilege_type || ' ON '
+                   || CASE d.defaclobjtype WHEN 'r' THEN 'TABLES' WHEN 'S' THEN 'SEQUENCES' WHEN 'f' THEN 'FUNCTIONS'
+                                           WHEN 'T' THEN 'TYPES' ELSE 'SCHEMAS' END
+                   || ' TO ' || CASE WHEN a.grantee = 0 THEN 'PUBLIC'
+                                     ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) END
+                   || CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END || ';'
+            FROM pg_catalog.pg_default_acl d LEFT JOIN pg_catalog.pg_namespace dn ON dn.oid = d.defaclnamespace,
+            LATERAL pg_catalog.aclexplode(d.defaclacl) a
+            WHERE a.grantee <> d.defaclrole
+            ORDER BY 1""",
+    ]
+
+
+COMMENTS = f"""
+SELECT 'COMMENT ON ' || CASE
+         WHEN d.classoid = 'pg_catalog.pg_proc'::regclass THEN
+           CASE p.prokind WHEN 'p' THEN 'PROCEDURE ' ELSE 'FUNCTION ' END || p.oid::regprocedure::text
+         WHEN d.classoid = 'pg_catalog.pg_trigger'::regclass THEN
+           'TRIGGER ' || pg_catalog.quote_ident(tg.tgname) || ' ON ' || tg.tgrelid::regclass::text
+         WHEN d.classoid = 'pg_catalog.pg_policy'::regclass THEN
+           'POLICY ' || pg_catalog.quote_ident(po.polname) || ' ON ' || po.polrelid::regclass::text
+         WHEN d.classoid = 'pg_catalog.pg_type'::regclass THEN
+           CASE WHEN ty.typtype = 'd' THEN 'DOMAIN ' ELSE 'TYPE ' END
+           || pg_catalog.quote_ident(tn.nspname) || '.' || pg_catalog.quote_ident(ty.typname)
+         WHEN d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0 THEN
+           CASE cl.relkind WHEN 'm' THEN 'MATERIALIZED VIEW ' ELSE 'VIEW ' END
+           || pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(cl.relname)
+         ELSE 'COLUMN ' || pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(cl.relname) || '.'
+           || pg_catalog.quote_ident((SELECT attname FROM pg_catalog.pg_attribute
+                                      WHERE attrelid = cl.oid AND attnum = d.objsubid))
+       END || ' IS ' || pg_catalog.quote_literal(d.description) || ';'
+FROM pg_catalog.pg_description d
+LEFT JOIN pg_catalog.pg_proc p ON d.classoid = 'pg_catalog.pg_proc'::regclass AND p.oid = d.objoid
+LEFT JOIN pg_catalog.pg_trigger tg ON d.classoid = 'pg_catalog.pg_trigger'::regclass AND tg.oid = d.objoid
+LEFT JOIN pg_catalog.pg_policy po ON d.classoid = 'pg_catalog.pg_policy'::regclass AND po.oid = d.objoid
+LEFT JOIN pg_catalog.pg_type ty ON d.classoid = 'pg_catalog.pg_type'::regclass AND ty.oid = d.objoid
+LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = ty.typnamespace
+LEFT JOIN pg_catalog.pg_class cl ON d.classoid = 'pg_catalog.pg_class'::regclass AND cl.oid = d.objoid
+LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = cl.relnamespace
+WHERE (p.oid IS NOT NULL AND p.pronamespace IN {_USER_NS} AND {_not_ext('pg_proc', 'p.oid')})
+   OR (tg.oid IS NOT NULL AND NOT tg.tgisinternal)
+   OR po.oid IS NOT NULL
+   OR (ty.oid IS NOT NULL AND ty.typtype IN ('d', 'c', 'r') AND ty.typnamespace IN {_USER_NS}
+       AND {_not_ext('pg_type', 'ty.oid')})
+   OR (cl.oid IS NOT NULL AND cl.relkind IN ('v', 'm') AND cl.relnamespace IN {_USER_NS})
+ORDER BY 1"""
+
+
+def program_statements(conn: psycopg.Connection, version: int) -> list[str]:
+    if conn.info.transaction_status != TransactionStatus.IDLE:
+        raise IntrospectError("introspection needs a connection with no transaction in progress")
+    out: list[str] = []
+    with conn.transaction(force_rollback=True):
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        conn.execute("SET LOCAL search_path = public")
+        queries = [DOMAINS, COMPOSITES, RANGES, FUNCTIONS, VIEWS, MATVIEW_INDEXES, TRIGGERS, ROW_SECURITY,
+                   POLICIES, *(_grant_queries(version)), COMMENTS]
+        for q in queries:
+            out.extend(row[0] for row in conn.execute(q) if row[0])
+    return out
