@@ -129,3 +129,33 @@ def type_schema(canonical: str, default_schema: str = DEFAULT_SCHEMA) -> tuple[s
         schema, _, name = text.partition(".")
         return schema.strip('"'), name.strip('"')
     return default_schema, text.strip('"')
+
+
+# The built-in types of pg_catalog (PostgreSQL 15, as format_type prints them).  A type outside
+# this set and outside the schema's own types is an error unless an extension may provide it.
+BUILTIN_TYPES = frozenset({
+    '"any"', '"char"', 'aclitem', 'anyarray', 'anycompatible', 'anycompatiblearray',
+    'anycompatiblemultirange', 'anycompatiblenonarray', 'anycompatiblerange', 'anyelement', 'anyenum',
+    'anymultirange', 'anynonarray', 'anyrange', 'bigint', 'bit', 'bit varying', 'boolean', 'box', 'bpchar',
+    'bytea', 'character', 'character varying', 'cid', 'cidr', 'circle', 'cstring', 'date', 'datemultirange',
+    'daterange', 'double precision', 'event_trigger', 'fdw_handler', 'gtsvector', 'index_am_handler', 'inet',
+    'int4multirange', 'int4range', 'int8multirange', 'int8range', 'integer', 'internal', 'interval', 'json',
+    'jsonb', 'jsonpath', 'language_handler', 'line', 'lseg', 'macaddr', 'macaddr8', 'money', 'name',
+    'numeric', 'nummultirange', 'numrange', 'oid', 'path', 'pg_brin_bloom_summary',
+    'pg_brin_minmax_multi_summary', 'pg_ddl_command', 'pg_dependencies', 'pg_lsn', 'pg_mcv_list',
+    'pg_ndistinct', 'pg_node_tree', 'pg_snapshot', 'point', 'polygon', 'real', 'record', 'record[]',
+    'refcursor', 'regclass', 'regcollation', 'regconfig', 'regdictionary', 'regnamespace', 'regoper',
+    'regoperator', 'regproc', 'regprocedure', 'regrole', 'regtype', 'serial', 'smallint', 'table_am_handler',
+    'text', 'tid', 'time with time zone', 'time without time zone', 'timestamp with time zone',
+    'timestamp without time zone', 'trigger', 'tsm_handler', 'tsmultirange', 'tsquery', 'tsrange',
+    'tstzmultirange', 'tstzrange', 'tsvector', 'txid_snapshot', 'unknown', 'uuid', 'void', 'xid', 'xid8',
+    'xml',
+})
+
+
+def base_name(canonical: str) -> str:
+    """`numeric(10,2)[]` -> `numeric`; `timestamp(3) with time zone` -> `timestamp with time zone`."""
+    text = canonical.removeprefix("SETOF ").removesuffix("[]")
+    if "(" in text:
+        text = text[: text.index("(")] + text[text.index(")") + 1:]
+    return text

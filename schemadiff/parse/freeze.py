@@ -70,9 +70,38 @@ def freeze(b: Builder) -> Catalog:
         if s.owned_by and (s.owned_by[0] not in b.tables or s.owned_by[1] not in b.tables[s.owned_by[0]].columns):
             problems.append((s.origin, f"sequence {s.name.display} is owned by {s.owned_by[0].display}."
                                        f"{s.owned_by[1]}, which is declared nowhere"))
+    if not extensions:  # an extension may bring types of its own: then nothing can be checked
+        problems.extend(_unknown_types(tables, programs, set(enums) | set(tables) | set(views)))
     if problems:
         raise ParseError(problems)
     return Catalog(schemas, extensions, enums, sequences, tables, indexes, views, **programs)
+
+
+def _unknown_types(tables, programs, known_names) -> list[tuple[Location, str]]:
+    """Columns, domains and composite attributes of types declared nowhere."""
+    from ..model.types import BUILTIN_TYPES, base_name, type_schema
+    known = set(known_names) | set(programs["domains"]) | set(programs["composites"]) | set(programs["ranges"])
+
+    def unknown(type_text: str) -> bool:
+        name = base_name(type_text)
+        if name in BUILTIN_TYPES or name.strip('"') in BUILTIN_TYPES:
+            return False
+        qn = type_schema(name)
+        return qn is None or QualifiedName(*qn) not in known
+
+    out = []
+    for t in tables.values():
+        for c in t.columns:
+            if unknown(c.type):
+                out.append((c.origin, f"column {t.name.display}.{c.name}: type {c.type} is declared nowhere"))
+    for d in programs["domains"].values():
+        if unknown(d.base_type):
+            out.append((d.origin, f"domain {d.name.display}: type {d.base_type} is declared nowhere"))
+    for ct in programs["composites"].values():
+        for name, type_text, _ in ct.attributes:
+            if unknown(type_text):
+                out.append((ct.origin, f"type {ct.name.display}.{name}: type {type_text} is declared nowhere"))
+    return out
 
 
 def _sequence(s: SequenceDraft) -> Sequence:
