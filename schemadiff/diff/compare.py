@@ -70,7 +70,17 @@ class _Differ:
                                  args=(("value", label), ("after", after), ("before", before)), requires=[target])
                         labels.insert(labels.index(after) + 1 if after else 0, label)
                 else:
-                    self.add("rebuild_enum", target, old, e, requires=[target])
+                    from .programs import _columns_of_type
+                    columns = []
+                    for table, col, is_array in _columns_of_type(qn, self.old):
+                        new_t = self.new.tables.get(table)
+                        new_col = new_t.column(col) if new_t is not None else None
+                        had_default = self.old.tables[table].column(col).default is not None
+                        columns.append((table, col, is_array, had_default,
+                                        new_col.default.sql if new_col is not None and new_col.default else None))
+                    crefs = [column_ref(t, c) for t, c, *_ in columns]
+                    self.add("rebuild_enum", target, old, e, args=(("columns", tuple(columns)),),
+                             requires=[target], drops=crefs, creates=crefs)
             self.comment(f"TYPE {qn}", target, old.comment if old else None, e.comment)
         for qn, e in self.old.enums.items():
             if qn not in self.new.enums:
@@ -310,8 +320,8 @@ class _Differ:
         dropped: set[ObjectRef] = set()
         retyped: set[ObjectRef] = set()
         for c in self.changes:
-            if c.kind == "alter_column_type":
-                retyped.add(c.target)
+            if c.kind in ("alter_column_type", "rebuild_enum"):
+                retyped |= c.drops  # the columns change type: views over them must go and come back
             else:
                 dropped |= c.drops
         handled = set(dropped) | {c.target for c in self.changes if c.kind.startswith(("drop_", "create_"))}

@@ -99,13 +99,26 @@ def diff_types(d) -> None:
             if prev is None:
                 d.add(f"create_{kind}", target, None, t, creates=[target], requires=deps)
             elif prev != t and _comparable(prev) != _comparable(t):
-                d.add(f"alter_{kind}", target, prev, t, requires=deps | {target})
+                d.add(f"alter_{kind}", target, prev, t, requires=deps | {target},
+                      args=(("columns", _columns_of_type(qn, d.old)),))
             d.comment(f"{'DOMAIN' if kind == 'domain' else 'TYPE'} {qn}", target, prev.comment if prev else None,
                       t.comment)
         for qn, t in old.items():
             if qn not in new:
                 d.add(f"drop_{kind}", type_ref(qn), t, None, drops=[type_ref(qn)],
                       old_requires=_type_deps(t, d.old))
+
+
+def _columns_of_type(qn: QualifiedName, catalog: Catalog) -> tuple:
+    """(table, column, is_array) of every column whose type is `qn`: they block ALTER ATTRIBUTE TYPE."""
+    from ..model.types import type_schema
+    out = []
+    for t in catalog.tables.values():
+        for c in t.columns:
+            ts = type_schema(c.type)
+            if ts is not None and QualifiedName(*ts) == qn:
+                out.append((t.name, c.name, c.type.endswith("[]")))
+    return tuple(out)
 
 
 def _comparable(t):
@@ -177,29 +190,38 @@ def _grant_target(g: Grant, catalog: Catalog):
 
 
 def diff_grants(d) -> None:
+    """Privileges as a set difference, for the roles the files name (and PUBLIC).
+
+    An object this plan creates starts with the server's defaults (EXECUTE on functions
+    and USAGE on types for PUBLIC) and none of the grants its previous incarnation had.
+    """
     roles = {g.grantee for g in d.new.grants} | {p.grantee for p in d.new.default_privileges} | {"public"}
     wanted = set(d.new.grants)
-    have = {g for g in d.old.grants if g.grantee in roles}
-    gone_objects = set()
+    created: set = set()
+    dropped: set = set()
     for c in d.changes:
-        gone_objects |= c.drops
-    for g in sorted(have - wanted):
+        created |= c.creates
+        dropped |= c.drops
+    have = set()
+    for g in d.old.grants:
         target = _grant_target(g, d.old)
-        if target is not None and target in gone_objects and not _recreated(d, target):
-            continue  # goes with its object
+        if g.grantee in roles and not (target is not None and (target in dropped or target in created)):
+            have.add(g)
+    for fn in d.new.functions:
+        if function_ref(fn) in created:
+            have.add(Grant("function", str(fn), "public", "EXECUTE"))
+    for qn in d.new.types():
+        if type_ref(qn) in created:
+            have.add(Grant("type", str(qn), "public", "USAGE"))
+    for g in sorted(have - wanted):
+        target = _grant_target(g, d.new) or _grant_target(g, d.old)
         d.add("revoke", ref("grant", g.object_kind, g.object_name, g.grantee, g.privilege, g.column or ""), g, None,
-              requires=[target] if target is not None and not _recreated(d, target) else [],
-              old_requires=[target] if target is not None else [])
+              requires=[target] if target is not None and target in created else [],
+              old_requires=[target] if target is not None and target not in created else [])
     for g in sorted(wanted - have):
         target = _grant_target(g, d.new)
         d.add("grant", ref("grant", g.object_kind, g.object_name, g.grantee, g.privilege, g.column or ""), None, g,
               requires=[target] if target is not None else [])
-    # A recreated object comes back with default privileges: grant again what it had.
-    for g in sorted(wanted & have):
-        target = _grant_target(g, d.new)
-        if target is not None and _recreated(d, target):
-            d.add("grant", ref("grant", g.object_kind, g.object_name, g.grantee, g.privilege, g.column or ""), None,
-                  g, requires=[target])
     want_dp = set(d.new.default_privileges)
     have_dp = {p for p in d.old.default_privileges if p.grantee in roles}
     for p in sorted(have_dp - want_dp):

@@ -22,6 +22,10 @@ def _not_ext(catalog: str, oid: str) -> str:
             f"AND e.objid = {oid} AND e.deptype = 'e')")
 
 
+# Range types bring constructor functions of their own (an internal dependency): not the user's.
+_NOT_IMPLICIT = """NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::regclass
+                  AND d.objid = p.oid AND d.deptype = 'i')"""
+
 _QN = "pg_catalog.quote_ident({ns}) || '.' || pg_catalog.quote_ident({name})"
 _REL = _QN.format(ns="n.nspname", name="c.relname")
 
@@ -74,6 +78,7 @@ FUNCTIONS = f"""
 SELECT pg_catalog.pg_get_functiondef(p.oid) || ';'
 FROM pg_catalog.pg_proc p
 WHERE p.pronamespace IN {_USER_NS} AND p.prokind IN ('f', 'p', 'w') AND {_not_ext('pg_proc', 'p.oid')}
+  AND {_NOT_IMPLICIT}
 ORDER BY p.oid::regprocedure::text"""
 
 VIEWS = f"""
@@ -127,7 +132,7 @@ ORDER BY 1"""
 
 def _acl_grants(kind: str, target: str, acl: str, owner: str, full: str, where: str, from_: str,
                 default_public: str | None = None) -> str:
-    """GRANT statements for the non-owner entries of an ACL; ALL when a grantee holds every privilege.
+    """GRANT statements for the non-owner entries of an ACL (the parser folds a full set into ALL).
 
     `default_public` (EXECUTE for functions, USAGE for types): what PUBLIC has while the ACL is
     NULL; when an ACL exists without it, a REVOKE ... FROM PUBLIC is written.
@@ -137,12 +142,11 @@ def _acl_grants(kind: str, target: str, acl: str, owner: str, full: str, where: 
         revoke = f"""
 UNION ALL
 SELECT 'REVOKE {default_public} ON {kind} ' || {target} || ' FROM PUBLIC;'
-FROM {from_} WHERE {where} AND {acl} IS NOT NULL
+FROM {from_} WHERE ({where}) AND {acl} IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.aclexplode({acl}) a
                   WHERE a.grantee = 0 AND a.privilege_type = '{default_public}')"""
     return f"""
-SELECT 'GRANT ' || CASE WHEN g.privs @> ARRAY[{full}]::text[] THEN 'ALL'
-                        ELSE array_to_string(g.privs, ', ') END
+SELECT 'GRANT ' || array_to_string(g.privs, ', ')
        || ' ON {kind} ' || g.target || ' TO ' || g.grantee || CASE WHEN g.grantable THEN ' WITH GRANT OPTION' ELSE '' END
        || ';'
 FROM (SELECT {target} AS target,
@@ -151,7 +155,7 @@ FROM (SELECT {target} AS target,
              a.is_grantable AS grantable,
              array_agg(a.privilege_type ORDER BY a.privilege_type) AS privs
       FROM {from_}, LATERAL pg_catalog.aclexplode({acl}) a
-      WHERE {where} AND a.grantee <> {owner}
+      WHERE ({where}) AND a.grantee <> {owner}
         AND NOT (a.grantee = 0 AND {'true' if default_public else 'false'} AND a.privilege_type = '{default_public}')
       GROUP BY 1, 2, 3) g{revoke}
 ORDER BY 1"""
@@ -168,7 +172,8 @@ def _grant_queries(version: int) -> list[str]:
         _acl_grants("SEQUENCE", _REL, "c.relacl", "c.relowner", "'SELECT','UPDATE','USAGE'",
                     f"c.relkind = 'S' AND {rel_where}", rel_from),
         _acl_grants("FUNCTION", "p.oid::regprocedure::text", "p.proacl", "p.proowner", "'EXECUTE'",
-                    f"p.pronamespace IN {_USER_NS} AND p.prokind IN ('f', 'p', 'w') AND {_not_ext('pg_proc', 'p.oid')}",
+                    f"p.pronamespace IN {_USER_NS} AND p.prokind IN ('f', 'p', 'w') AND {_not_ext('pg_proc', 'p.oid')}"
+                    f" AND {_NOT_IMPLICIT}",
                     "pg_catalog.pg_proc p", default_public="EXECUTE"),
         _acl_grants("SCHEMA", "pg_catalog.quote_ident(n.nspname)", "n.nspacl", "n.nspowner", "'CREATE','USAGE'",
                     f"n.oid IN {_USER_NS} AND n.nspname <> 'public'", "pg_catalog.pg_namespace n"),
@@ -229,7 +234,7 @@ LEFT JOIN pg_catalog.pg_type ty ON d.classoid = 'pg_catalog.pg_type'::regclass A
 LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = ty.typnamespace
 LEFT JOIN pg_catalog.pg_class cl ON d.classoid = 'pg_catalog.pg_class'::regclass AND cl.oid = d.objoid
 LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = cl.relnamespace
-WHERE (p.oid IS NOT NULL AND p.pronamespace IN {_USER_NS} AND {_not_ext('pg_proc', 'p.oid')})
+WHERE (p.oid IS NOT NULL AND p.pronamespace IN {_USER_NS} AND {_not_ext('pg_proc', 'p.oid')} AND {_NOT_IMPLICIT})
    OR (tg.oid IS NOT NULL AND NOT tg.tgisinternal)
    OR po.oid IS NOT NULL
    OR (ty.oid IS NOT NULL AND ty.typtype IN ('d', 'c', 'r') AND ty.typnamespace IN {_USER_NS}

@@ -127,7 +127,8 @@ def _table(t: TableDraft, b: Builder) -> Table:
     if t.partition_bound is not None:
         bound = Expr(canonical(_normalize_bound(t.partition_bound)), t.partition_bound)
     return Table(t.name, tuple(_column(c) for c in t.columns.values()), constraints, partition_by,
-                 t.partition_of, bound, tuple(t.inherits), t.unlogged, tuple(t.options), t.comment, t.origin)
+                 t.partition_of, bound, tuple(t.inherits), t.unlogged, tuple(t.options), t.comment, t.origin,
+                 t.rls_enabled, t.rls_forced)
 
 
 def _constraint(t: TableDraft, c: ConstraintDraft, b: Builder) -> Constraint:

@@ -13,7 +13,7 @@ from ..model.types import format_type
 from .builder import Builder
 from .naming import choose_name
 from .nodes import const_value, strings, unwrap
-from .privileges import apply_revokes
+from .privileges import apply_revokes, fold_all
 
 _PARAM_MODES = {"FUNC_PARAM_DEFAULT": "in", "FUNC_PARAM_IN": "in", "FUNC_PARAM_OUT": "out",
                 "FUNC_PARAM_INOUT": "inout", "FUNC_PARAM_VARIADIC": "variadic", "FUNC_PARAM_TABLE": "table"}
@@ -151,7 +151,7 @@ def freeze_programs(b: Builder) -> dict:
         grants.add(Grant("function", str(fn), "public", "EXECUTE"))
     for qn in list(b.enums) + list(domains) + list(composites) + list(ranges):
         grants.add(Grant("type", str(qn), "public", "USAGE"))
-    grants = apply_revokes(grants, b.revokes)
+    grants = fold_all(apply_revokes(grants, b.revokes))
     return {"functions": functions, "triggers": triggers, "domains": domains, "composites": composites,
             "ranges": ranges, "policies": policies, "grants": frozenset(grants),
             "default_privileges": frozenset(b.default_privileges)}

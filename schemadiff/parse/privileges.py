@@ -24,14 +24,19 @@ _KINDS = {"OBJECT_TABLE": "table", "OBJECT_SEQUENCE": "sequence", "OBJECT_FUNCTI
           "OBJECT_TYPE": "type", "OBJECT_DOMAIN": "type"}
 
 
-def _privileges(node: dict) -> list[tuple[str, str | None]]:
+_SINGLE = {"function": "EXECUTE", "type": "USAGE"}
+
+
+def _privileges(node: dict, kind: str | None = None) -> list[tuple[str, str | None]]:
     privs = node.get("privileges")
     if not privs:
-        return [("ALL", None)]
+        return [(_SINGLE.get(kind, "ALL"), None)]
     out = []
     for p in privs:
         body = unwrap(p)[1]
         name = (body.get("priv_name") or "all").upper()
+        if name == "ALL" and kind in _SINGLE:
+            name = _SINGLE[kind]
         cols = strings(body.get("cols")) or [None]
         out.extend((name, c) for c in cols)
     return out
@@ -73,7 +78,7 @@ def _objects(b: Builder, node: dict, ctx: Context, kind: str) -> list[str]:
         elif kind == "schema":
             out.append(_quote(const_text(obj)))
         elif kind == "type":
-            names = strings(body.get("names")) if okind == "TypeName" else strings(obj if okind == "List" else [obj])
+            names = strings(body.get("names")) if okind == "TypeName" else strings([obj])
             out.append(str(_qualify(b, names, ctx)))
     return out
 
@@ -105,7 +110,7 @@ def grant_statement(b: Builder, node: dict, ctx: Context) -> None:
     b.roles_named.update(grantees)
     option = bool(node.get("grant_option"))
     for name in _objects(b, node, ctx, kind):
-        for priv, col in _privileges(node):
+        for priv, col in _privileges(node, kind):
             for grantee in grantees:
                 g = Grant(kind, name, grantee, priv, col, option)
                 if node.get("is_grant"):
@@ -136,6 +141,23 @@ def default_privileges_statement(b: Builder, node: dict, ctx: Context) -> None:
                         b.default_privileges = [d for d in b.default_privileges if not (
                             d.role == role and d.schema == schema and d.object_kind == kind
                             and d.grantee == grantee and d.privilege in (priv, "ALL"))]
+
+
+def fold_all(grants: set[Grant]) -> set[Grant]:
+    """Every privilege of an object kind held by one grantee is ALL, however it was spelled.
+
+    MAINTAIN (PostgreSQL 17+) is part of ALL where it exists and ignored otherwise.
+    """
+    groups: dict[tuple, set[str]] = {}
+    for g in grants:
+        groups.setdefault((g.object_kind, g.object_name, g.grantee, g.column, g.grantable), set()).add(g.privilege)
+    out: set[Grant] = set()
+    for (kind, name, grantee, column, grantable), privs in groups.items():
+        full = set(_ALL.get(kind, ()))
+        if kind not in _SINGLE and column is None and full and (privs >= full or "ALL" in privs):
+            privs = {"ALL"}
+        out |= {Grant(kind, name, grantee, p, column, grantable) for p in privs}
+    return out
 
 
 def apply_revokes(grants: set[Grant], revokes: list[tuple[Grant, bool]]) -> set[Grant]:

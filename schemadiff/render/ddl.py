@@ -85,10 +85,14 @@ def _(c: Change) -> list[str]:
     tmp = QualifiedName(name.schema, (name.name + "__old")[:63])
     labels = ", ".join(quote_literal(v) for v in c.new.labels)
     out = [f"ALTER TYPE {name} RENAME TO {q(tmp.name)};", f"CREATE TYPE {name} AS ENUM ({labels});"]
-    for table, column, is_array in c.arg("columns", ()):
+    for table, column, is_array, had_default, new_default in c.arg("columns", ()):
         t = f"{name}[]" if is_array else str(name)
-        out.append(f"ALTER TABLE {table} ALTER COLUMN {q(column)} TYPE {t} USING {q(column)}::text"
-                   f"{'[]' if is_array else ''}::{t};")
+        alter = f"ALTER TABLE {table} ALTER COLUMN {q(column)}"
+        if had_default:
+            out.append(f"{alter} DROP DEFAULT;")
+        out.append(f"{alter} TYPE {t} USING {q(column)}::text{'[]' if is_array else ''}::{t};")
+        if new_default is not None:
+            out.append(f"{alter} SET DEFAULT {new_default};")
     out.append(f"DROP TYPE {tmp};")
     return out
 

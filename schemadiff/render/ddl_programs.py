@@ -127,15 +127,27 @@ def _(c: Change) -> list[str]:
 
 @renders("alter_composite")
 def _(c: Change) -> list[str]:
+    """Attributes are added and dropped in place; an attribute's type cannot change while a column
+    holds the type, so those columns go to text and back around it."""
     before = {a[0]: a for a in c.old.attributes}
     after = {a[0]: a for a in c.new.attributes}
+    retype = [f"ALTER ATTRIBUTE {q(n)} TYPE {a[1]}" + (f" COLLATE {a[2]}" if a[2] else "")
+              for n, a in after.items() if n in before and before[n] != a]
+    out = []
+    columns = c.arg("columns", ()) if retype else ()
+    for table, col, is_array in columns:
+        out.append(f"ALTER TABLE {table} ALTER COLUMN {q(col)} TYPE text{'[]' if is_array else ''} "
+                   f"USING {q(col)}::text{'[]' if is_array else ''};")
+    if retype:
+        out.append(f"ALTER TYPE {c.new.name} {', '.join(retype)};")
+    for table, col, is_array in columns:
+        t = f"{c.new.name}{'[]' if is_array else ''}"
+        out.append(f"ALTER TABLE {table} ALTER COLUMN {q(col)} TYPE {t} USING {q(col)}::{t};")
     actions = [f"DROP ATTRIBUTE {q(n)}" for n in before if n not in after]
-    for n, a in after.items():
-        if n not in before:
-            actions.append(f"ADD ATTRIBUTE {_attribute(a)}")
-        elif before[n] != a:
-            actions.append(f"ALTER ATTRIBUTE {q(n)} TYPE {a[1]}" + (f" COLLATE {a[2]}" if a[2] else ""))
-    return [f"ALTER TYPE {c.new.name} {', '.join(actions)};"] if actions else []
+    actions += [f"ADD ATTRIBUTE {_attribute(a)}" for n, a in after.items() if n not in before]
+    if actions:
+        out.append(f"ALTER TYPE {c.new.name} {', '.join(actions)};")
+    return out
 
 
 @renders("drop_composite")
@@ -209,7 +221,7 @@ def _(c: Change) -> list[str]:
 
 # -- privileges --------------------------------------------------------------------------------------
 def _on(g: Grant) -> str:
-    kind = {"table": "TABLE", "sequence": "SEQUENCE", "function": "FUNCTION", "schema": "SCHEMA",
+    kind = {"table": "TABLE", "sequence": "SEQUENCE", "function": "ROUTINE", "schema": "SCHEMA",
             "type": "TYPE"}[g.object_kind]
     return f"{kind} {g.object_name}"
 
