@@ -46,6 +46,8 @@ class _Differ:
                 self.add("create_extension", target, None, e, creates=[target], requires=[schema_ref(e.schema)])
             elif old.schema != e.schema:
                 self.add("alter_extension_schema", target, old, e, requires=[schema_ref(e.schema)])
+            if old is not None and e.version is not None and old.version != e.version:
+                self.add("alter_extension_version", ref("extension_version", name), old, e, requires=[target])
             self.comment(f"EXTENSION {_q(name)}", target, old.comment if old else None, e.comment)
         for name, e in self.old.extensions.items():
             if name not in self.new.extensions:
@@ -152,6 +154,12 @@ class _Differ:
             if con.kind == "f":
                 self._add_constraint(t, con)
         self._comments(None, t)
+        if t.replica_identity != "d":
+            requires = [target]
+            if t.replica_identity not in ("d", "f", "n"):
+                requires.append(index_ref(QualifiedName(t.name.schema, t.replica_identity)))
+            self.add("set_replica_identity", ref("replica_identity", *target.path), Table(t.name), t,
+                     requires=requires)
         if t.rls_enabled or t.rls_forced:
             self.add("set_row_security", ref("row_security", *target.path), Table(t.name), t, requires=[target])
 
@@ -181,6 +189,12 @@ class _Differ:
             self.add("set_logged", target, old, t, requires=[target])
         if old.options != t.options:
             self.add("set_table_options", target, old, t, requires=[target])
+        if old.replica_identity != t.replica_identity:
+            requires = [target]
+            if t.replica_identity not in ("d", "f", "n"):
+                requires.append(index_ref(QualifiedName(t.name.schema, t.replica_identity)))
+                requires.append(constraint_ref(t.name, t.replica_identity))
+            self.add("set_replica_identity", ref("replica_identity", *target.path), old, t, requires=requires)
         if (old.rls_enabled, old.rls_forced) != (t.rls_enabled, t.rls_forced):
             self.add("set_row_security", ref("row_security", *target.path), old, t, requires=[target])
         self._columns(old, t)

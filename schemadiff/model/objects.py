@@ -53,6 +53,7 @@ class Extension:
     schema: str | None = None  # None: wherever the server puts it
     comment: str | None = None
     origin: Location = field(default=DATABASE, compare=False)
+    version: str | None = field(default=None, compare=False)  # compared only where the files pin one
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +145,7 @@ class Table:
     origin: Location = field(default=DATABASE, compare=False)
     rls_enabled: bool = False
     rls_forced: bool = False
+    replica_identity: str = "d"  # d default, f full, n nothing, or the name of the index
 
     def column(self, name: str) -> Column | None:
         for c in self.columns:

@@ -85,6 +85,7 @@ class Builder:
         self.revokes: list = []
         self.default_privileges: list = []
         self.roles_named: set[str] = set()
+        self.extension_versions: dict[str, str] = {}
 
     # -- entry point -------------------------------------------------------------
     def run(self, statements: list[Statement]) -> None:

@@ -53,6 +53,7 @@ class TableDraft:
     comment: str | None = None
     rls_enabled: bool = False
     rls_forced: bool = False
+    replica_identity: str = "d"
 
 
 @dataclass

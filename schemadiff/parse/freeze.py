@@ -53,8 +53,8 @@ def freeze(b: Builder) -> Catalog:
             obj = b.tables.get(qn) or b.sequences.get(qn) or b.indexes.get(qn)
             loc = obj.origin if obj is not None else b.enums[qn]["origin"]
             problems.append((loc, f"schema {qn.schema} is declared nowhere"))
-    extensions = {n: Extension(n, schema or "public", comment, loc) for n, (loc, schema, comment)
-                  in b.extensions.items()}
+    extensions = {n: Extension(n, schema or "public", comment, loc, b.extension_versions.get(n))
+                  for n, (loc, schema, comment) in b.extensions.items()}
     enums = {qn: EnumType(qn, tuple(e["labels"]), e["comment"], e["origin"]) for qn, e in b.enums.items()}
     sequences = {qn: _sequence(s) for qn, s in b.sequences.items()}
     tables = {}
@@ -128,7 +128,7 @@ def _table(t: TableDraft, b: Builder) -> Table:
         bound = Expr(canonical(_normalize_bound(t.partition_bound)), t.partition_bound)
     return Table(t.name, tuple(_column(c) for c in t.columns.values()), constraints, partition_by,
                  t.partition_of, bound, tuple(t.inherits), t.unlogged, tuple(t.options), t.comment, t.origin,
-                 t.rls_enabled, t.rls_forced)
+                 t.rls_enabled, t.rls_forced, t.replica_identity)
 
 
 def _constraint(t: TableDraft, c: ConstraintDraft, b: Builder) -> Constraint:

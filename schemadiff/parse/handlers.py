@@ -29,6 +29,17 @@ def create_extension(b: Builder, node: dict, ctx: Context) -> None:
     opts = def_elems(node.get("options"))
     schema = const_value(opts["schema"]) if "schema" in opts else None
     b.extensions[node["extname"]] = (ctx.location, schema, None)
+    if "new_version" in opts:
+        b.extension_versions[node["extname"]] = str(const_value(opts["new_version"]))
+
+
+@handles("AlterExtensionStmt", ALTERS)
+def alter_extension(b: Builder, node: dict, ctx: Context) -> None:
+    opts = def_elems(node.get("options"))
+    if node["extname"] not in b.extensions:
+        raise ParseError([(ctx.location, f"extension {node['extname']} is declared nowhere")])
+    if "new_version" in opts:
+        b.extension_versions[node["extname"]] = str(const_value(opts["new_version"]))
 
 
 # -- types and sequences ----------------------------------------------------------------
@@ -263,6 +274,10 @@ def _alter_table_cmd(b: Builder, table: TableDraft, cmd: dict, ctx: Context) -> 
         table.unlogged = True
     elif sub == "AT_SetLogged":
         table.unlogged = False
+    elif sub == "AT_ReplicaIdentity":
+        ri = unwrap(definition)[1]
+        kind = ri.get("identity_type", "d")
+        table.replica_identity = ri.get("name") if kind == "i" else kind
     elif sub in ("AT_EnableRowSecurity", "AT_DisableRowSecurity"):
         table.rls_enabled = sub == "AT_EnableRowSecurity"
     elif sub in ("AT_ForceRowSecurity", "AT_NoForceRowSecurity"):

@@ -43,7 +43,8 @@ def _(c: Change) -> list[str]:
 
 @renders("create_extension")
 def _(c: Change) -> list[str]:
-    return [f"CREATE EXTENSION IF NOT EXISTS {q(c.new.name)} WITH SCHEMA {q(c.new.schema)};"]
+    version = f" VERSION {quote_literal(c.new.version)}" if c.new.version else ""
+    return [f"CREATE EXTENSION IF NOT EXISTS {q(c.new.name)} WITH SCHEMA {q(c.new.schema)}{version};"]
 
 
 @renders("alter_extension_schema")
@@ -222,6 +223,18 @@ def _(c: Change) -> list[str]:
     return [f"ALTER TABLE {c.new.partition_of} ATTACH PARTITION {c.new.name} {c.new.partition_bound.sql};"]
 
 
+@renders("set_replica_identity")
+def _(c: Change) -> list[str]:
+    ri = c.new.replica_identity
+    clause = {"d": "DEFAULT", "f": "FULL", "n": "NOTHING"}.get(ri) or f"USING INDEX {q(ri)}"
+    return [f"ALTER TABLE {c.new.name} REPLICA IDENTITY {clause};"]
+
+
+@renders("alter_extension_version")
+def _(c: Change) -> list[str]:
+    return [f"ALTER EXTENSION {q(c.new.name)} UPDATE TO {quote_literal(c.new.version)};"]
+
+
 @renders("set_logged")
 def _(c: Change) -> list[str]:
     return [f"ALTER TABLE {c.new.name} SET {'UNLOGGED' if c.new.unlogged else 'LOGGED'};"]
@@ -328,6 +341,8 @@ def _(c: Change) -> list[str]:
         out = []
         if prev.default is not None:
             out.append(f"{alter} DROP DEFAULT;")
+        if not prev.not_null:
+            out.append(f"{alter} SET NOT NULL;")  # identity columns must be NOT NULL first
         out.append(f"{alter} ADD GENERATED {col.identity.upper()} AS IDENTITY{_identity_options(col)};")
         return out
     out = []
