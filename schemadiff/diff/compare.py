@@ -154,6 +154,10 @@ class _Differ:
             if con.kind == "f":
                 self._add_constraint(t, con)
         self._comments(None, t)
+        if t.cluster_on:
+            self.add("set_cluster", ref("cluster", *target.path), Table(t.name), t,
+                     requires=[target, index_ref(QualifiedName(t.name.schema, t.cluster_on)),
+                               constraint_ref(t.name, t.cluster_on)])
         if t.replica_identity != "d":
             requires = [target]
             if t.replica_identity not in ("d", "f", "n"):
@@ -189,6 +193,12 @@ class _Differ:
             self.add("set_logged", target, old, t, requires=[target])
         if old.options != t.options:
             self.add("set_table_options", target, old, t, requires=[target])
+        if old.cluster_on != t.cluster_on:
+            requires = [target] + ([index_ref(QualifiedName(t.name.schema, t.cluster_on)),
+                                    constraint_ref(t.name, t.cluster_on)] if t.cluster_on else [])
+            self.add("set_cluster", ref("cluster", *target.path), old, t, requires=requires)
+        if old.access_method != t.access_method:
+            self.add("set_access_method", ref("access_method", *target.path), old, t, requires=[target])
         if old.replica_identity != t.replica_identity:
             requires = [target]
             if t.replica_identity not in ("d", "f", "n"):
@@ -210,7 +220,8 @@ class _Differ:
                 self.add("add_column", cref, None, col, args=(("table", t.name),), creates=[cref], requires=deps)
                 continue
             if (prev.generated is None) != (col.generated is None) or (
-                    prev.generated is not None and prev.generated != col.generated):
+                    prev.generated is not None and (prev.generated != col.generated
+                                                    or prev.generated_kind != col.generated_kind)):
                 self.add("drop_column", cref, prev, None, args=(("table", t.name),), drops=[cref],
                          old_requires=column_dependencies(t.name, prev, self.old))
                 self.add("add_column", cref, None, col, args=(("table", t.name),), creates=[cref], requires=deps)
@@ -239,6 +250,10 @@ class _Differ:
                      old_requires={sequence_ref(s) for s in sequences_used(prev.default.key)} if prev.default else ())
         if prev.identity != col.identity or prev.identity_options != col.identity_options:
             self.add("alter_identity", ref("column_identity", *cref.path), prev, col, args=args, requires=[cref])
+        if (prev.storage, prev.compression, prev.statistics, prev.options) != (
+                col.storage, col.compression, col.statistics, col.options):
+            self.add("alter_column_settings", ref("column_settings", *cref.path), prev, col, args=args,
+                     requires=[cref])
         if prev.not_null != col.not_null and not (col.identity and col.not_null):
             self.add("set_not_null", ref("column_not_null", *cref.path), prev, col, args=args, requires=[cref])
 

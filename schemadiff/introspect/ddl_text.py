@@ -146,8 +146,9 @@ def _is_number(value: str) -> bool:
     return value.lstrip("-").replace(".", "", 1).isdigit()
 
 
-def alter_column(table_ident: str, column_ident: str, action: str) -> str:
-    return f"ALTER TABLE ONLY {table_ident} ALTER COLUMN {column_ident} {action};"
+def alter_column(table_ident: str, column_ident: str, action: str, only: bool = True) -> str:
+    only_kw = "ONLY " if only else ""
+    return f"ALTER TABLE {only_kw}{table_ident} ALTER COLUMN {column_ident} {action};"
 
 
 def column_settings(col: Row) -> list[str]:

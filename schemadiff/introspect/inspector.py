@@ -159,7 +159,7 @@ def _depths(tables: list[Row]) -> dict[int, int]:
 def _tables(tables: list[Row], columns: list[Row], sequences: list[Row]) -> list[str]:
     by_oid = {t.oid: t for t in tables}
     cols_of: dict[int, list[Row]] = defaultdict(list)
-    for c in columns:
+    for c in sorted(columns, key=lambda c: (c.table_oid, c.attnum)):
         cols_of[c.table_oid].append(c)
     identity_seq = {(s.owner_table, s.owner_attnum): s for s in sequences if s.owner_kind == "i"}
 
@@ -181,11 +181,17 @@ def _column_fixups(tables: list[Row], cols_of: dict[int, list[Row]]) -> list[str
     A column that CREATE TABLE does not list (all columns of a partition, the
     inherited-only columns of an inheritance child) takes its default and NOT
     NULL from the parent at creation; when the live column differs, it is
-    corrected here.  Storage, compression, per-column options and statistics
-    targets are always set here, with ONLY, after every table exists: the
-    copy a child makes at creation is then the type's default, as assumed.
+    corrected here.  SET NOT NULL goes without ONLY where the table has
+    children: the server requires it, and the children have it too.
+
+    Storage, compression, per-column options and statistics targets are set
+    here too, with ONLY, after every table exists: what a child copies from
+    its parent at creation is then the type's default, which is what the
+    catalog query compares against.
     """
-    created: dict[tuple[int, str], tuple[str | None, bool]] = {}  # (default, not null) after CREATE
+    # (default, not null) as the statements so far leave the column
+    created: dict[tuple[int, str], tuple[str | None, bool]] = {}
+    parents = {p for t in tables for p in t.parents}
     out: list[str] = []
     for t in tables:  # parents come first
         for c in cols_of[t.oid]:
@@ -202,6 +208,8 @@ def _column_fixups(tables: list[Row], cols_of: dict[int, list[Row]]) -> list[str
                 action = f"SET DEFAULT {plain_default}" if plain_default is not None else "DROP DEFAULT"
                 out.append(ddl_text.alter_column(t.ident, c.ident, action))
             if c.not_null and not not_null:
-                out.append(ddl_text.alter_column(t.ident, c.ident, "SET NOT NULL"))
+                # The server wants a NOT NULL to reach the children, which have it too.
+                out.append(ddl_text.alter_column(t.ident, c.ident, "SET NOT NULL", only=t.oid not in parents))
+                created[(t.oid, c.name)] = (default, True)
             out += [ddl_text.alter_column(t.ident, c.ident, a) for a in ddl_text.column_settings(c)]
     return out

@@ -20,6 +20,7 @@ so that adoption happens where it happened in the live database:
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,6 +64,8 @@ def key_statements(tables: list[Row], depth: dict[int, int],
     plain = []
     for ix in indexes:
         placement = tree.placement(ix) if ix.constraint_oid is None else None
+        if placement == _PARENTS_FIRST and tree.stands_aside(ix):
+            placement = _ADOPTED
         if placement is not None:
             t = tree.table[ix.table_oid]
             # Indexes of partitioned tables before the others: created first, they
@@ -113,6 +116,25 @@ class _Tree:
             return _ADOPTED
         return None
 
+    def stands_aside(self, ix: Row) -> bool:
+        """Is `ix` a partition's own index that no parent index could adopt?
+
+        Such an index is created before the parents' indexes, as it may have
+        been in the live database: the server numbers the name of an index it
+        makes on the partition (p1_a_idx1) when the plain name is taken, and
+        the number comes out the same only if the taker already exists.  An
+        index that matches one the partition has from a parent (the same
+        definition but for name and storage parameters) stays after the
+        parents, or a parent would adopt it.
+        """
+        t = self.table[ix.table_oid]
+        if ix.parent_oid is not None or not t.is_partition:
+            return False
+        shape = _shape(t, ix)
+        return all(_shape(t, other) != shape for other in self.index.values()
+                   if other.table_oid == ix.table_oid and other.parent_oid is not None
+                   and other.definition is not None)
+
     def attachments(self) -> list[str]:
         out = []
         for ix in self.index.values():
@@ -146,20 +168,36 @@ def _create_index(table: Row, ix: Row) -> str:
     """pg_get_indexdef, the table always qualified, ONLY only for an invalid partitioned index.
 
     The server prints ON ONLY for every index of a partitioned table; without
-    it the index reaches the partitions, as a valid one must.  The table is
-    matched in both the qualified and the regclass spelling, as servers have
-    printed both.
+    it the index reaches the partitions, as a valid one must.
     """
-    keep_only = table.kind == "p" and not ix.valid
+    unique, rest = _split_definition(table, ix)
+    only_kw = "ONLY " if table.kind == "p" and not ix.valid else ""
+    return f"{unique}{ix.ident} ON {only_kw}{table.ident} USING {rest};"
+
+
+def _split_definition(table: Row, ix: Row) -> tuple[str, str]:
+    """('CREATE [UNIQUE] INDEX ', what follows 'USING ') of pg_get_indexdef.
+
+    The table is matched in both the qualified and the regclass spelling, as
+    servers have printed both.
+    """
     for unique in ("CREATE UNIQUE INDEX ", "CREATE INDEX "):
         for only in ("ONLY ", ""):
             for spelled in (table.ident, ix.table_text):
                 prefix = f"{unique}{ix.ident} ON {only}{spelled} USING "
                 if ix.definition.startswith(prefix):
-                    rest = ix.definition[len(prefix):]
-                    only_kw = "ONLY " if keep_only else ""
-                    return f"{unique}{ix.ident} ON {only_kw}{table.ident} USING {rest};"
+                    return unique, ix.definition[len(prefix):]
     raise IntrospectError(f"unexpected index definition: {ix.definition}")
+
+
+_STORAGE_PARAMETERS = re.compile(r" WITH \((?:[^')]|'(?:[^']|'')*')*\)")
+
+
+def _shape(table: Row, ix: Row) -> tuple[str, str]:
+    """What the server compares when it looks for an index to adopt: all but
+    the name and the storage parameters."""
+    unique, rest = _split_definition(table, ix)
+    return unique, _STORAGE_PARAMETERS.sub("", rest, count=1)
 
 
 def _server_chosen(ix: Row) -> bool:

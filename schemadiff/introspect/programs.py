@@ -107,29 +107,10 @@ JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND c.relnamespace IN {_USER_NS} AND {_not_ext('pg_class', 'c.oid')}
 ORDER BY 1"""
 
-REPLICA_IDENTITY = f"""
-SELECT 'ALTER TABLE ' || {_REL} || ' REPLICA IDENTITY '
-       || CASE c.relreplident WHEN 'f' THEN 'FULL' WHEN 'n' THEN 'NOTHING'
-               ELSE 'USING INDEX ' || (SELECT pg_catalog.quote_ident(ic.relname) FROM pg_catalog.pg_index i
-                                       JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
-                                       WHERE i.indrelid = c.oid AND i.indisreplident) END || ';'
-FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p') AND c.relreplident <> 'd' AND c.relnamespace IN {_USER_NS}
-  AND NOT (c.relreplident = 'i' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                                                WHERE i.indrelid = c.oid AND i.indisreplident))
-ORDER BY 1"""
-
 EXTENSION_VERSIONS = """
 SELECT 'ALTER EXTENSION ' || pg_catalog.quote_ident(x.extname) || ' UPDATE TO '
        || pg_catalog.quote_literal(x.extversion) || ';'
 FROM pg_catalog.pg_extension x WHERE x.extname <> 'plpgsql'
-ORDER BY 1"""
-
-ROW_SECURITY = f"""
-SELECT CASE WHEN c.relrowsecurity THEN 'ALTER TABLE ' || {_REL} || ' ENABLE ROW LEVEL SECURITY;' ELSE '' END
-       || CASE WHEN c.relforcerowsecurity THEN 'ALTER TABLE ' || {_REL} || ' FORCE ROW LEVEL SECURITY;' ELSE '' END
-FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p') AND (c.relrowsecurity OR c.relforcerowsecurity) AND c.relnamespace IN {_USER_NS}
 ORDER BY 1"""
 
 POLICIES = f"""
@@ -268,8 +249,8 @@ def program_statements(conn: psycopg.Connection, version: int) -> list[str]:
     with conn.transaction(force_rollback=True):
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         conn.execute("SET LOCAL search_path = public")
-        queries = [DOMAINS, COMPOSITES, RANGES, FUNCTIONS, VIEWS, MATVIEW_INDEXES, TRIGGERS, ROW_SECURITY,
-                   REPLICA_IDENTITY, EXTENSION_VERSIONS,
+        # Row security and replica identity come with the tables (inspector.py).
+        queries = [DOMAINS, COMPOSITES, RANGES, FUNCTIONS, VIEWS, MATVIEW_INDEXES, TRIGGERS, EXTENSION_VERSIONS,
                    POLICIES, *(_grant_queries(version)), COMMENTS]
         for q in queries:
             out.extend(row[0] for row in conn.execute(q) if row[0])

@@ -95,10 +95,15 @@ class Column:
     default: Expr | None = None
     identity: str | None = None  # "always" | "by default"
     identity_options: SequenceOptions | None = None
-    generated: Expr | None = None  # stored generated column expression
+    generated: Expr | None = None  # generated column expression
     collation: str | None = None
     comment: str | None = None
     origin: Location = field(default=DATABASE, compare=False)
+    generated_kind: str = "stored"  # or "virtual" (PostgreSQL 18)
+    storage: str | None = None  # SET STORAGE, when not the type's default
+    compression: str | None = None
+    statistics: int | None = None
+    options: tuple[str, ...] = ()  # attribute options (n_distinct=...)
 
 
 CONSTRAINT_KINDS = {"p": "primary key", "u": "unique", "c": "check", "f": "foreign key", "x": "exclusion"}
@@ -146,6 +151,8 @@ class Table:
     rls_enabled: bool = False
     rls_forced: bool = False
     replica_identity: str = "d"  # d default, f full, n nothing, or the name of the index
+    cluster_on: str | None = None  # index name
+    access_method: str | None = None  # None: the default (heap)
 
     def column(self, name: str) -> Column | None:
         for c in self.columns:

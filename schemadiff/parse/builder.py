@@ -241,11 +241,9 @@ class Builder:
                                                          else opts["as"])
             col.not_null = True
         elif contype == "CONSTR_GENERATED":
-            if node.get("generated_kind", "s") == "v" or node.get("generated_when") not in (None, "a"):
-                pass
-            if node.get("generated_kind") == "ATTRIBUTE_GENERATED_VIRTUAL":
-                raise Unsupported("virtual generated columns")
             col.generated = node.get("raw_expr")
+            col.generated_kind = "virtual" if node.get("generated_kind") in ("v", "ATTRIBUTE_GENERATED_VIRTUAL") \
+                else "stored"
 
 
 class _ParentNotYet(Exception):

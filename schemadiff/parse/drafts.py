@@ -25,6 +25,11 @@ class ColumnDraft:
     generated: dict | None = None
     collation: str | None = None
     comment: str | None = None
+    generated_kind: str = "stored"
+    storage: str | None = None
+    compression: str | None = None
+    statistics: int | None = None
+    options: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -54,6 +59,8 @@ class TableDraft:
     rls_enabled: bool = False
     rls_forced: bool = False
     replica_identity: str = "d"
+    cluster_on: str | None = None
+    access_method: str | None = None
 
 
 @dataclass

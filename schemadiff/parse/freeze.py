@@ -115,7 +115,7 @@ def _column(c: ColumnDraft) -> Column:
         identity_options = sequence_options(c.identity_options or {}, c.type if c.type in _TYPE_RANGE else "bigint")
     generated = make_expr(c.generated) if c.generated is not None else None
     return Column(c.name, c.type, c.not_null, default, c.identity, identity_options, generated, c.collation,
-                  c.comment, c.origin)
+                  c.comment, c.origin, c.generated_kind, c.storage, c.compression, c.statistics, tuple(c.options))
 
 
 def _table(t: TableDraft, b: Builder) -> Table:
@@ -128,7 +128,7 @@ def _table(t: TableDraft, b: Builder) -> Table:
         bound = Expr(canonical(_normalize_bound(t.partition_bound)), t.partition_bound)
     return Table(t.name, tuple(_column(c) for c in t.columns.values()), constraints, partition_by,
                  t.partition_of, bound, tuple(t.inherits), t.unlogged, tuple(t.options), t.comment, t.origin,
-                 t.rls_enabled, t.rls_forced, t.replica_identity)
+                 t.rls_enabled, t.rls_forced, t.replica_identity, t.cluster_on, t.access_method)
 
 
 def _constraint(t: TableDraft, c: ConstraintDraft, b: Builder) -> Constraint:

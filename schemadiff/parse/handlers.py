@@ -141,6 +141,8 @@ def create_table(b: Builder, node: dict, ctx: Context) -> None:
     if node.get("partspec"):
         table.partition_by = {"PartitionSpec": node["partspec"]}
     table.options = _reloptions(node.get("options"))
+    if node.get("accessMethod") and node["accessMethod"] != "heap":
+        table.access_method = node["accessMethod"]
     deferred: list[tuple[dict, str | None]] = []
     for elt in node.get("tableElts", ()):
         kind, body = unwrap(elt)
@@ -274,6 +276,29 @@ def _alter_table_cmd(b: Builder, table: TableDraft, cmd: dict, ctx: Context) -> 
         table.unlogged = True
     elif sub == "AT_SetLogged":
         table.unlogged = False
+    elif sub == "AT_SetStorage":
+        b.column(table, cmd["name"], ctx).storage = str(const_value(definition)).lower()
+    elif sub == "AT_SetCompression":
+        value = str(const_value(definition)).lower()
+        b.column(table, cmd["name"], ctx).compression = None if value == "default" else value
+    elif sub == "AT_SetStatistics":
+        value = const_value(definition)
+        b.column(table, cmd["name"], ctx).statistics = None if value in (None, -1) else int(value)
+    elif sub == "AT_SetOptions":
+        col = b.column(table, cmd["name"], ctx)
+        opts = dict(o.split("=", 1) for o in col.options)
+        opts.update(o.split("=", 1) for o in _reloptions(definition["List"]["items"] if "List" in definition
+                                                          else definition))
+        col.options = sorted(f"{k}={v}" for k, v in opts.items())
+    elif sub == "AT_ClusterOn":
+        table.cluster_on = cmd["name"]
+    elif sub == "AT_DropCluster":
+        table.cluster_on = None
+    elif sub == "AT_ValidateConstraint":
+        con = table.constraints.get(cmd["name"])
+        if con is None:
+            raise ParseError([(ctx.location, f"constraint {cmd['name']} is declared nowhere")])
+        con.node = {k: v for k, v in con.node.items() if k not in ("skip_validation", "initially_valid")}
     elif sub == "AT_ReplicaIdentity":
         ri = unwrap(definition)[1]
         kind = ri.get("identity_type", "d")

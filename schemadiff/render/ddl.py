@@ -157,8 +157,10 @@ def column_definition(col: Column) -> str:
     parts = [q(col.name), col.type]
     if col.collation:
         parts.append(f"COLLATE {col.collation}")
+    if col.compression:
+        parts.append(f"COMPRESSION {col.compression}")
     if col.generated is not None:
-        parts.append(f"GENERATED ALWAYS AS ({col.generated.sql}) STORED")
+        parts.append(f"GENERATED ALWAYS AS ({col.generated.sql}) {col.generated_kind.upper()}")
     if col.identity:
         parts.append(f"GENERATED {col.identity.upper()} AS IDENTITY{_identity_options(col)}")
     if col.default is not None:
@@ -203,9 +205,52 @@ def _(c: Change) -> list[str]:
             sql += " INHERITS (" + ", ".join(str(p) for p in t.inherits) + ")"
     if t.partition_by is not None:
         sql += f" PARTITION BY {t.partition_by.sql}"
+    if t.access_method:
+        sql += f" USING {q(t.access_method)}"
     if t.options:
         sql += " WITH (" + ", ".join(t.options) + ")"
-    return [sql + ";"]
+    out = [sql + ";"]
+    for col in t.columns:
+        out.extend(column_settings(t.name, None, col))
+    return out
+
+
+def column_settings(table, prev: Column | None, col: Column) -> list[str]:
+    """Storage, statistics target and attribute options: ALTER COLUMN only."""
+    alter = f"ALTER TABLE {table} ALTER COLUMN {q(col.name)}"
+    out = []
+    if col.storage != (prev.storage if prev else None):
+        out.append(f"{alter} SET STORAGE {(col.storage or 'DEFAULT').upper()};")
+    if prev is not None and col.compression != prev.compression:
+        out.append(f"{alter} SET COMPRESSION {col.compression or 'DEFAULT'};")
+    if col.statistics != (prev.statistics if prev else None):
+        out.append(f"{alter} SET STATISTICS {col.statistics if col.statistics is not None else -1};")
+    before = dict(o.split("=", 1) for o in (prev.options if prev else ()))
+    after = dict(o.split("=", 1) for o in col.options)
+    gone = sorted(set(before) - set(after))
+    if gone:
+        out.append(f"{alter} RESET ({', '.join(gone)});")
+    changed = [f"{k}={v}" for k, v in sorted(after.items()) if before.get(k) != v]
+    if changed:
+        out.append(f"{alter} SET ({', '.join(changed)});")
+    return out
+
+
+@renders("alter_column_settings")
+def _(c: Change) -> list[str]:
+    return column_settings(c.arg("table"), c.old, c.new)
+
+
+@renders("set_cluster")
+def _(c: Change) -> list[str]:
+    if c.new.cluster_on is None:
+        return [f"ALTER TABLE {c.new.name} SET WITHOUT CLUSTER;"]
+    return [f"ALTER TABLE {c.new.name} CLUSTER ON {q(c.new.cluster_on)};"]
+
+
+@renders("set_access_method")
+def _(c: Change) -> list[str]:
+    return [f"ALTER TABLE {c.new.name} SET ACCESS METHOD {q(c.new.access_method or 'heap')};"]
 
 
 @renders("drop_table")
@@ -256,7 +301,8 @@ def _(c: Change) -> list[str]:
 
 @renders("add_column")
 def _(c: Change) -> list[str]:
-    return [f"ALTER TABLE {c.arg('table')} ADD COLUMN {column_definition(c.new)};"]
+    return [f"ALTER TABLE {c.arg('table')} ADD COLUMN {column_definition(c.new)};",
+            *column_settings(c.arg("table"), None, c.new)]
 
 
 @renders("drop_column")
