@@ -3,6 +3,7 @@
 -- reporting queries in docs/queries/.  Everything here can be rebuilt from
 -- user_interactions.
 -- Depends on: functions.sql (set_updated_at), users.sql, courses.sql, content.sql.
+-- group: analytics
 
 CREATE TABLE user_progress (
     user_id                uuid         NOT NULL,

@@ -1,6 +1,7 @@
 -- Content items and their type-specific details (one table per type that has
 -- details of its own).
 -- Depends on: functions.sql (set_updated_at), courses.sql.
+-- group: courses and content
 
 CREATE TABLE content_items (
     id                          uuid        NOT NULL DEFAULT gen_random_uuid(),

@@ -1,5 +1,6 @@
 -- Courses and their modules.
 -- Depends on: functions.sql (set_updated_at), users.sql.
+-- group: courses and content
 
 CREATE TABLE courses (
     id             uuid        NOT NULL DEFAULT gen_random_uuid(),

@@ -4,6 +4,7 @@
 -- user_interactions are not declared here: create_monthly_partitions()
 -- (functions.sql) creates them, and the [tool.schemadiff] exclude pattern
 -- public.user_interactions_p* keeps them out of drift.
+-- group: interactions
 
 CREATE TABLE user_sessions (
     id           bigint      NOT NULL GENERATED ALWAYS AS IDENTITY,

@@ -1,5 +1,6 @@
 -- Users: every person on the platform, whatever their role.
 -- Depends on: functions.sql (set_updated_at).
+-- group: users
 
 CREATE TABLE users (
     id          uuid        NOT NULL DEFAULT gen_random_uuid(),

@@ -21,7 +21,7 @@ class Config:
     online: bool = False
     lock_timeout: str | None = "5s"
     statement_timeout: str | None = None
-    groups: dict[str, list[str]] = field(default_factory=dict)
+    lint: dict = field(default_factory=dict)  # [tool.schemadiff.lint], checked by schemadiff.lint.lint_config
 
 
 def find_project_dir(start: Path | None = None) -> Path:
@@ -65,6 +65,10 @@ def load_config(start: Path | None = None) -> Config:
         if not isinstance(groups, dict):
             raise ConfigError(f"{path}: [tool.schemadiff.groups] must be a table of name = [patterns]")
         cfg.groups = {str(k): _str_list(v, f"groups.{k}", path) for k, v in groups.items()}
+    if "lint" in section:
+        if not isinstance(section["lint"], dict):
+            raise ConfigError(f"{path}: [tool.schemadiff.lint] must be a table")
+        cfg.lint = section["lint"]
     return cfg
 
 

@@ -164,3 +164,7 @@ def check(schema_paths, db_url, exclude, fmt) -> None:
 
 def main() -> None:
     cli(prog_name="schemadiff")
+
+
+from . import diagram as _diagram  # noqa: E402,F401
+from . import docs as _docs  # noqa: E402,F401

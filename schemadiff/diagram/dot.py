@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ConfigError
-from ..model import Catalog, Column, QualifiedName, Table
-from . import _optional
+from ..model import Catalog, Column, Index, QualifiedName, Table
+from . import _kinds
 from .groups import matches
-from .relations import Relationship, relationships, view_reads
+from .relations import Relations, Relationship, is_partial, relations_of
 
 FONT = "Helvetica,Arial,sans-serif"
 MONO = "DejaVu Sans Mono,Menlo,Consolas,monospace"
@@ -41,6 +41,7 @@ PALETTE = ("#3B6EA5", "#C8702A", "#3E8A57", "#8A5BA6", "#B8434B", "#2C8A8A",
 UNGROUPED = "#4A5668"
 EDGE = "#5B6778"
 READS = "#9AA5B4"
+SIBLING_EDGES = ("#A0522D", "#2C8A8A", "#8A5BA6", "#9C7A1F")  # 2nd, 3rd... foreign key between two tables
 TEXT = "#1F2937"
 MUTED = "#6B7684"
 FAINT = "#98A2AE"
@@ -79,7 +80,7 @@ def _drawable(catalog: Catalog) -> dict[QualifiedName, Any]:
     """Tables (partitions fold into their partitioned table) and views, by name."""
     found: dict[QualifiedName, Any] = {
         qn: t for qn, t in catalog.tables.items() if t.partition_of is None or t.partition_of not in catalog.tables}
-    found.update(_optional.views(catalog))
+    found.update(_kinds.views(catalog))
     return dict(sorted(found.items()))
 
 
@@ -101,17 +102,8 @@ def resolve_name(name: str, candidates: Iterable[QualifiedName]) -> QualifiedNam
     raise ConfigError(f"--table {name}: no such table or view in the diagram{hint}")
 
 
-def _adjacency(catalog: Catalog, keep: set[QualifiedName]) -> dict[QualifiedName, set[QualifiedName]]:
-    adj: dict[QualifiedName, set[QualifiedName]] = {qn: set() for qn in keep}
-    pairs = [(r.table, r.ref_table) for r in relationships(catalog)] + view_reads(catalog)
-    for a, b in pairs:
-        if a in keep and b in keep:
-            adj[a].add(b)
-            adj[b].add(a)
-    return adj
-
-
-def select(catalog: Catalog, options: DiagramOptions) -> tuple[list[QualifiedName], QualifiedName | None]:
+def select(catalog: Catalog, options: DiagramOptions,
+           relations: Relations | None = None) -> tuple[list[QualifiedName], QualifiedName | None]:
     """The tables and views to draw, and the focus (if any)."""
     names = set(_drawable(catalog))
     if options.include:
@@ -120,15 +112,15 @@ def select(catalog: Catalog, options: DiagramOptions) -> tuple[list[QualifiedNam
     focus = None
     if options.focus:
         focus = resolve_name(options.focus, names)
-        adj = _adjacency(catalog, names)
+        neighbors = (relations or relations_of(catalog)).neighbors
         seen = {focus: 0}
         queue = deque([focus])
         while queue:
             here = queue.popleft()
             if seen[here] >= options.depth:
                 continue
-            for nb in sorted(adj[here]):
-                if nb not in seen:
+            for nb in sorted(neighbors.get(here, ())):
+                if nb in names and nb not in seen:
                     seen[nb] = seen[here] + 1
                     queue.append(nb)
         names = set(seen)
@@ -179,14 +171,14 @@ class _Style:
     focus: bool = False
 
 
-def _markers(table: Table, catalog: Catalog) -> dict[str, list[str]]:
+def _markers(table: Table, indexes: tuple[Index, ...]) -> dict[str, list[str]]:
     marks: dict[str, list[str]] = {c.name: [] for c in table.columns}
     pk = {c for con in table.constraints if con.kind == "p" for c in con.columns}
     fk = {c for con in table.constraints if con.kind == "f" for c in con.columns}
     # Only single-column keys: a column of a composite unique key is not unique on its own.
     uq = {con.columns[0] for con in table.constraints if con.kind == "u" and len(con.columns) == 1}
-    uq |= {idx.columns[0] for idx in catalog.indexes_of(table.name)
-           if idx.unique and len(idx.columns) == 1 and idx.columns[0] and '"whereClause"' not in idx.definition.key}
+    uq |= {idx.columns[0] for idx in indexes
+           if idx.unique and len(idx.columns) == 1 and idx.columns[0] and not is_partial(idx)}
     for name, found in marks.items():
         if name in pk:
             found.append("PK")
@@ -201,15 +193,15 @@ def _marker_html(marks: list[str]) -> str:
     if not marks:
         return ""
     inner = " ".join(f'<FONT COLOR="{MARKER_COLORS[m]}"><B>{m}</B></FONT>' for m in marks)
-    return f'<FONT POINT-SIZE="8">{inner}</FONT>'
+    return f'<FONT POINT-SIZE="9">{inner}</FONT>'
 
 
 
-def _unique_together(table: Table, catalog: Catalog) -> dict[str, list[tuple[str, ...]]]:
+def _unique_together(table: Table, indexes: tuple[Index, ...]) -> dict[str, list[tuple[str, ...]]]:
     """Column -> the composite unique keys (not the primary key) it is part of."""
     keys = [con.columns for con in table.constraints if con.kind == "u" and len(con.columns) > 1]
-    keys += [idx.columns for idx in catalog.indexes_of(table.name)
-             if idx.unique and len(idx.columns) > 1 and all(idx.columns) and '"whereClause"' not in idx.definition.key]
+    keys += [idx.columns for idx in indexes
+             if idx.unique and len(idx.columns) > 1 and all(idx.columns) and not is_partial(idx)]
     found: dict[str, list[tuple[str, ...]]] = {}
     for key in keys:
         for c in key:
@@ -231,12 +223,12 @@ def _column_tooltip(col: Column, type_text: str, together: list[tuple[str, ...]]
     return "\n".join(parts)
 
 
-def _table_node(catalog: Catalog, table: Table, style: _Style, ports: dict[str, int],
+def _table_node(relations: Relations, table: Table, style: _Style, ports: dict[str, int],
                 visible: set[str] | None, link: str | None) -> str:
     """One table as an HTML-like label; `visible` limits the columns shown (None: all)."""
     qn = table.name
-    marks = _markers(table, catalog)
-    together = _unique_together(table, catalog)
+    marks = _markers(table, relations.indexes_of(table.name))
+    together = _unique_together(table, relations.indexes_of(table.name))
     href = f' HREF="{_attr(link)}"' if link else ' HREF="#"'
     border = 3 if style.focus else 1
     rows = [f'<TABLE BORDER="{border}" COLOR="{style.color}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" '
@@ -246,7 +238,7 @@ def _table_node(catalog: Catalog, table: Table, style: _Style, ports: dict[str, 
                 f'TOOLTIP="{_attr(tooltip)}"><FONT COLOR="white" POINT-SIZE="12"><B>{_h(qn.display)}</B>'
                 f'</FONT></TD></TR>')
     if table.partition_by is not None:
-        count = len(catalog.partitions_of(qn))
+        count = len(relations.partitions_of(qn))
         key = table.partition_by.sql
         strategy, _, rest = key.partition(" ")
         text = f"partitioned by {strategy.upper()} {rest} · {count} partition{'' if count == 1 else 's'}"
@@ -267,7 +259,7 @@ def _table_node(catalog: Catalog, table: Table, style: _Style, ports: dict[str, 
         rows.append(
             f'<TR><TD PORT="c{port}w" ALIGN="LEFT"{bg}>{_marker_html(marks[col.name])}</TD>'
             f'<TD ALIGN="LEFT"{bg}{href} TOOLTIP="{_attr(tip)}"><FONT COLOR="{TEXT}">{name}</FONT></TD>'
-            f'<TD ALIGN="LEFT"{bg}><FONT FACE="{MONO}" POINT-SIZE="9" COLOR="{MUTED}">{_h(type_text)}</FONT></TD>'
+            f'<TD ALIGN="LEFT"{bg}><FONT FACE="{MONO}" POINT-SIZE="10" COLOR="{MUTED}">{_h(type_text)}</FONT></TD>'
             f'<TD PORT="c{port}e" ALIGN="RIGHT"{bg}>{nn}</TD></TR>')
     hidden = len(table.columns) - shown
     if hidden:
@@ -282,10 +274,10 @@ def _table_node(catalog: Catalog, table: Table, style: _Style, ports: dict[str, 
 
 
 def _view_node(catalog: Catalog, qn: QualifiedName, view: Any, style: _Style, link: str | None) -> str:
-    kind = "materialized view" if _optional.is_materialized(view) else "view"
+    kind = "materialized view" if _kinds.is_materialized(view) else "view"
     href = f' HREF="{_attr(link)}"' if link else ' HREF="#"'
     border = 3 if style.focus else 1
-    tooltip = _optional.comment_of(view) or f"{kind} {qn.display}"
+    tooltip = _kinds.comment_of(view) or f"{kind} {qn.display}"
     rows = [f'<TABLE BORDER="{border}" STYLE="dashed" COLOR="{style.color}" CELLBORDER="0" CELLSPACING="0" '
             f'CELLPADDING="3" BGCOLOR="white">',
             f'<TR><TD ALIGN="LEFT" BGCOLOR="{_tint(style.color, 0.82)}" CELLPADDING="5"{href} '
@@ -293,12 +285,11 @@ def _view_node(catalog: Catalog, qn: QualifiedName, view: Any, style: _Style, li
             f'<BR ALIGN="LEFT"/><FONT COLOR="{TEXT}" POINT-SIZE="12"><I><B>{_h(qn.display)}</B></I></FONT>'
             f'</TD></TR>']
     comments = dict(getattr(view, "column_comments", ()) or ())
-    for i, col in enumerate(_optional.columns(view)):
-        name = getattr(col, "name", col)
+    for i, name in enumerate(_kinds.view_columns(view)):
         bg = f' BGCOLOR="{ZEBRA}"' if i % 2 else ""
         tip = comments.get(name)
         tip_attr = f'{href} TOOLTIP="{_attr(tip)}"' if tip else ""
-        rows.append(f'<TR><TD ALIGN="LEFT"{bg}{tip_attr}><FONT COLOR="{TEXT}">{_h(str(name))}</FONT></TD></TR>')
+        rows.append(f'<TR><TD ALIGN="LEFT"{bg}{tip_attr}><FONT COLOR="{TEXT}">{_h(name)}</FONT></TD></TR>')
     rows.append("</TABLE>")
     return (f'  {_q(node_id(qn))} [id={_q("view:" + node_id(qn))} class="view" '
             f'tooltip={_q(tooltip)} label=<{"".join(rows)}>];')
@@ -313,21 +304,35 @@ def arrows(rel: Relationship) -> tuple[str, str]:
     return parent, child
 
 
-def _fk_edge(rel: Relationship, ports: dict[QualifiedName, dict[str, int]]) -> str:
+def _fk_edge(rel: Relationship, ports: dict[QualifiedName, dict[str, int]], color: str | None) -> str:
     parent_end, child_end = arrows(rel)
     pp = ports[rel.ref_table].get(rel.ref_columns[0]) if rel.ref_columns else None
     cp = ports[rel.table].get(rel.columns[0]) if rel.columns else None
-    tail = _q(node_id(rel.ref_table)) + (f':"c{pp}e":e' if pp is not None else "")
     if rel.table == rel.ref_table:
-        # A self reference loops on the right-hand side, from key to foreign key.
-        head = _q(node_id(rel.table)) + (f':"c{cp}e":e' if cp is not None else "")
+        # A self reference loops on the left-hand side, where a referenced table has no other lines.
+        tail = _q(node_id(rel.ref_table)) + (f':"c{pp}w":w' if pp is not None else "")
+        head = _q(node_id(rel.table)) + (f':"c{cp}w":w' if cp is not None else "")
     else:
+        tail = _q(node_id(rel.ref_table)) + (f':"c{pp}e":e' if pp is not None else "")
         head = _q(node_id(rel.table)) + (f':"c{cp}w":w' if cp is not None else "")
     cls = f"fk {rel.cardinality}" + (" optional" if rel.optional else "")
     tooltip = f"{rel.name}\n{rel.describe()}\n{rel.constraint.definition.sql}"
     style = ' style="dashed"' if rel.optional else ""
+    if color:
+        style += f' color="{color}"'
     return (f"  {tail} -> {head} [id={_q('fk:' + node_id(rel.table) + '.' + rel.name)} class={_q(cls)} "
             f"arrowtail={parent_end} arrowhead={child_end}{style} tooltip={_q(tooltip)}];")
+
+
+def _edge_colors(rels: list[Relationship]) -> list[str | None]:
+    """Several foreign keys between the same two tables get distinct colors (the first keeps the default)."""
+    seen: dict[tuple[QualifiedName, QualifiedName], int] = {}
+    colors: list[str | None] = []
+    for r in rels:
+        n = seen.get((r.table, r.ref_table), 0)
+        seen[(r.table, r.ref_table)] = n + 1
+        colors.append(None if n == 0 else SIBLING_EDGES[(n - 1) % len(SIBLING_EDGES)])
+    return colors
 
 
 def _reads_edge(view: QualifiedName, read: QualifiedName) -> str:
@@ -346,7 +351,8 @@ def cluster_of(qn: QualifiedName, options: DiagramOptions, mode: str) -> str | N
     return None
 
 
-def group_mode(catalog: Catalog, options: DiagramOptions, names: Iterable[QualifiedName]) -> str:
+def group_mode(options: DiagramOptions, names: Iterable[QualifiedName]) -> str:
+    """The clustering to use: the option, else groups when any drawn table has one, else schemas."""
     if options.group_by in ("group", "schema", "none"):
         return options.group_by
     if options.group_by is not None:
@@ -380,18 +386,23 @@ def _legend() -> str:
 
 # -- the graph ---------------------------------------------------------------------------------
 
-def catalog_to_dot(catalog: Catalog, options: DiagramOptions | None = None) -> str:
-    """The ER diagram of `catalog` as DOT text (deterministic)."""
+def catalog_to_dot(catalog: Catalog, options: DiagramOptions | None = None,
+                   relations: Relations | None = None) -> str:
+    """The ER diagram of `catalog` as DOT text (deterministic).
+
+    `relations` (relations_of(catalog)) saves recomputing it when drawing many diagrams of one catalog.
+    """
     options = options or DiagramOptions()
-    names, focus = select(catalog, options)
+    relations = relations or relations_of(catalog)
+    names, focus = select(catalog, options, relations)
     drawable = _drawable(catalog)
     keep = set(names)
-    views = _optional.views(catalog)
-    rels = [r for r in relationships(catalog) if r.table in keep and r.ref_table in keep]
-    reads = [(v, t) for v, t in view_reads(catalog) if v in keep and t in keep]
+    views = _kinds.views(catalog)
+    rels = [r for r in relations.foreign_keys if r.table in keep and r.ref_table in keep]
+    reads = [(v, t) for v, t in relations.reads if v in keep and t in keep]
 
     # Colors come from every group of the catalog, so a table keeps its color in every diagram.
-    mode = group_mode(catalog, options, drawable)
+    mode = group_mode(options, drawable)
     every = {qn: cluster_of(qn, options, mode) for qn in drawable}
     colors = group_colors(c for c in every.values() if c is not None)
     clusters = {qn: every[qn] for qn in names}
@@ -424,13 +435,13 @@ def catalog_to_dot(catalog: Catalog, options: DiagramOptions | None = None) -> s
         if qn in views:
             nodes[qn] = _view_node(catalog, qn, views[qn], style, link)
         else:
-            nodes[qn] = _table_node(catalog, drawable[qn], style, ports[qn], visible[qn], link)
+            nodes[qn] = _table_node(relations, drawable[qn], style, ports[qn], visible[qn], link)
 
     label = _graph_label(options)
     where = f" label={label} labelloc={'t' if options.title else 'b'} labeljust=l" if label else ""
     lines = ["digraph schema {",
              f'  graph [id="schema" rankdir=LR newrank=true fontname={_q(FONT)} bgcolor="white" pad="0.4" '
-             f'nodesep="0.45" ranksep="1.1" outputorder="edgesfirst" tooltip="schema"{where}];',
+             f'nodesep="0.4" ranksep="0.9" outputorder="edgesfirst" tooltip="schema"{where}];',
              f'  node [shape=plain fontname={_q(FONT)} fontsize=11 fontcolor="{TEXT}"];',
              f'  edge [fontname={_q(FONT)} fontsize=9 color="{EDGE}" penwidth=1.3 arrowsize=0.9 dir=both];',
              ""]
@@ -450,7 +461,7 @@ def catalog_to_dot(catalog: Catalog, options: DiagramOptions | None = None) -> s
         lines += ["  " + nodes[qn] for qn in members]
         lines.append("  }")
     lines.append("")
-    lines += [_fk_edge(r, ports) for r in rels]
+    lines += [_fk_edge(r, ports, color) for r, color in zip(rels, _edge_colors(rels))]
     lines += [_reads_edge(v, t) for v, t in reads]
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -18,14 +18,12 @@ from __future__ import annotations
 import bisect
 import fnmatch
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError
 from ..model import Catalog, QualifiedName
-from . import _optional
+from . import _kinds
 
 _MARKER = re.compile(r"^\s*--\s*group:\s*(.*?)\s*$", re.IGNORECASE)
 
@@ -84,33 +82,7 @@ def config_groups(names: Iterable[QualifiedName], mapping: Mapping[str, Iterable
 def resolve_groups(catalog: Catalog, configured: Mapping[str, Iterable[str]] | None = None) -> dict[QualifiedName, str]:
     """Group of every table and view that has one (partitions are left to their parent)."""
     objects = [(qn, t) for qn, t in catalog.tables.items() if t.partition_of is None]
-    objects += list(_optional.views(catalog).items())
+    objects += list(_kinds.views(catalog).items())
     result = marker_groups(objects)
     result.update(config_groups([qn for qn, _ in objects], configured or {}))
     return dict(sorted(result.items()))
-
-
-def read_config_groups(project_dir: Path) -> dict[str, list[str]]:
-    """[tool.schemadiff.groups] of project_dir/pyproject.toml, validated; {} when absent."""
-    path = project_dir / "pyproject.toml"
-    if not path.is_file():
-        return {}
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, OSError) as exc:
-        raise ConfigError(f"{path}: {exc}") from None
-    section = data.get("tool", {}).get("schemadiff", {}).get("groups", {})
-    return validate_groups(section, path)
-
-
-def validate_groups(section: Any, path: Path | str) -> dict[str, list[str]]:
-    if not isinstance(section, dict):
-        raise ConfigError(f"{path}: [tool.schemadiff.groups] must be a table of group = [patterns]")
-    groups: dict[str, list[str]] = {}
-    for name, patterns in section.items():
-        if isinstance(patterns, str):
-            patterns = [patterns]
-        if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
-            raise ConfigError(f"{path}: [tool.schemadiff.groups] {name} must be a list of table patterns")
-        groups[str(name)] = list(patterns)
-    return groups

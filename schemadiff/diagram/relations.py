@@ -8,10 +8,11 @@ parent (one-to-one); otherwise a parent has many children.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ..model import Catalog, Constraint, QualifiedName, Table
-from . import _optional
+from ..model import Catalog, Constraint, Index, QualifiedName, Table
+from . import _kinds
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,27 +58,55 @@ def root_table(catalog: Catalog, qn: QualifiedName) -> QualifiedName:
     return qn
 
 
-def unique_column_sets(catalog: Catalog, table: Table) -> list[frozenset[str]]:
+@dataclass(frozen=True)
+class Relations:
+    """What diagrams and docs derive from a catalog, computed once: foreign keys, view reads, lookups.
+
+    Why one value: a docs site draws a diagram per table; deriving these per
+    diagram made a site of 300 tables take a minute.
+    """
+
+    foreign_keys: tuple[Relationship, ...]
+    reads: tuple[tuple[QualifiedName, QualifiedName], ...]  # (view, table or view it reads)
+    indexes: Mapping[QualifiedName, tuple[Index, ...]]  # by table
+    partitions: Mapping[QualifiedName, tuple[Table, ...]]  # by partitioned table
+    neighbors: Mapping[QualifiedName, frozenset[QualifiedName]]  # linked by a foreign key or a view read
+
+    def indexes_of(self, table: QualifiedName) -> tuple[Index, ...]:
+        return self.indexes.get(table, ())
+
+    def partitions_of(self, table: QualifiedName) -> tuple[Table, ...]:
+        return self.partitions.get(table, ())
+
+
+def unique_column_sets(table: Table, indexes: Iterable[Index]) -> list[frozenset[str]]:
     """Column sets whose values are unique in `table`: primary key, unique constraints and indexes."""
     sets = [frozenset(c.columns) for c in table.constraints if c.kind in ("p", "u") and c.columns]
-    for idx in catalog.indexes_of(table.name):
-        partial = '"whereClause"' in idx.definition.key
-        if idx.unique and not partial and idx.columns and all(idx.columns):
+    for idx in indexes:
+        if idx.unique and not is_partial(idx) and idx.columns and all(idx.columns):
             sets.append(frozenset(idx.columns))
     return sets
 
 
-def relationships(catalog: Catalog) -> list[Relationship]:
-    """Every foreign key of every table that is not a partition, sorted by (table, name).
+def is_partial(idx: Index) -> bool:
+    return '"whereClause"' in idx.definition.key
 
-    Partitions carry copies of their parent's foreign keys; a reference to a
-    partition is drawn to its partitioned table.
-    """
+
+def relations_of(catalog: Catalog) -> Relations:
+    indexes: dict[QualifiedName, list[Index]] = {}
+    for idx in catalog.indexes.values():
+        indexes.setdefault(idx.table, []).append(idx)
+    partitions: dict[QualifiedName, list[Table]] = {}
+    for t in catalog.tables.values():
+        if t.partition_of is not None:
+            partitions.setdefault(t.partition_of, []).append(t)
+    # Partitions carry copies of their parent's foreign keys; a reference to a
+    # partition is drawn to its partitioned table.
     found = []
     for qn, t in catalog.tables.items():
-        if t.partition_of is not None:
+        if t.partition_of in catalog.tables:
             continue
-        keys = unique_column_sets(catalog, t)
+        keys = unique_column_sets(t, indexes.get(qn, ()))
         for con in t.constraints:
             if con.kind != "f" or con.ref_table is None:
                 continue
@@ -85,13 +114,28 @@ def relationships(catalog: Catalog) -> list[Relationship]:
             optional = any((c := t.column(name)) is None or not c.not_null for name in con.columns)
             one_to_one = any(k <= cols for k in keys)
             found.append(Relationship(qn, con, root_table(catalog, con.ref_table), optional, one_to_one))
-    return sorted(found, key=lambda r: (r.table, r.name))
+    pairs = set()
+    for qn, view in _kinds.views(catalog).items():
+        for read in _kinds.relations_read(view):
+            pairs.add((qn, root_table(catalog, read)))
+    neighbors: dict[QualifiedName, set[QualifiedName]] = {}
+    for a, b in [(r.table, r.ref_table) for r in found] + sorted(pairs):
+        neighbors.setdefault(a, set()).add(b)
+        neighbors.setdefault(b, set()).add(a)
+    return Relations(
+        foreign_keys=tuple(sorted(found, key=lambda r: (r.table, r.name))),
+        reads=tuple(sorted(pairs)),
+        indexes={k: tuple(sorted(v, key=lambda i: i.name)) for k, v in indexes.items()},
+        partitions={k: tuple(sorted(v, key=lambda t: t.name)) for k, v in partitions.items()},
+        neighbors={k: frozenset(v) for k, v in neighbors.items()},
+    )
+
+
+def relationships(catalog: Catalog) -> list[Relationship]:
+    """Every foreign key of every table that is not a partition, sorted by (table, name)."""
+    return list(relations_of(catalog).foreign_keys)
 
 
 def view_reads(catalog: Catalog) -> list[tuple[QualifiedName, QualifiedName]]:
     """(view, table or view it reads), sorted."""
-    pairs = set()
-    for qn, view in _optional.views(catalog).items():
-        for read in _optional.relations_read(view):
-            pairs.add((qn, root_table(catalog, read)))
-    return sorted(pairs)
+    return list(relations_of(catalog).reads)

@@ -212,12 +212,13 @@ class _Differ:
         self._comments(old, t)
 
     def _columns(self, old: Table, t: Table) -> None:
-        for col in t.columns:
+        for position, col in enumerate(t.columns):
             prev = old.column(col.name)
             cref = column_ref(t.name, col.name)
             deps = column_dependencies(t.name, col, self.new) | {table_ref(t.name)}
             if prev is None:
-                self.add("add_column", cref, None, col, args=(("table", t.name),), creates=[cref], requires=deps)
+                self.add("add_column", cref, None, col, args=(("table", t.name), ("position", position)),
+                         creates=[cref], requires=deps)
                 continue
             if (prev.generated is None) != (col.generated is None) or (
                     prev.generated is not None and (prev.generated != col.generated

@@ -186,13 +186,71 @@ def _is_constant(n: Any) -> bool:
     return False
 
 
-def canonical(node: dict, default_schema: str = DEFAULT_SCHEMA) -> str:
-    """The comparison key of an expression given as pglast JSON."""
-    return json.dumps(_Normalizer(default_schema)(node), sort_keys=True, separators=(",", ":"))
+def canonical(node: dict, default_schema: str = DEFAULT_SCHEMA, type_hint: str | None = None) -> str:
+    """The comparison key of an expression given as pglast JSON.
+
+    `type_hint` is the type a constant is coerced to (a column's, for its default): the server
+    stores the type's output form ('f' -> false, '2 hours' -> '02:00:00', -1e10 -> -10000000000).
+    """
+    normal = _Normalizer(default_schema)(node)
+    if type_hint is not None and isinstance(normal, dict) and "C" in normal and normal["C"] is not None:
+        normal = {"C": constant_text(normal["C"], type_hint)}
+    return json.dumps(normal, sort_keys=True, separators=(",", ":"))
 
 
-def make_expr(node: dict, default_schema: str = DEFAULT_SCHEMA) -> Expr:
-    return Expr(canonical(node, default_schema), node)
+def make_expr(node: dict, default_schema: str = DEFAULT_SCHEMA, type_hint: str | None = None) -> Expr:
+    return Expr(canonical(node, default_schema, type_hint), node)
+
+
+_TRUE = {"t", "true", "y", "yes", "on", "1"}
+_FALSE = {"f", "false", "n", "no", "off", "0"}
+_NUMERIC = {"smallint", "integer", "bigint", "numeric", "real", "double precision"}
+_INTERVAL_UNITS = {"year": 12 * 30 * 86400, "mon": 30 * 86400, "week": 7 * 86400, "day": 86400, "hour": 3600,
+                   "min": 60, "sec": 1, "msec": 0.001, "usec": 0.000001}
+
+
+def constant_text(text: str, type_text: str) -> str:
+    """A constant in the output form of its type, where that form is cheap to know."""
+    base = type_text.split("(")[0].strip()
+    low = text.strip().lower()
+    if base == "boolean":
+        return "true" if low in _TRUE else "false" if low in _FALSE else text
+    if base in _NUMERIC:
+        from decimal import Decimal, InvalidOperation
+        try:
+            value = Decimal(text.strip())
+        except InvalidOperation:
+            return text
+        if base in ("real", "double precision") or "e" in low:
+            return format(value.normalize(), "f") if value == value.to_integral_value() else str(value.normalize())
+        return text.strip()
+    if base.startswith("interval"):
+        seconds = _interval_seconds(low)
+        return f"@interval {seconds}" if seconds is not None else text
+    return text
+
+
+def _interval_seconds(text: str) -> float | None:
+    """'2 hours', '1 day 02:00:00', '02:00:00', '90 minutes' -> seconds (months as 30 days)."""
+    import re
+    total, rest = 0.0, text.replace("@", " ").replace(",", " ")
+    m = re.search(r"(-?\d+):(\d\d)(?::(\d\d(?:\.\d+)?))?", rest)
+    if m:
+        sign = -1 if m.group(1).startswith("-") else 1
+        total += sign * (abs(int(m.group(1))) * 3600 + int(m.group(2)) * 60 + float(m.group(3) or 0))
+        rest = rest[:m.start()] + rest[m.end():]
+    for amount, unit in re.findall(r"(-?\d+(?:\.\d+)?)\s*([a-z]+)", rest):
+        for prefix, secs in _INTERVAL_UNITS.items():
+            if unit.startswith(prefix if prefix != "min" else "min") and not (prefix == "mon" and unit.startswith("min")):
+                if prefix == "min" and unit.startswith("mon"):
+                    continue
+                total += float(amount) * secs
+                break
+        else:
+            return None
+    if re.sub(r"(-?\d+(?:\.\d+)?)\s*([a-z]+)", "", rest).strip(" ago"):
+        return None
+    return round(-total if "ago" in rest else total, 6)
 
 
 # ---------------------------------------------------------------------------

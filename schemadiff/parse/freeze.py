@@ -109,7 +109,7 @@ def _sequence(s: SequenceDraft) -> Sequence:
 
 
 def _column(c: ColumnDraft) -> Column:
-    default = None if c.default is None or _is_null(c.default) else make_expr(c.default)
+    default = None if c.default is None or _is_null(c.default) else make_expr(c.default, type_hint=c.type)
     identity_options = None
     if c.identity:
         identity_options = sequence_options(c.identity_options or {}, c.type if c.type in _TYPE_RANGE else "bigint")
@@ -125,6 +125,9 @@ def _table(t: TableDraft, b: Builder) -> Table:
         partition_by = Expr(canonical(t.partition_by), t.partition_by)
     bound = None
     if t.partition_bound is not None:
+        spec = t.partition_bound["PartitionBoundSpec"]
+        if spec.get("strategy") == "h":  # the parser leaves out a zero remainder
+            spec.setdefault("remainder", 0)
         bound = Expr(canonical(_normalize_bound(t.partition_bound)), t.partition_bound)
     return Table(t.name, tuple(_column(c) for c in t.columns.values()), constraints, partition_by,
                  t.partition_of, bound, tuple(t.inherits), t.unlogged, tuple(t.options), t.comment, t.origin,
@@ -138,6 +141,14 @@ def _constraint(t: TableDraft, c: ConstraintDraft, b: Builder) -> Constraint:
     if kind == "f":
         ref_table = b.qualify(node["pktable"], _ctx_for(c, t), b.tables)
         ref_columns = tuple(strings(node.get("pk_attrs")))
+        target = b.tables.get(ref_table)
+        if target is None:
+            raise ParseError([(c.origin, f"foreign key {c.name} references {ref_table.display}, "
+                                         f"which is declared nowhere")])
+        missing = [col for col in ref_columns if col not in _table_columns(b, target)]
+        if missing:
+            raise ParseError([(c.origin, f"foreign key {c.name} references {ref_table.display}"
+                                         f"({', '.join(missing)}), which is declared nowhere")])
         if not ref_columns:
             ref_columns = _primary_key_columns(b, ref_table, c)
             node["pk_attrs"] = [{"String": {"sval": col}} for col in ref_columns]
@@ -155,6 +166,12 @@ def _constraint(t: TableDraft, c: ConstraintDraft, b: Builder) -> Constraint:
     validated = not c.node.get("skip_validation") and c.node.get("initially_valid", True) is not False
     return Constraint(c.name, kind, definition, tuple(c.columns), ref_table, ref_columns, c.named, validated,
                       c.comment, c.index_comment, c.origin)
+
+
+def _table_columns(b: Builder, t: TableDraft) -> dict:
+    while t.partition_of is not None and t.partition_of in b.tables:
+        t = b.tables[t.partition_of]
+    return t.columns
 
 
 def _ctx_for(c: ConstraintDraft, t: TableDraft):
@@ -185,13 +202,14 @@ def _normalize_index_elem(elem: dict) -> dict:
     kind, body = unwrap(elem)
     body = dict(body)
     ordering = body.get("ordering", "SORTBY_DEFAULT")
-    if ordering == "SORTBY_ASC":
-        body.pop("ordering")
+    if ordering == "SORTBY_ASC":  # ASC is the default order: spelled out or not, the same index
         ordering = "SORTBY_DEFAULT"
-    nulls = body.get("nulls_ordering")
+    body["ordering"] = ordering
+    nulls = body.get("nulls_ordering", "SORTBY_NULLS_DEFAULT")
     if (nulls == "SORTBY_NULLS_LAST" and ordering != "SORTBY_DESC") or (
             nulls == "SORTBY_NULLS_FIRST" and ordering == "SORTBY_DESC"):
-        body.pop("nulls_ordering")
+        nulls = "SORTBY_NULLS_DEFAULT"
+    body["nulls_ordering"] = nulls
     if body.get("opclass"):
         names = strings(body["opclass"])
         if len(names) == 2 and names[0] == "pg_catalog":

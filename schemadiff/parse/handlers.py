@@ -342,12 +342,22 @@ def create_index(b: Builder, node: dict, ctx: Context) -> None:
             return
         b.take_relation_name(schema, name, ctx)
     else:
-        cols = [unwrap(e)[1].get("name") for e in node.get("indexParams", ())]
-        cols += [unwrap(e)[1].get("name") for e in node.get("indexIncludingParams", ())]
+        cols = [_index_column_name(e) for e in node.get("indexParams", ())]
+        cols += [_index_column_name(e) for e in node.get("indexIncludingParams", ())]
         name = b.choose_relation_name(schema, table.name.name, name_addition(index_column_names(cols)),
                                       "idx")
         qn = QualifiedName(schema, name)
     b.indexes[qn] = IndexDraft(qn, table.name, node, ctx.location)
+
+
+def _index_column_name(elem: dict) -> str | None:
+    """ChooseIndexColumnNames: a column's name, an expression's FigureColname (lower(x) -> lower)."""
+    from .views import _natural_name
+    body = unwrap(elem)[1]
+    if body.get("name"):
+        return body["name"]
+    name = _natural_name(body["expr"]) if body.get("expr") else "?column?"
+    return None if name == "?column?" else name
 
 
 # -- comments -------------------------------------------------------------------------

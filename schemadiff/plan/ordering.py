@@ -38,8 +38,10 @@ PHASE = {
 
 def _tie_key(change: Change) -> tuple:
     foreign_key = change.kind == "add_constraint" and change.new.kind == "f"
-    return (PHASE.get(change.kind, 25) + (1 if foreign_key else 0), change.target.kind, change.target.path,
-            change.kind)
+    path = change.target.path
+    if change.kind == "add_column":  # new columns keep their declared order
+        path = (*path[:-1], f"{change.arg('position', 0):06d}")
+    return (PHASE.get(change.kind, 25) + (1 if foreign_key else 0), change.target.kind, path, change.kind)
 
 
 def order_changes(changes: list[Change]) -> list[Change]:

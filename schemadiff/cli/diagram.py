@@ -1,0 +1,67 @@
+"""`schemadiff diagram`: an ER diagram of the schema files (or of a live database)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..model import Catalog, QualifiedName
+from .config import Config, exclusion, load_config
+from .main import cli
+
+
+def load_catalog(schema_paths, db_url: str | None) -> tuple[Config, Catalog]:
+    """The files (default: [tool.schemadiff] schema) or, with --db, the live database; config excludes applied."""
+    cfg = load_config()
+    if db_url:
+        from ..introspect.catalog import inspect_database
+        catalog = inspect_database(db_url)
+    else:
+        from ..parse import load_schema
+        paths = list(schema_paths) or [cfg.project_dir / p for p in cfg.schema]
+        catalog = load_schema(paths)
+    if cfg.exclude:
+        catalog = catalog.filtered(exclusion(list(cfg.exclude)))
+    return cfg, catalog
+
+
+def table_groups(cfg: Config, catalog: Catalog) -> dict[QualifiedName, str]:
+    """`-- group:` markers of the files, overridden by [tool.schemadiff.groups]."""
+    from ..diagram import resolve_groups
+    return resolve_groups(catalog, cfg.groups)
+
+
+@cli.command()
+@click.option("--schema", "schema_paths", multiple=True, type=click.Path(path_type=Path),
+              help="schema file or directory (repeatable; default from [tool.schemadiff], else ./schema)")
+@click.option("--db", "db_url", help="draw this live database instead of the schema files")
+@click.option("-o", "--output", required=True,
+              help="output file; the format follows the extension: .svg, .png, .pdf or .dot (- : DOT to stdout)")
+@click.option("--table", "focus", metavar="NAME", help="draw this table (or view) and its neighbors only")
+@click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True,
+              help="with --table: how many foreign key hops to follow")
+@click.option("--include", multiple=True, metavar="PATTERN",
+              help="draw only tables matching this pattern (schema.name or name, globs; repeatable)")
+@click.option("--exclude", multiple=True, metavar="PATTERN", help="leave out tables matching this pattern (repeatable)")
+@click.option("--group-by", type=click.Choice(["group", "schema", "none"]), default=None,
+              help="clusters: declared groups (default when any), schemas, or none")
+@click.option("--title", help="a title above the diagram")
+def diagram(schema_paths, db_url, output, focus, depth, include, exclude, group_by, title) -> None:
+    """Draw an ER diagram: tables, columns, keys and foreign keys (with crow's-foot cardinality), views."""
+    from ..diagram import DiagramOptions, catalog_to_dot, select, write_diagram
+    from ..diagram.render import format_of
+    if output != "-":
+        format_of(output)  # a bad extension fails before any work
+    if depth != 1 and not focus:
+        raise click.UsageError("--depth needs --table")
+    cfg, catalog = load_catalog(schema_paths, db_url)
+    options = DiagramOptions(group_by=group_by, groups=table_groups(cfg, catalog), focus=focus, depth=depth,
+                             include=tuple(include), exclude=tuple(exclude), title=title)
+    text = catalog_to_dot(catalog, options)
+    if output == "-":
+        sys.stdout.write(text)
+        return
+    path = write_diagram(text, output)
+    names, _ = select(catalog, options)
+    click.echo(f"schemadiff: wrote {path} ({len(names)} table(s) and view(s))", err=True)
