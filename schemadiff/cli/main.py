@@ -61,13 +61,16 @@ def load_both(paths: list[Path], url: str, keep) -> tuple[Catalog, Catalog]:
     return current, desired
 
 
-def plan_options(cfg: Config, online: bool | None):
+def plan_options(cfg: Config, online: bool | None, phase: str | None = None):
     from ..plan import PlanOptions
     return PlanOptions(online=cfg.online if online is None else online, lock_timeout=cfg.lock_timeout,
-                       statement_timeout=cfg.statement_timeout)
+                       statement_timeout=cfg.statement_timeout, phase=phase)
 
 
 def online_option(fn):
+    fn = click.option("--phase", type=click.Choice(["expand", "contract"]), default=None,
+                      help="only the additive changes (expand) or only drops, data loss and constraint "
+                           "tightening (contract); data steps run in between")(fn)
     return click.option("--online/--offline", default=None,
                         help="build indexes concurrently, validate constraints separately, set lock_timeout "
                              "(default from [tool.schemadiff] online)")(fn)
@@ -80,7 +83,7 @@ def online_option(fn):
 @click.option("--exit-code", is_flag=True, help="exit 1 when the plan is not empty")
 @click.option("--reverse", is_flag=True, help="the plan that takes the database back from the files to what it is now")
 @click.option("--verify", is_flag=True, help="rehearse the plan on a copy of the live schema in a throwaway database")
-def plan(schema_paths, db_url, exclude, online, fmt, exit_code, reverse, verify) -> None:
+def plan(schema_paths, db_url, exclude, online, phase, fmt, exit_code, reverse, verify) -> None:
     """Print the DDL that makes the database match the schema files."""
     from ..plan import plan_migration
     from ..render.markdown import plan_markdown
@@ -89,8 +92,8 @@ def plan(schema_paths, db_url, exclude, online, fmt, exit_code, reverse, verify)
     current, desired = load_both(paths, url, keep)
     if reverse:
         current, desired = desired, current
-    p = plan_migration(current, desired, plan_options(cfg, online))
-    if verify and p:
+    p = plan_migration(current, desired, plan_options(cfg, online, phase))
+    if verify and p and phase is None:
         from ..verify import verify_plan
         verify_plan(url, p, desired, keep, progress=lambda m: click.echo(m, err=True))
     out = {"json": plan_json, "markdown": plan_markdown}.get(fmt, plan_sql)(p)
@@ -110,7 +113,7 @@ def plan(schema_paths, db_url, exclude, online, fmt, exit_code, reverse, verify)
 @click.option("--verify/--no-verify", default=None,
               help="rehearse the plan on a throwaway copy of the live schema first (default: on when the "
                    "database is not the embedded one)")
-def apply(schema_paths, db_url, exclude, online, allow_destructive, yes, dry_run, verify) -> None:
+def apply(schema_paths, db_url, exclude, online, phase, allow_destructive, yes, dry_run, verify) -> None:
     """Apply the plan in a transaction; stop at the first error."""
     from ..apply import apply_plan
     from ..errors import HazardError
@@ -118,7 +121,7 @@ def apply(schema_paths, db_url, exclude, online, allow_destructive, yes, dry_run
     from ..render.text import plan_sql
     cfg, paths, url, keep = resolve(schema_paths, db_url, exclude)
     current, desired = load_both(paths, url, keep)
-    p = plan_migration(current, desired, plan_options(cfg, online))
+    p = plan_migration(current, desired, plan_options(cfg, online, phase))
     if not p:
         click.echo("schemadiff: the database matches the schema; nothing to do", err=True)
         return
@@ -127,7 +130,7 @@ def apply(schema_paths, db_url, exclude, online, allow_destructive, yes, dry_run
         return
     if p.destructive_steps and not allow_destructive:
         raise HazardError([s.sql for s in p.destructive_steps], "--allow-destructive")
-    if verify or (verify is None and (db_url or database_url(cfg))):
+    if phase is None and (verify or (verify is None and (db_url or database_url(cfg)))):
         from ..verify import verify_plan
         verify_plan(url, p, desired, keep, progress=lambda m: click.echo(m, err=True))
     if not yes:

@@ -44,7 +44,12 @@ def _tie_key(change: Change) -> tuple:
     return (PHASE.get(change.kind, 25) + (1 if foreign_key else 0), change.target.kind, path, change.kind)
 
 
-def order_changes(changes: list[Change]) -> list[Change]:
+def dependency_edges(changes: list[Change]) -> list[tuple[int, int]]:
+    """(i, j): change i must run before change j (indexes into `changes`)."""
+    return list(_graph(changes).edges)
+
+
+def _graph(changes: list[Change]) -> nx.DiGraph:
     g = nx.DiGraph()
     g.add_nodes_from(range(len(changes)))
     creators: dict = defaultdict(list)
@@ -69,6 +74,11 @@ def order_changes(changes: list[Change]) -> list[Change]:
             for j in droppers.get(r, ()):
                 if j != i:
                     g.add_edge(j, i)
+    return g
+
+
+def order_changes(changes: list[Change]) -> list[Change]:
+    g = _graph(changes)
     keys = {i: _tie_key(c) for i, c in enumerate(changes)}
     try:
         order = list(nx.lexicographical_topological_sort(g, key=lambda i: keys[i]))

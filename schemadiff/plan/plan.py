@@ -51,6 +51,7 @@ class PlanOptions:
     online: bool = False
     lock_timeout: str | None = "5s"  # online mode only
     statement_timeout: str | None = None
+    phase: str | None = None  # "expand" | "contract" | None (everything)
 
 
 def plan_changes(changes: list[Change], desired: Catalog | None = None,
@@ -88,4 +89,9 @@ def plan_changes(changes: list[Change], desired: Catalog | None = None,
 
 
 def plan_migration(current: Catalog, desired: Catalog, options: PlanOptions = PlanOptions()) -> Plan:
-    return plan_changes(diff_catalogs(current, desired), desired, options)
+    changes = diff_catalogs(current, desired)
+    if options.phase is not None:
+        from .phases import split_phases
+        expand, contract = split_phases(changes)
+        changes = expand if options.phase == "expand" else contract
+    return plan_changes(changes, desired, options)
