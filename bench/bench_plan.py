@@ -2,7 +2,7 @@
 
 For each N: generate a schema of N tables (gen_schema.py), load the *mutated* schema into a
 fresh database, then time parse (files), introspect (database), diff and plan, with peak
-memory (tracemalloc for Python allocations, ru_maxrss for the process); and, in the same run
+memory (the process's peak resident set size; each N runs in a fresh process for a clean figure); and, in the same run
 on the same database, `pg_dump --schema-only` as the floor for reading a catalog.
 
     python bench/bench_plan.py 100 1000            # on a throwaway embedded PostgreSQL
@@ -20,7 +20,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 import psycopg
@@ -36,14 +35,12 @@ from schemadiff.plan import plan_changes  # noqa: E402
 
 
 def _timed(fn):
+    """(result, wall seconds, process peak RSS in bytes so far); tracemalloc would slow Python 2-3x."""
     gc.collect()
-    tracemalloc.start()
     t0 = time.perf_counter()
     out = fn()
     seconds = time.perf_counter() - t0
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return out, seconds, peak
+    return out, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def _pg_dump(dsn: str) -> float:
@@ -60,7 +57,49 @@ def _pg_dump(dsn: str) -> float:
     return time.perf_counter() - t0
 
 
-def run(n: int, admin: str) -> dict:
+MIGRA_VENV = Path(__file__).resolve().parent / ".venv-migra"
+
+
+def migra_command() -> list[str] | None:
+    """migra in a virtual environment of its own (it needs psycopg2 and old SQLAlchemy)."""
+    exe = MIGRA_VENV / "bin" / "migra"
+    if not exe.exists():
+        try:
+            subprocess.run([sys.executable, "-m", "venv", str(MIGRA_VENV)], check=True)
+            subprocess.run([str(MIGRA_VENV / "bin" / "pip"), "install", "-q", "migra", "psycopg2-binary",
+                            "psycopg[binary]", "setuptools"], check=True)
+        except subprocess.CalledProcessError as exc:
+            print(f"bench: migra could not be installed ({exc}); skipping it", file=sys.stderr)
+            return None
+    return [str(exe), "--unsafe"]
+
+
+def _migra(current_dsn: str, desired_dsn: str) -> float | None:
+    cmd = migra_command()
+    if cmd is None:
+        return None
+    to_url = lambda dsn: psycopg.conninfo.make_conninfo(dsn)  # noqa: E731
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd + [_url(current_dsn), _url(desired_dsn)], capture_output=True, text=True)
+    if p.returncode not in (0, 2):  # 2: differences found
+        print(f"bench: migra failed: {p.stderr.strip()[-500:]}", file=sys.stderr)
+        return None
+    _ = to_url
+    return time.perf_counter() - t0
+
+
+def _url(dsn: str) -> str:
+    """migra (SQLAlchemy) wants a URL; our DSNs may be key=value strings with a socket host."""
+    params = psycopg.conninfo.conninfo_to_dict(dsn)
+    host = params.get("host", "")
+    user = params.get("user", "postgres")
+    db = params.get("dbname", "postgres")
+    if host.startswith("/"):
+        return f"postgresql://{user}@/{db}?host={host}" + (f"&port={params['port']}" if params.get("port") else "")
+    return f"postgresql://{user}@{host}:{params.get('port', 5432)}/{db}"
+
+
+def run(n: int, admin: str, with_migra: bool = True) -> dict:
     with tempfile.TemporaryDirectory() as d:
         schema_dir = Path(d) / "schema"
         schema_dir.mkdir()
@@ -77,15 +116,23 @@ def run(n: int, admin: str) -> dict:
             plan, t_plan, m_plan = _timed(lambda: plan_changes(changes, desired))
             _ = [s.sql for s in plan.steps]
             dump = _pg_dump(dsn)
+            migra = None
+            if with_migra:
+                target_name, target_dsn = scratch_database(admin)
+                try:
+                    with psycopg.connect(target_dsn, autocommit=True) as conn:
+                        conn.execute(generate(n))
+                    migra = _migra(dsn, target_dsn)
+                finally:
+                    drop_database(admin, target_name)
         finally:
             drop_database(admin, name)
     return {"tables": n, "objects": desired.object_count(), "statements": len(plan.steps),
             "load_s": round(load, 2), "parse_s": round(t_parse, 3), "introspect_s": round(t_intro, 3),
             "diff_s": round(t_diff, 3), "plan_s": round(t_plan, 3),
             "total_s": round(t_parse + t_intro + t_diff + t_plan, 3),
-            "peak_python_mb": round(max(m_parse, m_intro, m_diff, m_plan) / 2**20, 1),
-            "maxrss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-            "pg_dump_s": round(dump, 3)}
+            "peak_rss_mb": round(max(m_parse, m_intro, m_diff, m_plan) / 2**20, 1),
+            "pg_dump_s": round(dump, 3), "migra_s": round(migra, 3) if migra is not None else None}
 
 
 def main() -> None:
@@ -93,6 +140,7 @@ def main() -> None:
     ap.add_argument("sizes", nargs="+", type=int)
     ap.add_argument("--dsn", help="admin DSN of a server to use (default: a throwaway embedded one)")
     ap.add_argument("--json", help="write the results here")
+    ap.add_argument("--no-migra", action="store_true", help="do not run migra")
     a = ap.parse_args()
     admin = a.dsn
     if admin is None:
@@ -100,7 +148,7 @@ def main() -> None:
         admin = server.get_uri("postgres")
     results = []
     for n in a.sizes:
-        r = run(n, admin)
+        r = run(n, admin, with_migra=not a.no_migra)
         results.append(r)
         print(json.dumps(r), flush=True)
     if a.json:

@@ -82,7 +82,7 @@ def generate(n: int, seed: int = 42, mutate: bool = False) -> str:
             elif kind < 0.4:
                 out.append(f"CREATE INDEX {name.split('.')[1]}_ix{j} ON {name} (updated_at DESC) INCLUDE ({col});")
             elif kind < 0.5:
-                out.append(f"CREATE INDEX {name.split('.')[1]}_ix{j} ON {name} ((lower(status::text)));")
+                out.append(f"CREATE INDEX {name.split('.')[1]}_ix{j} ON {name} ((id % 16));")
             else:
                 out.append(f"CREATE INDEX {name.split('.')[1]}_ix{j} ON {name} ({col});")
         if changed and mut.random() < 0.5:
