@@ -32,8 +32,6 @@ def generate(n: int, seed: int = 42, mutate: bool = False) -> str:
         colnames = ["id"]
         for c in range(ncols - 3):
             t = rnd.choice(TYPES)
-            if changed and c == 0 and t in ("varchar(100)", "integer"):
-                t = {"varchar(100)": "varchar(200)", "integer": "bigint"}[t]
             nn = " NOT NULL" if rnd.random() < 0.3 else ""
             default = ""
             if t == "boolean" and rnd.random() < 0.5:
@@ -44,6 +42,9 @@ def generate(n: int, seed: int = 42, mutate: bool = False) -> str:
                 default = " DEFAULT 0"
             if t == "numeric(12,2)" and rnd.random() < 0.5:
                 default += f" CHECK (c{c} >= 0)"
+            if changed and c == 0 and t in ("varchar(100)", "integer"):
+                # after every random draw for this column, so the rest of the schema stays the same
+                t = {"varchar(100)": "varchar(200)", "integer": "bigint"}[t]
             cols.append(f"c{c} {t}{nn}{default}")
             colnames.append(f"c{c}")
         cols.append("status public.status NOT NULL DEFAULT 'new'")
