@@ -346,7 +346,6 @@ class _Differ:
         import networkx as nx
 
         from ..graph import dependency_graph
-        graph = dependency_graph(self.old)
         dropped: set[ObjectRef] = set()
         retyped: set[ObjectRef] = set()
         for c in self.changes:
@@ -354,6 +353,9 @@ class _Differ:
                 retyped |= c.drops  # the columns change type: views over them must go and come back
             else:
                 dropped |= c.drops
+        if not dropped and not retyped:
+            return
+        graph = dependency_graph(self.old)
         handled = set(dropped) | {c.target for c in self.changes if c.kind.startswith(("drop_", "create_"))}
         todo: list[ObjectRef] = []
         for r in sorted(dropped | retyped):

@@ -146,6 +146,24 @@ class Builder:
             return QualifiedName(names[-2], names[-1])
         return self.qualify({"relname": names[0]}, ctx, existing)
 
+    def resolve_type(self, type_text: str, ctx: Context) -> str:
+        """An unqualified user type found through the search_path gets its schema, as the server does."""
+        from ..model.types import BUILTIN_TYPES, base_name, type_schema
+        name = base_name(type_text)
+        if "." in name or name in BUILTIN_TYPES or ctx.search_path == ("public",):
+            return type_text
+        found = type_schema(name)
+        bare = found[1] if found else name
+        for schema in ctx.search_path:
+            qn = QualifiedName(schema, bare)
+            if qn in self.enums or qn in self.domains or qn in self.composites or qn in self.ranges \
+                    or qn in self.tables:
+                if schema == "public":
+                    return type_text
+                from ..model.names import quote_ident
+                return f"{quote_ident(schema)}.{type_text}"
+        return type_text
+
     def table(self, rv: dict, ctx: Context) -> TableDraft:
         qn = self.qualify(rv, ctx, self.tables)
         t = self.tables.get(qn)

@@ -161,11 +161,39 @@ def create_table(b: Builder, node: dict, ctx: Context) -> None:
             raise Unsupported(kind)
     # Check constraints get their names before index-backed ones, as in the server.
     deferred.sort(key=lambda c: 0 if c[0]["contype"] == "CONSTR_CHECK" else 1)
+    deferred = _without_duplicate_keys(deferred)
     for body, column in deferred:
         if table.partition_of is not None and column is not None and body["contype"] in (
                 "CONSTR_NOTNULL", "CONSTR_DEFAULT", "CONSTR_NULL"):
             continue  # inherited from the parent; per-partition overrides are not modelled
         b.add_constraint(table, body, ctx, column)
+
+
+def _key_signature(body: dict, column: str | None) -> tuple:
+    keys = [column] if column is not None else strings(body.get("keys"))
+    return (tuple(keys), tuple(strings(body.get("including"))), bool(body.get("nulls_not_distinct")),
+            bool(body.get("deferrable")), bool(body.get("initdeferred")), repr(body.get("options")))
+
+
+def _without_duplicate_keys(deferred: list) -> list:
+    """transformIndexConstraints: identical PRIMARY KEY / UNIQUE specifications in one CREATE TABLE make
+    one constraint, the primary key winning; a name given to a dropped duplicate goes to the survivor."""
+    keyed = [(i, c, col) for i, (c, col) in enumerate(deferred) if c["contype"] in ("CONSTR_PRIMARY", "CONSTR_UNIQUE")]
+    drop: set[int] = set()
+    for i, c, col in keyed:
+        if i in drop:
+            continue
+        for j, d, dcol in keyed:
+            if j <= i or j in drop or _key_signature(c, col) != _key_signature(d, dcol):
+                continue
+            keep, lose = (j, i) if d["contype"] == "CONSTR_PRIMARY" and c["contype"] != "CONSTR_PRIMARY" else (i, j)
+            kept, lost = deferred[keep][0], deferred[lose][0]
+            if not kept.get("conname") and lost.get("conname"):
+                deferred[keep] = ({**kept, "conname": lost["conname"]}, deferred[keep][1])
+            drop.add(lose)
+            if lose == i:
+                break
+    return [x for k, x in enumerate(deferred) if k not in drop]
 
 
 def add_column(b: Builder, table: TableDraft, body: dict, ctx: Context, deferred: list | None = None) -> None:
@@ -174,7 +202,7 @@ def add_column(b: Builder, table: TableDraft, body: dict, ctx: Context, deferred
         raise ParseError([(ctx.location, f"column {name} of {table.name.display} is declared twice")])
     type_name = body["typeName"]
     serial = serial_type(type_name)
-    col = ColumnDraft(name, serial or format_type(type_name), ctx.location)
+    col = ColumnDraft(name, serial or b.resolve_type(format_type(type_name), ctx), ctx.location)
     if body.get("collClause"):
         col.collation = _collation(body["collClause"])
     table.columns[name] = col
