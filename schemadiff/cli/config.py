@@ -46,7 +46,7 @@ def load_config(start: Path | None = None) -> Config:
     if not isinstance(section, dict):
         raise ConfigError(f"{path}: [tool.schemadiff] must be a table")
     unknown = set(section) - {"schema", "exclude", "database_url_env", "online", "lock_timeout",
-                              "statement_timeout", "groups"}
+                              "statement_timeout", "groups", "lint"}
     if unknown:
         raise ConfigError(f"{path}: unknown [tool.schemadiff] keys: {', '.join(sorted(unknown))}")
     if "schema" in section:

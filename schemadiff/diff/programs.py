@@ -224,9 +224,9 @@ def diff_grants(d) -> None:
               requires=[target] if target is not None else [])
     want_dp = set(d.new.default_privileges)
     have_dp = {p for p in d.old.default_privileges if p.grantee in roles}
-    for p in sorted(have_dp - want_dp):
+    for p in sorted(have_dp - want_dp, key=repr):
         d.add("revoke_default", ref("default_privilege", str(p)), p, None)
-    for p in sorted(want_dp - have_dp):
+    for p in sorted(want_dp - have_dp, key=repr):
         d.add("grant_default", ref("default_privilege", str(p)), None, p)
 
 

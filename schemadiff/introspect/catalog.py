@@ -29,8 +29,13 @@ def inspect_connection(conn: psycopg.Connection) -> Catalog:
         catalog = catalog_from_sql("\n".join(statements), "database")
     except ParseError as exc:
         raise IntrospectError(f"could not read the live schema: {exc}") from None
-    return replace(catalog, server_version=version)
-
+    # schemadiff's own bookkeeping (schemadiff.data_steps) is never part of a user's schema.
+    catalog = catalog.filtered(lambda qn: qn.schema != "schemadiff")
+    schemas = {k: v for k, v in catalog.schemas.items() if k != "schemadiff"}
+    # ALTER DEFAULT PRIVILEGES without FOR ROLE is for the role that runs it: the one connected.
+    user = conn.execute("SELECT current_user").fetchone()[0]
+    defaults = {dp if dp.role != user else replace(dp, role=None) for dp in catalog.default_privileges}
+    return replace(catalog, schemas=schemas, default_privileges=defaults, server_version=version)
 
 
 def inspect_database(dsn: str) -> Catalog:

@@ -238,6 +238,14 @@ class Builder:
 
     def column(self, table: TableDraft, name: str, ctx: Context) -> ColumnDraft:
         col = table.columns.get(name)
+        if col is None and table.partition_of is not None:
+            # A partition's columns are its parent's; its own NOT NULL or default (implied by a
+            # key of its own, or set per partition) is not modelled: the parent's stands.
+            parent = self.tables.get(table.partition_of)
+            while parent is not None and parent.partition_of is not None and name not in parent.columns:
+                parent = self.tables.get(parent.partition_of)
+            if parent is not None and name in parent.columns:
+                return ColumnDraft(name, parent.columns[name].type, ctx.location)
         if col is None:
             raise ParseError([(ctx.location, f"column {name} of {table.name.display} is declared nowhere")])
         return col

@@ -83,6 +83,15 @@ def _objects(b: Builder, node: dict, ctx: Context, kind: str) -> list[str]:
     return out
 
 
+def _items(arg) -> list:
+    """A DefElem argument that is a list: bare, or wrapped as {"List": {"items": [...]}}."""
+    if not arg:
+        return []
+    if isinstance(arg, dict) and "List" in arg:
+        return arg["List"].get("items", [])
+    return arg if isinstance(arg, list) else [arg]
+
+
 def const_text(obj) -> str:
     kind, body = unwrap(obj)
     return body.get("sval", "")
@@ -121,9 +130,9 @@ def grant_statement(b: Builder, node: dict, ctx: Context) -> None:
 
 def default_privileges_statement(b: Builder, node: dict, ctx: Context) -> None:
     opts = {unwrap(o)[1]["defname"]: unwrap(o)[1].get("arg") for o in node.get("options", ())}
-    roles = [_role_name(r) for r in (opts.get("roles") or [])] or [None]
-    schemas = strings(opts.get("schemas")) or [None]
-    action = unwrap(node["action"])[1]
+    roles = [_role_name(r) for r in _items(opts.get("roles"))] or [None]
+    schemas = strings(_items(opts.get("schemas"))) or [None]
+    action = node["action"].get("GrantStmt", node["action"])  # a bare GrantStmt body (typed field)
     kind = {"OBJECT_TABLE": "tables", "OBJECT_SEQUENCE": "sequences", "OBJECT_FUNCTION": "functions",
             "OBJECT_ROUTINE": "functions", "OBJECT_TYPE": "types", "OBJECT_SCHEMA": "schemas"}.get(action["objtype"])
     if kind is None:
