@@ -1,9 +1,14 @@
-from fix_db import db, pg  # noqa: F401 - fixtures
-
+"""Shared test configuration: the database fixtures (fix_db.py), golden files, corpus markers."""
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).parent))
+
+from fix_db import db, pg  # noqa: E402,F401 - fixtures
+
+_CORPUS_PREFIXES = ("sqldef/", "pg-schema-diff/")
 
 
 def pytest_addoption(parser):
@@ -11,7 +16,14 @@ def pytest_addoption(parser):
                      help="rewrite the golden files under tests/fixtures/ from the current output")
 
 
-import pytest  # noqa: E402
+def pytest_collection_modifyitems(config, items):
+    """Tests parametrized over the conformance corpora are marked `corpus`: CI runs them on
+    PostgreSQL 18 only, so that the second pass (PostgreSQL 15) stays short."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and any(p.startswith(_CORPUS_PREFIXES) for p in callspec.id.split("-")
+                                        + [callspec.id]):
+            item.add_marker(pytest.mark.corpus)
 
 
 @pytest.fixture
