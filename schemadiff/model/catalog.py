@@ -57,6 +57,8 @@ class Catalog:
         tables = {k: t for k, t in self.tables.items() if keep(k)}
         return replace(
             self,
+            # A pattern that takes a whole schema ("archive.*") takes the schema too.
+            schemas={k: v for k, v in self.schemas.items() if keep(QualifiedName(k, ""))},
             enums={k: v for k, v in self.enums.items() if keep(k)},
             sequences={k: v for k, v in self.sequences.items() if keep(k)},
             tables=tables,
