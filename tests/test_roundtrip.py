@@ -90,14 +90,6 @@ KNOWN_BUGS: dict[str, str] = {
     "generated_column_base_type_change/a-to-b": _GENERATED_BASE_TYPE,
     "generated_column_base_type_change/b-to-a": _GENERATED_BASE_TYPE,
     "partitioned_table_constraints/b-to-a": _FK_OF_DROPPED_TABLE,
-    "referenced_key_dropped_with_referencing_table/a-to-b": _FK_OF_DROPPED_TABLE,
-    "serial_to_identity/a-to-b": (
-        "serial -> identity: DROP SEQUENCE visitor_id_seq is ordered before the DROP DEFAULT that uses it "
-        "('cannot drop sequence visitor_id_seq because other objects depend on it'); the plan also drops and "
-        "re-adds the unchanged primary key"),
-    "serial_to_identity/b-to-a": (
-        "identity -> serial: CREATE SEQUENCE visitor_id_seq runs before DROP IDENTITY, while the identity's "
-        "own sequence still has that name ('relation \"visitor_id_seq\" already exists')"),
     "sequence_bounds_exclude_current_value/a-to-b": (
         "ALTER SEQUENCE ... MINVALUE 10 START WITH 20 on a sequence whose current value is 1 fails on the "
         "server ('RESTART value (1) cannot be less than MINVALUE (10)'); the plan needs a RESTART when the "

@@ -177,8 +177,13 @@ class _Differ:
                 self._drop_constraint(t, con)
         drops = [target, *(column_ref(t.name, c.name) for c in t.columns),
                  *(constraint_ref(t.name, c.name) for c in t.constraints)]
-        # A partition's parent may be dropped too: then the partition goes with it.
-        self.add("drop_table", target, t, None, drops=drops, old_requires=table_dependencies(t, self.old))
+        # What the table's own foreign keys use goes after it (the keys go with the table).
+        old_requires = set(table_dependencies(t, self.old))
+        for con in t.constraints:
+            if con.kind == "f":
+                old_requires |= {r for r in constraint_dependencies(t.name, con, self.old)
+                                 if r.path[:2] != (t.name.schema, t.name.name)}
+        self.add("drop_table", target, t, None, drops=drops, old_requires=old_requires)
 
     def _alter_table(self, old: Table, t: Table) -> None:
         target = table_ref(t.name)
@@ -250,7 +255,25 @@ class _Differ:
                      requires=deps | {cref},
                      old_requires={sequence_ref(s) for s in sequences_used(prev.default.key)} if prev.default else ())
         if prev.identity != col.identity or prev.identity_options != col.identity_options:
-            self.add("alter_identity", ref("column_identity", *cref.path), prev, col, args=args, requires=[cref])
+            # An identity's sequence is named like a serial's (<table>_<column>_seq): dropping the
+            # identity frees the name, adding one needs it free.  A serial's default goes first, on
+            # its own, so that its sequence can be dropped before the identity takes the name.
+            from dataclasses import replace
+
+            from ..parse.naming import make_object_name
+            seq = sequence_ref(QualifiedName(table.schema, make_object_name(table.name, col.name, "seq")))
+            drops, creates = [], []
+            if prev.identity and not col.identity:
+                drops.append(seq)
+            if col.identity and not prev.identity:
+                creates.append(seq)
+                if prev.default is not None:
+                    self.add("set_column_default", ref("column_default", *cref.path), prev,
+                             replace(col, default=None, identity=None), args=args, requires=[cref],
+                             old_requires={sequence_ref(s) for s in sequences_used(prev.default.key)})
+                    prev = replace(prev, default=None)
+            self.add("alter_identity", ref("column_identity", *cref.path), prev, col, args=args, requires=[cref],
+                     drops=drops, creates=creates)
         if (prev.storage, prev.compression, prev.statistics, prev.options) != (
                 col.storage, col.compression, col.statistics, col.options):
             self.add("alter_column_settings", ref("column_settings", *cref.path), prev, col, args=args,
