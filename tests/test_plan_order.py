@@ -16,6 +16,7 @@ from schemadiff.plan import plan_migration
 EMPTY = catalog_from_sql("")
 
 
+
 def plan_between(old_sql: str, new_sql: str):
     return plan_migration(catalog_from_sql(old_sql, "old.sql"), catalog_from_sql(new_sql, "new.sql"))
 

@@ -177,10 +177,11 @@ class _Differ:
                 self._drop_constraint(t, con)
         drops = [target, *(column_ref(t.name, c.name) for c in t.columns),
                  *(constraint_ref(t.name, c.name) for c in t.constraints)]
-        # What the table's own foreign keys use goes after it (the keys go with the table).
+        # What the table's remaining foreign keys use goes after it (the keys go with the table);
+        # keys between dropped tables were dropped on their own above, so cycles stay breakable.
         old_requires = set(table_dependencies(t, self.old))
         for con in t.constraints:
-            if con.kind == "f":
+            if con.kind == "f" and con.ref_table in self.new.tables and con.ref_table not in self._dropped_tables:
                 old_requires |= {r for r in constraint_dependencies(t.name, con, self.old)
                                  if r.path[:2] != (t.name.schema, t.name.name)}
         self.add("drop_table", target, t, None, drops=drops, old_requires=old_requires)
