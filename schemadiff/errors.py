@@ -100,3 +100,40 @@ class ToolMissing(SchemaDiffError):
 
 class RenderError(SchemaDiffError):
     """An external renderer failed on input schemadiff generated."""
+
+
+class DataStepError(SchemaDiffError):
+    """A data step cannot be loaded or run: a bad file name or header, a changed or out-of-order step."""
+
+
+class DataStepFailed(DataStepError):
+    """A statement of a data step failed; a transactional step was rolled back and is not recorded."""
+
+    def __init__(self, step: str, location: str, statement: str, message: str, rolled_back: bool):
+        self.step = step
+        self.location = location
+        self.statement = statement
+        self.server_message = message
+        self.rolled_back = rolled_back
+        outcome = ("rolled back, not recorded" if rolled_back
+                   else "NOT rolled back (transaction=false): statements before it stay applied")
+        super().__init__(f"data step {step} failed at {location} ({outcome}):\n  {statement}\n{message}")
+
+
+class VerificationFailed(SchemaDiffError):
+    """Verification queries returned rows: each row is a violation."""
+
+    def __init__(self, violations: list):
+        self.violations = violations
+        steps = sorted({v.step for v in violations})
+        super().__init__(f"verification failed: {len(violations)} violation(s) in {', '.join(steps)}")
+
+
+class MigrationFailed(SchemaDiffError):
+    """`schemadiff migrate` stopped at a stage; the stages before it are complete."""
+
+    def __init__(self, stage: str, cause: str, resume: str):
+        self.stage = stage
+        self.cause = cause
+        self.resume = resume
+        super().__init__(f"migration stopped at stage '{stage}': {cause}\n{resume}")

@@ -173,3 +173,4 @@ from . import diagram as _diagram  # noqa: E402,F401
 from . import docs as _docs  # noqa: E402,F401
 from . import lint as _lint  # noqa: E402,F401
 from . import dump as _dump  # noqa: E402,F401
+from . import data as _data  # noqa: E402,F401

@@ -17,6 +17,18 @@ from .objects import (CompositeType, DefaultPrivilege, Domain, EnumType, Extensi
 DEFAULT_SCHEMA = "public"
 
 
+def _grant_kept(grant, keep: Callable[[QualifiedName], bool]) -> bool:
+    """A grant goes with its object: kept when the object's name passes `keep`."""
+    name = grant.object_name
+    if grant.object_kind == "schema":
+        return keep(QualifiedName(name.strip('"'), ""))
+    base = name.split("(", 1)[0]
+    schema, _, rel = base.partition(".")
+    if not rel:
+        return True
+    return keep(QualifiedName(schema.strip('"'), rel.strip('"')))
+
+
 def _frozen(d: Mapping) -> Mapping:
     return MappingProxyType(dict(sorted(d.items())))
 
@@ -70,6 +82,7 @@ class Catalog:
             composites={k: v for k, v in self.composites.items() if keep(k)},
             ranges={k: v for k, v in self.ranges.items() if keep(k)},
             policies={k: v for k, v in self.policies.items() if k[0] in tables},
+            grants=frozenset(g for g in self.grants if _grant_kept(g, keep)),
         )
 
     def indexes_of(self, table: QualifiedName) -> list[Index]:
