@@ -99,6 +99,30 @@ def functions_used(expr_key: str, catalog: Catalog) -> set[ObjectRef]:
     return {function_ref(fn) for fn in catalog.functions if (fn.schema, fn.name) in names}
 
 
+def _relations_used(expr_key: str, catalog: Catalog) -> set[ObjectRef]:
+    if '"RangeVar"' not in expr_key:
+        return set()
+    found: set[ObjectRef] = set()
+
+    def walk(x):
+        if isinstance(x, dict):
+            rv = x.get("RangeVar")
+            if isinstance(rv, dict) and rv.get("relname"):
+                qn = QualifiedName(rv.get("schemaname") or "public", rv["relname"])
+                if qn in catalog.tables:
+                    found.add(table_ref(qn))
+                elif qn in catalog.views:
+                    found.add(view_ref(qn))
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    walk(json.loads(expr_key))
+    return found
+
+
 def function_ref(fn) -> ObjectRef:
     return ref("function", fn.schema, fn.name, fn.args)
 
@@ -206,6 +230,12 @@ def dependency_graph(catalog: Catalog):
 def function_dependencies(f, catalog: Catalog) -> set[ObjectRef]:
     deps = {schema_ref(f.name.schema)}
     key = json.loads(f.definition.key)
+    body = key.get("body", "")
+    if body.startswith(("sql:", "atomic:")):
+        # SQL bodies are checked when created: what they call and read must exist first.
+        text = body.split(":", 1)[1]
+        deps |= {r for r in functions_used(text, catalog) if r != function_ref(f.name)}
+        deps |= _relations_used(text, catalog)
     for text in [p["type"] for p in key["params"]] + ([f.returns] if f.returns else []):
         t = type_dependency(text.removeprefix("SETOF "), catalog)
         if t is not None:

@@ -41,6 +41,9 @@ def online_statements(change: Change, hazards: tuple[Hazard, ...], catalog: Cata
         return [(f"DROP INDEX CONCURRENTLY {change.old.name};", False, _keep(hazards, "blocks-reads"))]
     if kind == "add_constraint" and change.new.kind in ("f", "c"):
         table = change.arg("table")
+        t = catalog.tables.get(table)
+        if change.new.kind == "f" and t is not None and t.partition_by is not None:
+            return None  # NOT VALID foreign keys on partitioned tables: PostgreSQL 18 only
         con = change.new
         add = f"ALTER TABLE {table} ADD CONSTRAINT {q(con.name)} {con.definition.sql} NOT VALID;"
         validate = f"ALTER TABLE {table} VALIDATE CONSTRAINT {q(con.name)};"

@@ -8,7 +8,10 @@ change to run first moves to contract with it, so each half stays orderable on i
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..diff import Change
+from ..model import ref
 from .hazards import hazards_of
 from .ordering import dependency_edges
 
@@ -23,7 +26,24 @@ def is_contract(change: Change) -> bool:
     return any(h.kind == "data-loss" for h in hazards_of(change))
 
 
+def _split_not_null_columns(changes: list[Change]) -> list[Change]:
+    """A NOT NULL column without a default cannot be added to a table with rows: expand adds it
+    nullable, contract sets NOT NULL once the data steps have filled it."""
+    out = []
+    for c in changes:
+        col = c.new if c.kind == "add_column" else None
+        if col is not None and col.not_null and col.default is None and col.identity is None \
+                and col.generated is None:
+            out.append(replace(c, new=replace(col, not_null=False)))
+            out.append(Change("set_not_null", ref("column_not_null", *c.target.path), replace(col, not_null=False),
+                              col, c.args, requires=frozenset({c.target})))
+        else:
+            out.append(c)
+    return out
+
+
 def split_phases(changes: list[Change]) -> tuple[list[Change], list[Change]]:
+    changes = _split_not_null_columns(changes)
     contract = {i for i, c in enumerate(changes) if is_contract(c)}
     edges = dependency_edges(changes)
     moved = True
