@@ -25,7 +25,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Sequence
 
 from . import datasteps
 from .errors import DataStepFailed, HazardError, SchemaDiffError, VerificationFailed
@@ -198,7 +198,7 @@ class _Runner:
 
     def _plans(self, stage: str) -> list[Plan]:
         from .diff import diff_catalogs
-        from .plan.ordering import dependency_edges
+        from .plan.ordering import with_followers
         from .plan.phases import split_phases
         current, desired = load_catalogs(self.dsn, self.schema_paths, self.keep)
         expand, contract = split_phases(diff_catalogs(current, desired))
@@ -210,14 +210,13 @@ class _Runner:
             # before version 18, and the online rewrite emits them anyway: add those the
             # ordinary way there (SHARE ROW EXCLUSIVE lock while the partitions are scanned).
             old_server = (current.server_version or 0) < 180000
-            offline = _closure(contract, dependency_edges(contract), lambda c: old_server
+            offline = with_followers(contract, lambda c: old_server
                                and c.kind == "add_constraint" and c.new.kind == "f"
                                and getattr(desired.tables.get(c.arg("table")), "partition_by", None) is not None)
             return [plan_changes([c for i, c in enumerate(contract) if i not in offline], desired, options),
                     plan_changes([c for i, c in enumerate(contract) if i in offline], desired,
                                  replace(options, online=False))]
-        edges = dependency_edges(expand)
-        deferred = _closure(expand, edges, _is_deferrable) if self.options.defer_indexes else set()
+        deferred = with_followers(expand, _is_deferrable) if self.options.defer_indexes else set()
         if stage == "expand":
             return [plan_changes([c for i, c in enumerate(expand) if i not in deferred], desired, options)]
         # indexes: what expand left, on tables that now hold data.  Workaround: the online
@@ -226,7 +225,7 @@ class _Runner:
         # the next plan drops the declared partitions' copies and the monthly ones get none.
         # Those are built the ordinary way (CREATE INDEX on the parent: SHARE lock, writes
         # wait; reads go on), the others online.
-        partitioned = _closure(expand, edges, lambda c: c.kind == "create_index"
+        partitioned = with_followers(expand, lambda c: c.kind == "create_index"
                                and getattr(desired.tables.get(c.new.table), "partition_by", None) is not None)
         return [plan_changes([c for i, c in enumerate(expand) if i in partitioned], desired,
                              replace(options, online=False)),
@@ -269,17 +268,3 @@ def _nullable_first(change, current: Catalog):
 def _is_deferrable(change) -> bool:
     """A new non-unique index: nothing but reads depends on it, so it can wait for the data."""
     return change.kind == "create_index" and not change.new.unique
-
-
-def _closure(changes: list, edges: Iterable[tuple[int, int]], seed: Callable) -> set[int]:
-    """Positions of the changes matching `seed`, and of every change that must follow one of them."""
-    out = {i for i, c in enumerate(changes) if seed(c)}
-    edges = list(edges)
-    grown = True
-    while grown:
-        grown = False
-        for before, after in edges:
-            if before in out and after not in out:
-                out.add(after)
-                grown = True
-    return out

@@ -47,6 +47,20 @@ def dependency_edges(changes: list[Change]) -> list[tuple[int, int]]:
     return list(_graph(changes).edges)
 
 
+def with_followers(changes: list[Change], seed) -> set[int]:
+    """Positions of the changes matching `seed`, and of every change that must run after one of them.
+
+    Why: splitting a plan into stages (expand/contract, data first/indexes later) must never
+    leave a change in a stage that runs before something it needs.
+    """
+    import networkx as nx
+    g = _graph(changes)
+    out = {i for i, c in enumerate(changes) if seed(c)}
+    for i in list(out):
+        out |= nx.descendants(g, i)
+    return out
+
+
 def _graph(changes: list[Change]):
     import networkx as nx  # imported here: a quarter of a second that an empty plan does not need
     g = nx.DiGraph()

@@ -13,7 +13,7 @@ from dataclasses import replace
 from ..diff import Change
 from ..model import ref
 from .hazards import hazards_of
-from .ordering import dependency_edges
+from .ordering import with_followers
 
 CONTRACT_KINDS = frozenset({"add_constraint", "revoke", "revoke_default", "detach_partition", "rebuild_enum"})
 
@@ -44,14 +44,6 @@ def _split_not_null_columns(changes: list[Change]) -> list[Change]:
 
 def split_phases(changes: list[Change]) -> tuple[list[Change], list[Change]]:
     changes = _split_not_null_columns(changes)
-    contract = {i for i, c in enumerate(changes) if is_contract(c)}
-    edges = dependency_edges(changes)
-    moved = True
-    while moved:
-        moved = False
-        for before, after in edges:
-            if before in contract and after not in contract:
-                contract.add(after)
-                moved = True
+    contract = with_followers(changes, is_contract)
     expand = [c for i, c in enumerate(changes) if i not in contract]
     return expand, [c for i, c in enumerate(changes) if i in contract]

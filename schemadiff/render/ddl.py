@@ -225,14 +225,7 @@ def column_settings(table, prev: Column | None, col: Column) -> list[str]:
         out.append(f"{alter} SET COMPRESSION {col.compression or 'DEFAULT'};")
     if col.statistics != (prev.statistics if prev else None):
         out.append(f"{alter} SET STATISTICS {col.statistics if col.statistics is not None else -1};")
-    before = dict(o.split("=", 1) for o in (prev.options if prev else ()))
-    after = dict(o.split("=", 1) for o in col.options)
-    gone = sorted(set(before) - set(after))
-    if gone:
-        out.append(f"{alter} RESET ({', '.join(gone)});")
-    changed = [f"{k}={v}" for k, v in sorted(after.items()) if before.get(k) != v]
-    if changed:
-        out.append(f"{alter} SET ({', '.join(changed)});")
+    out.extend(options_delta(alter, prev.options if prev else (), col.options))
     return out
 
 
@@ -285,18 +278,23 @@ def _(c: Change) -> list[str]:
     return [f"ALTER TABLE {c.new.name} SET {'UNLOGGED' if c.new.unlogged else 'LOGGED'};"]
 
 
-@renders("set_table_options")
-def _(c: Change) -> list[str]:
-    old = dict(o.split("=", 1) for o in c.old.options)
-    new = dict(o.split("=", 1) for o in c.new.options)
+def options_delta(alter: str, old_options, new_options) -> list[str]:
+    """RESET what went, SET what is new or changed: storage parameters of tables, views, columns."""
+    old = dict(o.split("=", 1) for o in old_options)
+    new = dict(o.split("=", 1) for o in new_options)
     out = []
     gone = sorted(set(old) - set(new))
     if gone:
-        out.append(f"ALTER TABLE {c.new.name} RESET ({', '.join(gone)});")
+        out.append(f"{alter} RESET ({', '.join(gone)});")
     changed = [f"{k}={v}" for k, v in sorted(new.items()) if old.get(k) != v]
     if changed:
-        out.append(f"ALTER TABLE {c.new.name} SET ({', '.join(changed)});")
+        out.append(f"{alter} SET ({', '.join(changed)});")
     return out
+
+
+@renders("set_table_options")
+def _(c: Change) -> list[str]:
+    return options_delta(f"ALTER TABLE {c.new.name}", c.old.options, c.new.options)
 
 
 @renders("add_column")

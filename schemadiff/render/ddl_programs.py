@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..diff import Change
 from ..model import Grant, quote_ident, quote_literal
-from .ddl import renders
+from .ddl import options_delta, renders
 
 q = quote_ident
 
@@ -62,16 +62,7 @@ def _(c: Change) -> list[str]:
 @renders("set_view_options")
 def _(c: Change) -> list[str]:
     kind = "MATERIALIZED VIEW" if c.new.materialized else "VIEW"
-    old = dict(o.split("=", 1) for o in c.old.options)
-    new = dict(o.split("=", 1) for o in c.new.options)
-    out = []
-    gone = sorted(set(old) - set(new))
-    if gone:
-        out.append(f"ALTER {kind} {c.new.name} RESET ({', '.join(gone)});")
-    changed = [f"{k}={v}" for k, v in sorted(new.items()) if old.get(k) != v]
-    if changed:
-        out.append(f"ALTER {kind} {c.new.name} SET ({', '.join(changed)});")
-    return out
+    return options_delta(f"ALTER {kind} {c.new.name}", c.old.options, c.new.options)
 
 
 # -- types ------------------------------------------------------------------------------------------
