@@ -164,7 +164,7 @@ def _grant_queries(version: int) -> list[str]:
     table_all = "'DELETE','INSERT','REFERENCES','SELECT','TRIGGER','TRUNCATE','UPDATE'" + (
         ",'MAINTAIN'" if version >= 170000 else "")
     rel_from = "pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-    rel_where = f"c.relnamespace IN {_USER_NS} AND {_not_ext('pg_class', 'c.oid')} AND NOT c.relispartition"
+    rel_where = f"c.relnamespace IN {_USER_NS} AND {_not_ext('pg_class', 'c.oid')}"
     return [
         _acl_grants("TABLE", _REL, "c.relacl", "c.relowner", table_all,
                     f"c.relkind IN ('r', 'p', 'v', 'm', 'f') AND {rel_where}", rel_from),
