@@ -101,7 +101,10 @@ class _Differ:
                 self.add("set_sequence_owner", ref("sequence_owner", qn.schema, qn.name), old, s,
                          requires=[target, table_ref(table), column_ref(table, col)])
             elif old is not None and old.owned_by is not None and s.owned_by is None:
-                self.add("set_sequence_owner", ref("sequence_owner", qn.schema, qn.name), old, s, requires=[target])
+                # Before the owning column goes: dropping it would take the sequence along.
+                owner_table, owner_col = old.owned_by
+                self.add("set_sequence_owner", ref("sequence_owner", qn.schema, qn.name), old, s, requires=[target],
+                         old_requires=[table_ref(owner_table), column_ref(owner_table, owner_col)])
             self.comment(f"SEQUENCE {qn}", target, old.comment if old else None, s.comment)
         for qn, s in self.old.sequences.items():
             if qn in self.new.sequences:
