@@ -195,6 +195,8 @@ class Builder:
         if contype.startswith("CONSTR_ATTR_"):
             return  # folded into the constraint before them by _fold_attributes
         node = dict(node)
+        if node.get("indexname") and contype in ("CONSTR_PRIMARY", "CONSTR_UNIQUE"):
+            node = self._adopt_index(table, node, ctx)
         if column is not None and contype in ("CONSTR_PRIMARY", "CONSTR_UNIQUE"):
             node["keys"] = [{"String": {"sval": column}}]
         if column is not None and contype == "CONSTR_FOREIGN":
@@ -217,6 +219,23 @@ class Builder:
         if name in table.constraints:
             raise ParseError([(ctx.location, f"constraint {name} on {table.name.display} is declared twice")])
         table.constraints[name] = ConstraintDraft(name, named, node, ctx.location, columns)
+
+    def _adopt_index(self, table: TableDraft, node: dict, ctx: Context) -> dict:
+        """ADD PRIMARY KEY / UNIQUE USING INDEX i: the index becomes the constraint's (and takes its name)."""
+        qn = QualifiedName(table.name.schema, node["indexname"])
+        index = self.indexes.pop(qn, None)
+        if index is None:
+            raise ParseError([(ctx.location, f"index {qn.display} is declared nowhere")])
+        self.relation_names.get(qn.schema, set()).discard(qn.name)
+        body = index.node
+        node = {k: v for k, v in node.items() if k != "indexname"}
+        node["keys"] = [{"String": {"sval": unwrap(e)[1]["name"]}} for e in body.get("indexParams", ())]
+        if body.get("indexIncludingParams"):
+            node["including"] = [{"String": {"sval": unwrap(e)[1]["name"]}} for e in body["indexIncludingParams"]]
+        if body.get("nulls_not_distinct"):
+            node["nulls_not_distinct"] = True
+        node.setdefault("conname", node.get("conname") or qn.name)
+        return node
 
     def _implicit_constraint_name(self, table: TableDraft, node: dict, columns: list[str]) -> str:
         contype, schema, rel = node["contype"], table.name.schema, table.name.name
