@@ -43,28 +43,32 @@ def type_ref(name: QualifiedName) -> ObjectRef:
     return ref("type", name.schema, name.name)
 
 
+def _nodes(expr_key: str, kind: str):
+    """The bodies of every `kind` node in a canonical expression key (constraint keys carry a
+    one-letter kind prefix before the JSON)."""
+    text = expr_key if expr_key.startswith(("{", "[")) else expr_key[expr_key.find("{"):]
+    stack = [json.loads(text)]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, dict):
+            body = x.get(kind)
+            if isinstance(body, dict):
+                yield body
+            stack.extend(x.values())
+        elif isinstance(x, list):
+            stack.extend(x)
+
+
 def sequences_used(expr_key: str) -> set[QualifiedName]:
     """Sequences named in nextval('...') of a canonical expression."""
     if not _NEXTVAL.search(expr_key):
         return set()
     found: set[QualifiedName] = set()
-
-    def walk(x):
-        if isinstance(x, dict):
-            f = x.get("Func")
-            if f and f.get("name", [None])[-1] == "nextval" and f.get("args"):
-                arg = f["args"][0]
-                if isinstance(arg, dict) and arg.get("C"):
-                    text = arg["C"]
-                    schema, _, name = text.rpartition(".")
-                    found.add(QualifiedName(schema.strip('"') or "public", name.strip('"')))
-            for v in x.values():
-                walk(v)
-        elif isinstance(x, list):
-            for v in x:
-                walk(v)
-
-    walk(json.loads(expr_key))
+    for f in _nodes(expr_key, "Func"):
+        arg = f["args"][0] if f.get("name", [None])[-1] == "nextval" and f.get("args") else None
+        if isinstance(arg, dict) and arg.get("C"):
+            schema, _, name = arg["C"].rpartition(".")
+            found.add(QualifiedName(schema.strip('"') or "public", name.strip('"')))
     return found
 
 
@@ -81,21 +85,7 @@ def functions_used(expr_key: str, catalog: Catalog) -> set[ObjectRef]:
     """Declared functions called in a canonical expression (every overload of the name)."""
     if '"Func"' not in expr_key or not catalog.functions:
         return set()
-    names: set[tuple[str, str]] = set()
-
-    def walk(x):
-        if isinstance(x, dict):
-            f = x.get("Func")
-            if f and f.get("name"):
-                n = f["name"]
-                names.add((n[-2] if len(n) > 1 else "public", n[-1]))
-            for v in x.values():
-                walk(v)
-        elif isinstance(x, list):
-            for v in x:
-                walk(v)
-
-    walk(json.loads(expr_key[expr_key.find('{'):] if not expr_key.startswith(('{', '[')) else expr_key))
+    names = {(n[-2] if len(n) > 1 else "public", n[-1]) for f in _nodes(expr_key, "Func") if (n := f.get("name"))}
     return {function_ref(fn) for fn in catalog.functions if (fn.schema, fn.name) in names}
 
 
@@ -103,23 +93,13 @@ def _relations_used(expr_key: str, catalog: Catalog) -> set[ObjectRef]:
     if '"RangeVar"' not in expr_key:
         return set()
     found: set[ObjectRef] = set()
-
-    def walk(x):
-        if isinstance(x, dict):
-            rv = x.get("RangeVar")
-            if isinstance(rv, dict) and rv.get("relname"):
-                qn = QualifiedName(rv.get("schemaname") or "public", rv["relname"])
-                if qn in catalog.tables:
-                    found.add(table_ref(qn))
-                elif qn in catalog.views:
-                    found.add(view_ref(qn))
-            for v in x.values():
-                walk(v)
-        elif isinstance(x, list):
-            for v in x:
-                walk(v)
-
-    walk(json.loads(expr_key))
+    for rv in _nodes(expr_key, "RangeVar"):
+        if rv.get("relname"):
+            qn = QualifiedName(rv.get("schemaname") or "public", rv["relname"])
+            if qn in catalog.tables:
+                found.add(table_ref(qn))
+            elif qn in catalog.views:
+                found.add(view_ref(qn))
     return found
 
 
