@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..graph import (column_dependencies, column_ref, constraint_dependencies, constraint_ref,
                      index_dependencies, index_ref, schema_ref, sequence_ref, sequences_used,
                      table_dependencies, table_ref, type_ref)
-from ..model import Catalog, Column, Constraint, Index, ObjectRef, QualifiedName, Table, ref
+from ..model import Catalog, Column, Constraint, ObjectRef, QualifiedName, Table, ref
 from .changes import Change
 from .programs import diff_functions, diff_grants, diff_policies, diff_triggers, diff_types, diff_views
 
@@ -399,7 +399,7 @@ class _Differ:
             self._rebuild(dep)
 
     def _rebuild(self, r: ObjectRef) -> None:
-        from ..graph import trigger_dependencies, view_ref
+        from ..graph import trigger_dependencies
         if r.kind == "view":
             qn = QualifiedName(*r.path)
             old, new = self.old.views[qn], self.new.views.get(qn)
@@ -445,7 +445,6 @@ class _Differ:
             if new is not None:
                 self.add("create_trigger", r, None, new, creates=[r], requires=trigger_dependencies(new, self.new))
                 self.comment(f"TRIGGER {_q(new.name)} ON {new.table}", r, None, new.comment)
-        _ = view_ref
 
 
 def _q(name: str) -> str:

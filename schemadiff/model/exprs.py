@@ -241,9 +241,7 @@ def _interval_seconds(text: str) -> float | None:
         rest = rest[:m.start()] + rest[m.end():]
     for amount, unit in re.findall(r"(-?\d+(?:\.\d+)?)\s*([a-z]+)", rest):
         for prefix, secs in _INTERVAL_UNITS.items():
-            if unit.startswith(prefix if prefix != "min" else "min") and not (prefix == "mon" and unit.startswith("min")):
-                if prefix == "min" and unit.startswith("mon"):
-                    continue
+            if unit.startswith(prefix):  # "mon" and "min" share no prefix: months, minutes
                 total += float(amount) * secs
                 break
         else:
