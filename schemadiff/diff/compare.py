@@ -2,6 +2,7 @@
 and what it removes are recorded on it for the planner."""
 from __future__ import annotations
 
+from ..gcpause import gc_paused
 from ..graph import (column_dependencies, column_ref, constraint_dependencies, constraint_ref,
                      index_dependencies, index_ref, schema_ref, sequence_ref, sequences_used,
                      table_dependencies, table_ref, type_ref)
@@ -139,7 +140,7 @@ class _Differ:
                 old = None
             if old is None:
                 self._create_table(t)
-            else:
+            elif old != t:  # most tables of a big schema are unchanged: compare once, not member by member
                 self._alter_table(old, t)
         for qn, t in self.old.tables.items():
             if qn not in self.new.tables:
@@ -347,7 +348,7 @@ class _Differ:
             old = self.old.indexes.get(qn)
             target = index_ref(qn)
             if old is not None and (owner(old, self.old) in recreated or old.table != idx.table
-                                    or old.definition != idx.definition):
+                                    or old.definition != idx.definition or qn in self.old.invalid_indexes):
                 if owner(old, self.old) not in recreated:
                     self.add("drop_index", target, old, None, drops=[target],
                              old_requires=index_dependencies(old, self.old))
@@ -370,9 +371,7 @@ class _Differ:
         foreign key on a dropped key.  They come back exactly as declared, with their indexes,
         comments and (through diff_grants) privileges.
         """
-        import networkx as nx
-
-        from ..graph import dependency_graph
+        from ..graph import dependents, transitive_dependents
         dropped: set[ObjectRef] = set()
         retyped: set[ObjectRef] = set()
         for c in self.changes:
@@ -382,13 +381,11 @@ class _Differ:
                 dropped |= c.drops
         if not dropped and not retyped:
             return
-        graph = dependency_graph(self.old)
+        reverse = dependents(self.old)
         handled = set(dropped) | {c.target for c in self.changes if c.kind.startswith(("drop_", "create_"))}
         todo: list[ObjectRef] = []
         for r in sorted(dropped | retyped):
-            if r not in graph:
-                continue
-            for dep in sorted(nx.ancestors(graph, r)):
+            for dep in sorted(transitive_dependents(reverse, r)):
                 if dep in handled:
                     continue
                 blocked = dep.kind == "view" or (r in dropped and dep.kind in ("trigger", "constraint", "index"))
@@ -457,6 +454,7 @@ def _is_subsequence(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     return all(any(x == y for y in it) for x in short)
 
 
+@gc_paused
 def diff_catalogs(old: Catalog, new: Catalog) -> list[Change]:
     """Every change that turns `old` (the live database) into `new` (the files)."""
     d = _Differ(old, new)

@@ -5,12 +5,13 @@ sides, so a schema loaded from the files always compares equal to itself.
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import psycopg
 
 from ..errors import IntrospectError, ParseError
-from ..model import Catalog
+from ..gcpause import gc_paused
+from ..model import Catalog, QualifiedName
 from ..parse import catalog_from_sql
 from .inspector import dump_schema_sql, server_version_num
 from .programs import program_statements
@@ -22,23 +23,59 @@ def live_schema_sql(conn: psycopg.Connection) -> list[str]:
     return dump_schema_sql(conn) + program_statements(conn, server_version_num(conn))
 
 
-def inspect_connection(conn: psycopg.Connection) -> Catalog:
+@dataclass(frozen=True)
+class LiveSchema:
+    """What introspection reads from the server, before any parsing: the schema as statements."""
+    statements: list[str]
+    server_version: int
+    current_user: str
+    invalid_indexes: frozenset[QualifiedName] = frozenset()
+
+
+def read_live_schema(conn: psycopg.Connection) -> LiveSchema:
+    """The catalog queries and the DDL text they become: mostly waiting on the server, so it can
+    run in a thread while the schema files are parsed."""
     statements = live_schema_sql(conn)
-    version = server_version_num(conn)
+    user = conn.execute("SELECT current_user").fetchone()[0]
+    invalid = frozenset(QualifiedName(schema, name) for schema, name in conn.execute(_INVALID_INDEXES))
+    return LiveSchema(statements, server_version_num(conn), user, invalid)
+
+
+# Plain indexes only: a partitioned table's index is invalid on purpose while its partitions'
+# indexes are being attached, and the DDL text says so (CREATE INDEX ... ON ONLY).
+_INVALID_INDEXES = """
+SELECT n.nspname, c.relname
+FROM pg_catalog.pg_index i
+JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE NOT i.indisvalid AND c.relkind = 'i'
+"""
+
+
+@gc_paused
+def live_catalog(live: LiveSchema) -> Catalog:
     try:
-        catalog = catalog_from_sql("\n".join(statements), "database")
+        catalog = catalog_from_sql("\n".join(live.statements), "database")
     except ParseError as exc:
         raise IntrospectError(f"could not read the live schema: {exc}") from None
     # schemadiff's own bookkeeping (schemadiff.data_steps) is never part of a user's schema.
     catalog = catalog.filtered(lambda qn: qn.schema != "schemadiff")
     schemas = {k: v for k, v in catalog.schemas.items() if k != "schemadiff"}
     # ALTER DEFAULT PRIVILEGES without FOR ROLE is for the role that runs it: the one connected.
-    user = conn.execute("SELECT current_user").fetchone()[0]
-    defaults = {dp if dp.role != user else replace(dp, role=None) for dp in catalog.default_privileges}
-    return replace(catalog, schemas=schemas, default_privileges=defaults, server_version=version)
+    defaults = {dp if dp.role != live.current_user else replace(dp, role=None) for dp in catalog.default_privileges}
+    return replace(catalog, schemas=schemas, default_privileges=defaults, server_version=live.server_version,
+                   invalid_indexes=live.invalid_indexes)
+
+
+def inspect_connection(conn: psycopg.Connection) -> Catalog:
+    return live_catalog(read_live_schema(conn))
+
+
+def read_database(dsn: str) -> LiveSchema:
+    from ..connect import connect
+    with connect(dsn) as conn:
+        return read_live_schema(conn)
 
 
 def inspect_database(dsn: str) -> Catalog:
-    from ..connect import connect
-    with connect(dsn) as conn:
-        return inspect_connection(conn)
+    return live_catalog(read_database(dsn))

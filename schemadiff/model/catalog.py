@@ -6,7 +6,7 @@ sorted by identity so that everything downstream is deterministic.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
 from typing import Callable, Mapping
 
@@ -51,9 +51,18 @@ class Catalog:
     grants: frozenset[Grant] = frozenset()
     default_privileges: frozenset[DefaultPrivilege] = frozenset()
     server_version: int | None = field(default=None, compare=False)
+    # Live indexes left INVALID by a failed CREATE INDEX CONCURRENTLY: present, but to be rebuilt.
+    invalid_indexes: frozenset[QualifiedName] = field(default=frozenset(), compare=False)
+    # Partitions that --exclude took out, by parent: an online index build must still reach them.
+    excluded_partitions: Mapping[QualifiedName, tuple[Table, ...]] = field(default_factory=dict, compare=False)
 
     _MAPPINGS = ("schemas", "extensions", "enums", "sequences", "tables", "indexes", "views", "functions",
                  "triggers", "domains", "composites", "ranges", "policies")
+
+    def __reduce__(self):
+        """Picklable (read-only mappings are not), so a catalog parsed in another process can come back."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        return _catalog, ({k: dict(v) if isinstance(v, MappingProxyType) else v for k, v in values.items()},)
 
     def __post_init__(self) -> None:
         for f in self._MAPPINGS:
@@ -67,8 +76,13 @@ class Catalog:
         Why here: --exclude must act on both sides identically.
         """
         tables = {k: t for k, t in self.tables.items() if keep(k)}
+        excluded: dict[QualifiedName, list[Table]] = {}
+        for k, t in self.tables.items():
+            if k not in tables and t.partition_of is not None:
+                excluded.setdefault(t.partition_of, []).append(t)
         return replace(
             self,
+            excluded_partitions={**self.excluded_partitions, **{k: tuple(v) for k, v in excluded.items()}},
             # A pattern that takes a whole schema ("archive.*") takes the schema too.
             schemas={k: v for k, v in self.schemas.items() if keep(QualifiedName(k, ""))},
             enums={k: v for k, v in self.enums.items() if keep(k)},
@@ -97,3 +111,7 @@ class Catalog:
     def types(self) -> set[QualifiedName]:
         """Every user-defined type name: enums, domains, composite and range types."""
         return set(self.enums) | set(self.domains) | set(self.composites) | set(self.ranges)
+
+
+def _catalog(values: dict) -> Catalog:
+    return Catalog(**values)

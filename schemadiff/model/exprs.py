@@ -22,9 +22,9 @@ server does when it stores an expression:
 """
 from __future__ import annotations
 
-import json
 from typing import Any
 
+import orjson
 from pglast import ast
 from pglast.stream import RawStream
 
@@ -195,7 +195,7 @@ def canonical(node: dict, default_schema: str = DEFAULT_SCHEMA, type_hint: str |
     normal = _Normalizer(default_schema)(node)
     if type_hint is not None and isinstance(normal, dict) and "C" in normal and normal["C"] is not None:
         normal = {"C": constant_text(normal["C"], type_hint)}
-    return json.dumps(normal, sort_keys=True, separators=(",", ":"))
+    return orjson.dumps(normal, option=orjson.OPT_SORT_KEYS).decode()
 
 
 def make_expr(node: dict, default_schema: str = DEFAULT_SCHEMA, type_hint: str | None = None) -> Expr:

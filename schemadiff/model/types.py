@@ -6,6 +6,8 @@ catalog's own spelling back through the parser), so aliases never make drift.
 """
 from __future__ import annotations
 
+import functools
+
 from .names import quote_ident
 
 DEFAULT_SCHEMA = "public"
@@ -64,9 +66,26 @@ def qualified_type_name(names: list[str]) -> tuple[str | None, str]:
     return None, names[0]
 
 
+_PLAIN_TYPES: dict[tuple, str] = {}
+
+
 def format_type(type_name: dict, default_schema: str = DEFAULT_SCHEMA) -> str:
     """The canonical spelling of a pglast TypeName (JSON form)."""
     names = [n["String"]["sval"] for n in type_name.get("names", ())]
+    if not (type_name.keys() - _PLAIN_TYPE_KEYS):
+        # Most columns of a big schema spell a handful of plain types: remember those.
+        key = (*names, default_schema)
+        text = _PLAIN_TYPES.get(key)
+        if text is None:
+            text = _PLAIN_TYPES[key] = _format_type(type_name, names, default_schema)
+        return text
+    return _format_type(type_name, names, default_schema)
+
+
+_PLAIN_TYPE_KEYS = frozenset({"names", "location", "typemod"})
+
+
+def _format_type(type_name: dict, names: list[str], default_schema: str) -> str:
     if type_name.get("pct_type"):
         return ".".join(names) + "%TYPE"
     schema, name = qualified_type_name(names)
@@ -117,6 +136,7 @@ def _interval(typmods: list[str]) -> str:
     return f"interval{fields.rstrip()}{precision}"
 
 
+@functools.lru_cache(maxsize=8192)
 def type_schema(canonical: str, default_schema: str = DEFAULT_SCHEMA) -> tuple[str, str] | None:
     """For a user-defined type's canonical spelling, its (schema, name); None for built-ins.
 
@@ -153,6 +173,7 @@ BUILTIN_TYPES = frozenset({
 })
 
 
+@functools.lru_cache(maxsize=8192)
 def base_name(canonical: str) -> str:
     """`numeric(10,2)[]` -> `numeric`; `timestamp(3) with time zone` -> `timestamp with time zone`."""
     text = canonical.removeprefix("SETOF ").removesuffix("[]")

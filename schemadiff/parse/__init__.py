@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..gcpause import gc_paused
 from ..model import Catalog
 from . import handlers as _handlers  # noqa: F401 - registers the statement handlers
 from . import programs as _programs  # noqa: F401
@@ -11,6 +12,7 @@ from .freeze import freeze
 from .source import find_sql_files, read_statements, split_statements
 
 
+@gc_paused
 def load_schema(paths: list[Path] | list[str]) -> Catalog:
     """Read every *.sql file under `paths` into one Catalog."""
     files = find_sql_files([Path(p) for p in paths])
@@ -19,6 +21,7 @@ def load_schema(paths: list[Path] | list[str]) -> Catalog:
     return freeze(builder)
 
 
+@gc_paused
 def catalog_from_sql(text: str, name: str = "<sql>") -> Catalog:
     """One SQL script (the introspector's output, a test's fixture) -> Catalog."""
     builder = Builder()

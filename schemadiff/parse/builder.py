@@ -103,7 +103,7 @@ class Builder:
                 self.problems.append((stmt.location, f"unsupported statement: {statement_label(stmt)}"))
                 continue
             phase = _HANDLERS[stmt.kind][0]
-            if stmt.kind == "CreateStmt" and stmt.body.get("partbound"):
+            if stmt.kind == "CreateStmt" and stmt.mentions("partbound"):
                 phase += 1
             planned.append((phase, n, stmt, path))
         planned.sort(key=lambda p: (p[0], p[1]))
@@ -130,7 +130,13 @@ class Builder:
             raise ParseError(self.problems)
 
     # -- name resolution -------------------------------------------------------------
-    def qualify(self, rv: dict, ctx: Context, existing: dict | None = None) -> QualifiedName:
+    @property
+    def relations(self) -> "_Union":
+        """Tables and views as one lookup pool, without copying either (a copy per COMMENT ON
+        COLUMN made big schemas quadratic)."""
+        return _Union(self.tables, self.views)
+
+    def qualify(self, rv: dict, ctx: Context, existing: "dict | _Union | None" = None) -> QualifiedName:
         """A RangeVar -> QualifiedName, resolved through the search_path like the server does."""
         if rv.get("schemaname"):
             return QualifiedName(rv["schemaname"], rv["relname"])
@@ -148,6 +154,8 @@ class Builder:
 
     def resolve_type(self, type_text: str, ctx: Context) -> str:
         """An unqualified user type found through the search_path gets its schema, as the server does."""
+        if ctx.search_path == ("public",):
+            return type_text
         from ..model.types import BUILTIN_TYPES, base_name, type_schema
         name = base_name(type_text)
         if "." in name or name in BUILTIN_TYPES or ctx.search_path == ("public",):
@@ -395,3 +403,14 @@ def serial_type(type_name: dict) -> str | None:
     if len(names) == 1 and names[0] in SERIAL_TYPES and not type_name.get("arrayBounds"):
         return SERIAL_TYPES[names[0]]
     return None
+
+
+class _Union:
+    """Membership in any of several dicts."""
+    __slots__ = ("pools",)
+
+    def __init__(self, *pools: dict):
+        self.pools = pools
+
+    def __contains__(self, key) -> bool:
+        return any(key in p for p in self.pools)

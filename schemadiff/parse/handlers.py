@@ -415,7 +415,7 @@ def comment(b: Builder, node: dict, ctx: Context) -> None:
     elif objtype == "OBJECT_COLUMN":
         names = strings(_items(obj))
         rv = {"relname": names[-2], "schemaname": names[-3] if len(names) > 2 else None}
-        if b.qualify(rv, ctx, {**b.tables, **b.views}) in b.views:
+        if b.qualify(rv, ctx, b.relations) in b.views:
             view = _view(b, names[:-1], ctx)
             if text is None:
                 view["column_comments"].pop(names[-1], None)

@@ -46,7 +46,7 @@ def create_function(b: Builder, node: dict, ctx: Context) -> None:
 def create_trigger(b: Builder, node: dict, ctx: Context) -> None:
     if node.get("isconstraint"):
         pass  # constraint triggers are triggers with deferral options; same model
-    table = b.qualify(node["relation"], ctx, {**b.tables, **b.views})
+    table = b.qualify(node["relation"], ctx, b.relations)
     key = (table, node["trigname"])
     if key in b.triggers and not node.get("replace"):
         raise ParseError([(ctx.location, f"trigger {node['trigname']} on {table.display} is declared twice")])

@@ -7,10 +7,11 @@ prints is turned into AST objects (model/exprs.py).
 from __future__ import annotations
 
 import bisect
-import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
 from pglast import parser
 
 from ..errors import Location, ParseError
@@ -18,21 +19,38 @@ from ..errors import Location, ParseError
 
 @dataclass(frozen=True, slots=True)
 class Statement:
+    """One statement of a file. Its parse tree is kept as the parser's JSON text and decoded
+    each time `body` is read: a 10,000-table schema's trees as Python dicts would take most of a
+    gigabyte, while each is needed only while its statement is handled."""
+
     kind: str  # pglast node name, e.g. "CreateStmt"
-    body: dict  # the node's JSON
+    raw: str  # the parser's JSON for this statement alone
     location: Location
     text: str  # the statement's source text
 
+    @property
+    def body(self) -> dict:
+        """A fresh decoded copy of the node: callers may keep or change it."""
+        return orjson.loads(self.raw)["stmts"][0]["stmt"][self.kind]
+
+    def mentions(self, key: str) -> bool:
+        """Whether the node has a field `key`, without decoding it."""
+        return f'"{key}":' in self.raw
+
 
 class _LineIndex:
-    def __init__(self, data: bytes):
-        self.starts = [0] + [i + 1 for i, b in enumerate(data) if b == 0x0A]
-        self.data = data
+    def __init__(self, text: str):
+        self.starts = [0]
+        self.starts.extend(m.end() for m in _NEWLINE.finditer(text))
 
     def at(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of a character offset."""
         line = bisect.bisect_right(self.starts, offset)
-        start = self.starts[line - 1]
-        return line, len(self.data[start:offset].decode("utf-8", errors="replace")) + 1
+        return line, offset - self.starts[line - 1] + 1
+
+
+_NEWLINE = re.compile("\n")
+_KIND = re.compile(r'"stmt":\{"(\w+)"')
 
 
 def find_sql_files(paths: list[Path]) -> list[Path]:
@@ -53,25 +71,18 @@ def find_sql_files(paths: list[Path]) -> list[Path]:
 def split_statements(text: str, name: str) -> list[Statement]:
     """Parse one file; a syntax error is raised as ParseError with file:line:column."""
     try:
-        parsed = json.loads(parser.parse_sql_json(text))
+        slices = parser.split(text, with_parser=True, only_slices=True)
     except parser.ParseError as exc:
-        message, char_offset = exc.args[0], exc.args[1] if len(exc.args) > 1 else 0
-        offset = len(text[:char_offset].encode())
-        line, col = _LineIndex(text.encode()).at(offset)
+        message, offset = exc.args[0], exc.args[1] if len(exc.args) > 1 else 0
+        line, col = _LineIndex(text).at(offset)
         raise ParseError([(Location(name, line, col), message)]) from None
-    data = text.encode()
-    lines = _LineIndex(data)
+    lines = _LineIndex(text)
     out = []
-    for raw in parsed.get("stmts", ()):
-        start = raw.get("stmt_location", 0)
-        length = raw.get("stmt_len") or (len(data) - start)
-        chunk = data[start:start + length]
-        # The statement starts after leading whitespace and comments.
-        stripped = chunk.decode("utf-8", errors="replace")
-        lead = len(stripped) - len(stripped.lstrip())
-        line, col = lines.at(start + len(stripped[:lead].encode()))
-        (kind, body), = raw["stmt"].items()
-        out.append(Statement(kind, body, Location(name, line, col), stripped.strip()))
+    for piece in slices:
+        statement = text[piece]
+        raw = parser.parse_sql_json(statement)
+        line, col = lines.at(piece.start)
+        out.append(Statement(_KIND.search(raw).group(1), raw, Location(name, line, col), statement))
     return out
 
 

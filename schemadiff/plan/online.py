@@ -19,7 +19,8 @@ import copy
 from ..diff import Change
 from ..model import Catalog, QualifiedName, quote_ident
 from ..model.exprs import to_sql
-from ..parse.naming import make_object_name
+from ..parse.handlers import _index_column_name
+from ..parse.naming import choose_name, index_column_names, make_object_name, name_addition
 from .hazards import Hazard
 
 q = quote_ident
@@ -30,11 +31,12 @@ def _keep(hazards: tuple[Hazard, ...], *drop: str) -> tuple[Hazard, ...]:
     return tuple(h for h in hazards if h.kind not in drop)
 
 
-def online_statements(change: Change, hazards: tuple[Hazard, ...], catalog: Catalog) -> list[Statement] | None:
+def online_statements(change: Change, hazards: tuple[Hazard, ...], catalog: Catalog,
+                      live: Catalog | None = None) -> list[Statement] | None:
     """The online form of a change, or None when the ordinary one is already online."""
     kind = change.kind
     if kind == "create_index":
-        return _create_index(change, hazards, catalog)
+        return _create_index(change, hazards, catalog, live)
     if kind == "drop_index":
         if change.old.table in catalog.tables and catalog.tables[change.old.table].partition_by is not None:
             return None  # DROP INDEX CONCURRENTLY does not work on partitioned indexes
@@ -47,7 +49,11 @@ def online_statements(change: Change, hazards: tuple[Hazard, ...], catalog: Cata
         con = change.new
         add = f"ALTER TABLE {table} ADD CONSTRAINT {q(con.name)} {con.definition.sql} NOT VALID;"
         validate = f"ALTER TABLE {table} VALIDATE CONSTRAINT {q(con.name)};"
-        return [(add, True, (Hazard("blocks-writes", f"brief lock on {table.display} to add {con.name} NOT VALID"),)),
+        # A foreign key takes SHARE ROW EXCLUSIVE (writes wait), a check ACCESS EXCLUSIVE (reads too).
+        lock = (Hazard("blocks-writes", f"brief SHARE ROW EXCLUSIVE lock on {table.display} to add {con.name} "
+                                        "NOT VALID") if con.kind == "f" else
+                Hazard("blocks-reads", f"brief ACCESS EXCLUSIVE lock on {table.display} to add {con.name} NOT VALID"))
+        return [(add, True, (lock,)),
                 (validate, True, (Hazard("validates", f"scans {table.display} under SHARE UPDATE EXCLUSIVE "
                                                       "(writes go on)"),))]
     if kind == "add_constraint" and change.new.kind in ("p", "u") and _plain_key(change):
@@ -57,13 +63,14 @@ def online_statements(change: Change, hazards: tuple[Hazard, ...], catalog: Cata
         check = make_object_name(table.name, col, "not_null_check")
         return [
             (f"ALTER TABLE {table} ADD CONSTRAINT {q(check)} CHECK ({q(col)} IS NOT NULL) NOT VALID;", True,
-             (Hazard("blocks-writes", f"brief lock on {table.display}"),)),
+             (Hazard("blocks-reads", f"brief ACCESS EXCLUSIVE lock on {table.display} to add {check} NOT VALID"),)),
             (f"ALTER TABLE {table} VALIDATE CONSTRAINT {q(check)};", True,
              (Hazard("validates", f"scans {table.display} under SHARE UPDATE EXCLUSIVE (writes go on)"),)),
             (f"ALTER TABLE {table} ALTER COLUMN {q(col)} SET NOT NULL;", True,
              (Hazard("blocks-reads", f"brief ACCESS EXCLUSIVE lock on {table.display}: the validated check "
                                      "spares the scan"),)),
-            (f"ALTER TABLE {table} DROP CONSTRAINT {q(check)};", True, ()),
+            (f"ALTER TABLE {table} DROP CONSTRAINT {q(check)};", True,
+             (Hazard("blocks-reads", f"brief ACCESS EXCLUSIVE lock on {table.display}"),)),
         ]
     return None
 
@@ -93,7 +100,17 @@ def _key_using_index(change: Change, catalog: Catalog) -> list[Statement] | None
                                      + (" (SET NOT NULL on key columns scans)" if con.kind == "p" else "")),))]
 
 
-def _create_index(change: Change, hazards, catalog: Catalog) -> list[Statement] | None:
+def _partitions(table: QualifiedName, catalog: Catalog, live: Catalog | None) -> list:
+    """Every partition the index must reach: declared ones, and live ones that --exclude leaves
+    out (one without its index would leave the parent index invalid). Other undeclared live
+    partitions are dropped by the plan."""
+    found = {p.name: p for p in catalog.partitions_of(table)}
+    for p in (*(live.excluded_partitions.get(table, ()) if live else ()), *catalog.excluded_partitions.get(table, ())):
+        found.setdefault(p.name, p)
+    return list(found.values())
+
+
+def _create_index(change: Change, hazards, catalog: Catalog, live: Catalog | None = None) -> list[Statement] | None:
     idx = change.new
     node = copy.deepcopy(idx.definition.source)
     body = node["IndexStmt"]
@@ -101,18 +118,33 @@ def _create_index(change: Change, hazards, catalog: Catalog) -> list[Statement] 
     if t is None or t.partition_by is None:
         body["concurrent"] = True
         return [(to_sql(node) + ";", False, _keep(hazards, "blocks-writes"))]
-    partitions = catalog.partitions_of(idx.table)
+    partitions = _partitions(idx.table, catalog, live)
     if any(p.partition_by is not None for p in partitions):
         return None  # sub-partitioned: build the ordinary way
     body["relation"]["inh"] = False
     out: list[Statement] = [(to_sql(node) + ";", True, (Hazard("blocks-writes", "brief: ON ONLY builds nothing"),))]
+    # Each partition's index gets the name the server gives the ones a parent index makes
+    # (table, columns, "idx"): the introspector reads an attached index so named as the
+    # parent's own, any other name as an index declared on the partition.
+    columns = name_addition(index_column_names([_index_column_name(e) for e in
+                                                (*body["indexParams"], *body.get("indexIncludingParams", ()))]))
+    # All builds, then all attaches: the builds run outside any transaction and without a
+    # lock_timeout (see plan.py), the attaches in transactions under it.
+    attaches: list[Statement] = []
+    taken = {n.name for n in (*catalog.tables, *catalog.indexes, *catalog.sequences, *catalog.views)
+             if n.schema == idx.name.schema}
     for p in sorted(partitions, key=lambda p: p.name):
         child = copy.deepcopy(node)
         cb = child["IndexStmt"]
         cb["relation"] = {"relname": p.name.name, "schemaname": p.name.schema, "inh": True, "relpersistence": "p"}
-        cb["idxname"] = make_object_name(p.name.name, idx.name.name, None)[:63]
+        names = taken if p.name.schema == idx.name.schema else \
+            {n.name for n in (*catalog.tables, *catalog.indexes, *catalog.sequences, *catalog.views)
+             if n.schema == p.name.schema}
+        cb["idxname"] = choose_name(p.name.name, columns, "idx", names)
+        names.add(cb["idxname"])
         cb["concurrent"] = True
         out.append((to_sql(child) + ";", False, (Hazard("index-build", f"builds the index of {p.name.display} "
                                                                         "concurrently (writes go on)"),)))
-        out.append((f"ALTER INDEX {idx.name} ATTACH PARTITION {q(p.name.schema)}.{q(cb['idxname'])};", True, ()))
-    return out
+        attaches.append((f"ALTER INDEX {idx.name} ATTACH PARTITION {q(p.name.schema)}.{q(cb['idxname'])};", True,
+                         ()))
+    return out + attaches

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..diff import Change, diff_catalogs
+from ..gcpause import gc_paused
 from ..model import Catalog
 from ..render.ddl import render_change
 from .hazards import Hazard, hazards_of
@@ -54,13 +55,16 @@ class PlanOptions:
     phase: str | None = None  # "expand" | "contract" | None (everything)
 
 
+@gc_paused
 def plan_changes(changes: list[Change], desired: Catalog | None = None,
-                 options: PlanOptions = PlanOptions()) -> Plan:
+                 options: PlanOptions = PlanOptions(), live: Catalog | None = None) -> Plan:
+    """`live` (the database before the plan) lets online index builds reach partitions the files
+    do not declare, such as those --exclude leaves out."""
     from .online import online_statements
     steps: list[Step] = []
     created = {c.new.name for c in changes if c.kind == "create_table"}
     group = 0
-    if options.online:
+    if options.online and changes:  # no changes, no settings: a converged database plans to nothing
         for name in ("lock_timeout", "statement_timeout"):
             value = getattr(options, name)
             if value is not None:
@@ -73,7 +77,7 @@ def plan_changes(changes: list[Change], desired: Catalog | None = None,
             hazards = tuple(h for h in hazards if h.kind not in _ONLY_ON_LIVE_DATA)
         online = None
         if options.online and not fresh and desired is not None:
-            online = online_statements(change, hazards, desired)
+            online = online_statements(change, hazards, desired, live)
         if online is not None:
             for sql, transactional, own_hazards in online:
                 group += 1
@@ -85,7 +89,28 @@ def plan_changes(changes: list[Change], desired: Catalog | None = None,
         for sql in render_change(change):
             transactional = change.kind != "add_enum_value"
             steps.append(Step(sql, change, hazards, transactional, group))
+    if options.online and options.lock_timeout is not None:
+        steps = _no_lock_timeout_for_concurrent_builds(steps, options.lock_timeout)
     return Plan(tuple(steps))
+
+
+def _no_lock_timeout_for_concurrent_builds(steps: list[Step], lock_timeout: str) -> list[Step]:
+    """Lift lock_timeout around runs of CONCURRENTLY statements.
+
+    A concurrent index build waits for every older transaction in the database, on any
+    table; under lock_timeout one long report query anywhere fails the build and leaves an
+    INVALID index behind. These statements never block reads or writes, so waiting is harmless.
+    """
+    out: list[Step] = []
+    lifted = False
+    for step in steps:
+        concurrent = not step.transactional and " CONCURRENTLY " in step.sql
+        if concurrent != lifted:
+            value = "0" if concurrent else f"'{lock_timeout}'"
+            out.append(Step(f"SET lock_timeout = {value};", None, (), False))
+            lifted = concurrent
+        out.append(step)
+    return out
 
 
 def plan_migration(current: Catalog, desired: Catalog, options: PlanOptions = PlanOptions()) -> Plan:
@@ -94,4 +119,4 @@ def plan_migration(current: Catalog, desired: Catalog, options: PlanOptions = Pl
         from .phases import split_phases
         expand, contract = split_phases(changes)
         changes = expand if options.phase == "expand" else contract
-    return plan_changes(changes, desired, options)
+    return plan_changes(changes, desired, options, live=current)

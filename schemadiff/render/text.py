@@ -28,8 +28,9 @@ def plan_json(plan: Plan) -> str:
         "statements": [
             {
                 "sql": s.sql,
-                "object": str(s.change.target),
-                "change": s.change.kind,
+                # A session setting at the top of an online plan comes from no change.
+                "object": str(s.change.target) if s.change is not None else None,
+                "change": s.change.kind if s.change is not None else None,
                 "hazards": [{"kind": h.kind, "reason": h.reason} for h in s.hazards],
                 "transactional": s.transactional,
             }
