@@ -114,6 +114,26 @@ def test_plan_json_lists_each_statement(project, db_with):
     assert "data-loss" not in {h["kind"] for h in create[0]["hazards"]}
 
 
+def test_plan_hazards_give_the_live_table_size(project, db_with):
+    """A rewrite of a table is told with its size from pg_class.reltuples and
+    pg_total_relation_size; a table the plan creates has no size to tell."""
+    dsn = db_with("CREATE TABLE big (id integer, note text);"
+                  "INSERT INTO big SELECT g, repeat('x', 100) FROM generate_series(1, 20000) g; ANALYZE big;")
+    write_schema(project, "CREATE TABLE big (id bigint, note text);\nCREATE TABLE fresh (id integer);\n")
+    result = run("plan", "--schema", "schema", "--db", dsn, "--format", "json")
+    assert result.exit_code == 0, result.output
+    statements = json.loads(result.stdout)["statements"]
+    (retype,) = [s for s in statements if "ALTER COLUMN id TYPE bigint" in s["sql"]]
+    rewrite = [h["reason"] for h in retype["hazards"] if h["kind"] == "table-rewrite"]
+    assert len(rewrite) == 1
+    size = re.search(r"\[big: ~([\d.]+)k rows, ([\d.]+) MB\]", rewrite[0])
+    assert size is not None, rewrite[0]
+    assert 19 <= float(size.group(1)) <= 21 and 2 <= float(size.group(2)) <= 6
+    (create,) = [s for s in statements if s["sql"].startswith("CREATE TABLE")]
+    assert all("rows" not in h["reason"] for h in create["hazards"])
+    assert "rewrites the table [big: ~20.0k rows" in run("plan", "--schema", "schema", "--db", dsn).stdout
+
+
 # -- check ------------------------------------------------------------------------------
 def test_check_exit_codes_and_json(project, db_with):
     write_schema(project, T_SQL)

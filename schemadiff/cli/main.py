@@ -59,6 +59,15 @@ def load_both(paths: list[Path], url: str, keep) -> tuple[Catalog, Catalog]:
     return current.filtered(keep), desired.filtered(keep)
 
 
+def sized(p, url: str):
+    """The plan with the live size of each table its hazards concern."""
+    if not p:
+        return p
+    from ..introspect.sizes import table_sizes
+    from ..plan.sizes import tables_touched, with_table_sizes
+    return with_table_sizes(p, table_sizes(url, tables_touched(p)))
+
+
 def plan_options(cfg: Config, online: bool | None, phase: str | None = None):
     from ..plan import PlanOptions
     return PlanOptions(online=cfg.online if online is None else online, lock_timeout=cfg.lock_timeout,
@@ -90,7 +99,7 @@ def plan(schema_paths, db_url, exclude, online, phase, fmt, exit_code, reverse, 
     current, desired = load_both(paths, url, keep)
     if reverse:
         current, desired = desired, current
-    p = plan_migration(current, desired, plan_options(cfg, online, phase))
+    p = sized(plan_migration(current, desired, plan_options(cfg, online, phase)), url)
     if verify and p and phase is None:
         from ..verify import verify_plan
         verify_plan(url, p, desired, keep, progress=lambda m: click.echo(m, err=True))
@@ -119,7 +128,7 @@ def apply(schema_paths, db_url, exclude, online, phase, allow_destructive, yes, 
     from ..render.text import plan_sql
     cfg, paths, url, keep = resolve(schema_paths, db_url, exclude)
     current, desired = load_both(paths, url, keep)
-    p = plan_migration(current, desired, plan_options(cfg, online, phase))
+    p = sized(plan_migration(current, desired, plan_options(cfg, online, phase)), url)
     if not p:
         click.echo("schemadiff: the database matches the schema; nothing to do", err=True)
         return

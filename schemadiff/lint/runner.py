@@ -5,6 +5,7 @@ from dataclasses import dataclass, replace
 from typing import Iterable
 
 from ..errors import ConfigError
+from ..introspect.sizes import table_sizes  # noqa: F401 - part of lint's API
 from ..model import Catalog
 from ..model.objects import DATABASE
 from . import rules as _rules  # noqa: F401 - registers the rules
@@ -110,27 +111,3 @@ def failing(findings: list[Finding], fail_on: str) -> list[Finding]:
     if fail_on == "never":
         return []
     return [f for f in findings if f.at_least(fail_on)]
-
-
-TABLE_SIZES_SQL = """
-SELECT coalesce(sum(c.reltuples) FILTER (WHERE c.reltuples >= 0 AND c.relkind IN ('r', 'm')), 0)::bigint,
-       bool_or(c.reltuples < 0 AND c.relkind IN ('r', 'm')),
-       coalesce(sum(pg_catalog.pg_total_relation_size(c.oid)), 0)::bigint,
-       count(*)
-FROM pg_catalog.pg_class c
-WHERE c.oid = pg_catalog.to_regclass(%(t)s)
-   OR c.oid IN (SELECT pt.relid FROM pg_catalog.pg_partition_tree(pg_catalog.to_regclass(%(t)s)) pt)
-"""
-
-
-def table_sizes(dsn: str, tables: Iterable) -> dict:
-    """pg_class.reltuples and pg_total_relation_size of each table (summed over its partitions)."""
-    from ..connect import connect
-    from .rules.plan import TableSize
-    out = {}
-    with connect(dsn) as conn:
-        for qn in sorted(set(tables)):
-            rows, unknown, size, n = conn.execute(TABLE_SIZES_SQL, {"t": str(qn)}).fetchone()
-            if n:
-                out[qn] = TableSize(None if unknown and not rows else int(rows), int(size))
-    return out

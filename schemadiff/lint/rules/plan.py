@@ -11,20 +11,12 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from ...errors import Location
-from ...model import Catalog, QualifiedName, Table
+from ...introspect.sizes import TableSize
+from ...plan.sizes import tables_of
+from ...model import Catalog, QualifiedName
 from ...plan import Plan
 from ..findings import Report
 from ..registry import rule
-
-
-@dataclass(frozen=True)
-class TableSize:
-    rows: int | None  # pg_class.reltuples summed over partitions; None when never analyzed
-    bytes: int  # pg_total_relation_size summed over partitions
-
-    def describe(self) -> str:
-        rows = "row count unknown (never analyzed)" if self.rows is None else f"~{_count(self.rows)} rows"
-        return f"{rows}, {_bytes(self.bytes)}"
 
 
 @dataclass(frozen=True)
@@ -41,34 +33,6 @@ class PlanContext:
         if size is None:
             return False
         return (size.rows is not None and size.rows >= self.big_table_rows) or size.bytes >= self.big_table_bytes
-
-
-def _count(n: int) -> str:
-    for unit, div in (("G", 10 ** 9), ("M", 10 ** 6), ("k", 10 ** 3)):
-        if n >= div:
-            return f"{n / div:.1f}{unit}"
-    return str(n)
-
-
-def _bytes(n: int) -> str:
-    for unit, div in (("GB", 1024 ** 3), ("MB", 1024 ** 2), ("kB", 1024)):
-        if n >= div:
-            return f"{n / div:.1f} {unit}"
-    return f"{n} bytes"
-
-
-def tables_of(change) -> list[QualifiedName]:
-    """The existing tables a change locks or scans."""
-    out: list[QualifiedName] = []
-    table = change.arg("table")
-    if isinstance(table, QualifiedName):
-        out.append(table)
-    for obj in (change.new, change.old):
-        if isinstance(obj, Table):
-            out += [obj.name] + ([obj.partition_of] if obj.partition_of else [])
-        elif isinstance(getattr(obj, "table", None), QualifiedName):
-            out.append(obj.table)
-    return list(dict.fromkeys(out))
 
 
 def _location(change, desired: Catalog | None) -> Location:
