@@ -7,6 +7,7 @@ what would remain different, before anyone runs it on the real database.
 """
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 from typing import Callable
@@ -30,7 +31,11 @@ class VerifyError(SchemaDiffError):
 
 
 def _scratch_admin() -> str:
+    """Where rehearsals run: $SCHEMADIFF_SCRATCH_URL (an admin URL of a server where throwaway
+    databases may be created, e.g. a CI service), else an embedded server started for this run."""
     global _server
+    if os.environ.get("SCHEMADIFF_SCRATCH_URL"):
+        return os.environ["SCHEMADIFF_SCRATCH_URL"]
     if _server is None:
         _server = start_server(Path(tempfile.mkdtemp(prefix="schemadiff-verify-")) / "pgdata", delete_on_exit=True)
     return _server.get_uri("postgres")
