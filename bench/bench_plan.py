@@ -56,6 +56,9 @@ def _load(dsn: str, sql: str, batch: int = 2000) -> None:
     with psycopg.connect(dsn, autocommit=True) as conn:
         for i in range(0, len(statements), batch):
             conn.execute(";\n".join(statements[i:i + batch]))
+        # Statistics of the system catalogs as autovacuum leaves them a minute later: right after
+        # creating 10,000 tables they are stale, and every tool's catalog queries plan badly.
+        conn.execute("ANALYZE")
 
 
 def _pg_dump(dsn: str) -> float:

@@ -42,9 +42,10 @@ SELECT t.name,
        coalesce(sum(pg_catalog.pg_total_relation_size(c.oid)), 0)::bigint,
        count(c.oid)
 FROM unnest(%(tables)s::text[]) AS t(name)
-LEFT JOIN pg_catalog.pg_class c
-  ON c.oid = pg_catalog.to_regclass(t.name)
-  OR c.oid IN (SELECT pt.relid FROM pg_catalog.pg_partition_tree(pg_catalog.to_regclass(t.name)) pt)
+CROSS JOIN LATERAL (SELECT pg_catalog.to_regclass(t.name) AS relid
+                    UNION
+                    SELECT pt.relid FROM pg_catalog.pg_partition_tree(pg_catalog.to_regclass(t.name)) pt) tree
+JOIN pg_catalog.pg_class c ON c.oid = tree.relid
 GROUP BY t.name
 """
 
