@@ -90,11 +90,26 @@ def functions_used(expr_key: str, catalog: Catalog) -> set[ObjectRef]:
     return {function_ref(fn) for fn in catalog.functions if (fn.schema, fn.name) in names}
 
 
+def _range_vars(expr_key: str):
+    """Every RangeVar of a canonical key: wrapped ({"RangeVar": {...}}) where a list holds it,
+    bare where a field is typed RangeVar (INSERT INTO's, UPDATE's and DELETE's "relation")."""
+    text = expr_key if expr_key.startswith(("{", "[")) else expr_key[expr_key.find("{"):]
+    stack = [orjson.loads(text)]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, dict):
+            if isinstance(x.get("relname"), str):
+                yield x
+            stack.extend(x.values())
+        elif isinstance(x, list):
+            stack.extend(x)
+
+
 def _relations_used(expr_key: str, catalog: Catalog) -> set[ObjectRef]:
-    if '"RangeVar"' not in expr_key:
+    if '"relname"' not in expr_key:
         return set()
     found: set[ObjectRef] = set()
-    for rv in _nodes(expr_key, "RangeVar"):
+    for rv in _range_vars(expr_key):
         if rv.get("relname"):
             qn = QualifiedName(rv.get("schemaname") or "public", rv["relname"])
             if qn in catalog.tables:
@@ -174,9 +189,16 @@ def sequence_dependencies(seq: Sequence) -> set[ObjectRef]:
     return {schema_ref(seq.name.schema)}
 
 
-def dependencies(catalog: Catalog) -> dict[ObjectRef, set[ObjectRef]]:
+# What a table (through its columns' types, defaults and parents) can depend on.  Nothing
+# depends on a column, constraint, index or view through a table, so a walk that starts at those
+# never needs the tables' own edges: on a big schema they are most of the graph.
+_TABLES_DEPEND_ON = frozenset({"schema", "type", "sequence", "function", "table"})
+
+
+def dependencies(catalog: Catalog, tables: bool = True) -> dict[ObjectRef, set[ObjectRef]]:
     """Object -> the objects it depends on (schemas, tables, types, sequences, constraints,
-    indexes, views, functions, triggers): the edges of the catalog's dependency graph."""
+    indexes, views, functions, triggers): the edges of the catalog's dependency graph.
+    `tables=False` leaves out the edges from tables (see _TABLES_DEPEND_ON)."""
     out: dict[ObjectRef, set[ObjectRef]] = {}
 
     def add(node: ObjectRef, deps) -> None:
@@ -189,7 +211,8 @@ def dependencies(catalog: Catalog) -> dict[ObjectRef, set[ObjectRef]]:
     for qn, seq in catalog.sequences.items():
         add(sequence_ref(qn), sequence_dependencies(seq))
     for qn, t in catalog.tables.items():
-        add(table_ref(qn), table_dependencies(t, catalog))
+        if tables:
+            add(table_ref(qn), table_dependencies(t, catalog))
         for con in t.constraints:
             add(constraint_ref(qn, con.name), constraint_dependencies(qn, con, catalog))
     for qn, idx in catalog.indexes.items():
@@ -203,10 +226,12 @@ def dependencies(catalog: Catalog) -> dict[ObjectRef, set[ObjectRef]]:
     return out
 
 
-def dependents(catalog: Catalog) -> dict[ObjectRef, set[ObjectRef]]:
-    """Object -> the objects that depend on it directly (the dependency edges reversed)."""
+def dependents(catalog: Catalog, of: set[ObjectRef] | None = None) -> dict[ObjectRef, set[ObjectRef]]:
+    """Object -> the objects that depend on it directly (the dependency edges reversed), enough
+    to walk from the objects `of` (default: from anything)."""
+    tables = of is None or any(r.kind in _TABLES_DEPEND_ON for r in of)
     out: dict[ObjectRef, set[ObjectRef]] = {}
-    for node, deps in dependencies(catalog).items():
+    for node, deps in dependencies(catalog, tables).items():
         for d in deps:
             out.setdefault(d, set()).add(node)
     return out
@@ -233,11 +258,48 @@ def function_dependencies(f, catalog: Catalog) -> set[ObjectRef]:
         # SQL bodies are checked when created: what they call and read must exist first.
         text = body.split(":", 1)[1]
         deps |= {r for r in functions_used(text, catalog) if r != function_ref(f.name)}
-        deps |= _relations_used(text, catalog)
+        relations = _relations_used(text, catalog)
+        deps |= relations
+        # The body names columns of those tables (INSERT INTO t (id) ...) and sequences (nextval('s')).
+        for r in relations:
+            t = catalog.tables.get(QualifiedName(*r.path)) if r.kind == "table" else None
+            if t is not None:
+                deps |= {column_ref(t.name, c.name) for c in t.columns}
+        deps |= {sequence_ref(s) for s in sequences_used(text) if s in catalog.sequences}
     for text in [p["type"] for p in key["params"]] + ([f.returns] if f.returns else []):
         t = type_dependency(text.removeprefix("SETOF "), catalog)
         if t is not None:
             deps.add(t)
+    return deps
+
+
+def _columns_named(expr_key: str) -> set[str]:
+    """The last name of every column reference ({"Col": [...]}) in a canonical expression."""
+    found: set[str] = set()
+    stack = [orjson.loads(expr_key)]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, dict):
+            cols = x.get("Col")
+            if isinstance(cols, list) and cols and isinstance(cols[-1], str):
+                found.add(cols[-1])
+            stack.extend(x.values())
+        elif isinstance(x, list):
+            stack.extend(x)
+    return found
+
+
+def policy_dependencies(p, catalog: Catalog) -> set[ObjectRef]:
+    """The table, the columns its USING / WITH CHECK read and the functions they call: the server
+    refuses to drop a column a policy uses."""
+    deps = {table_ref(p.table)}
+    t = catalog.tables.get(p.table)
+    for expr in (p.using, p.with_check):
+        if expr is None:
+            continue
+        deps |= functions_used(expr.key, catalog)
+        if t is not None:
+            deps |= {column_ref(p.table, c) for c in _columns_named(expr.key) if t.column(c) is not None}
     return deps
 
 

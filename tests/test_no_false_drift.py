@@ -131,6 +131,32 @@ CASES: dict[str, str] = {
         CREATE UNIQUE INDEX i8 ON t (a) WHERE (a > 0);
         CREATE INDEX i9 ON t (b COLLATE "C" text_pattern_ops);
     """,
+    "typed-literal-defaults": """
+        CREATE TABLE t (a bit(8) DEFAULT x'1F', b bit(4) DEFAULT b'1010', c varbit DEFAULT B'101',
+                        d money DEFAULT money '1.999', e money DEFAULT '-1.005'::money, f money DEFAULT 3,
+                        g interval DEFAULT interval '1.5' year, h interval DEFAULT interval '90' minute,
+                        i interval DEFAULT interval '100' hour to minute, j interval DEFAULT interval '1.5' day);
+    """,
+    "null-defaults": """
+        CREATE TABLE t (a int DEFAULT NULL, b varchar(16) DEFAULT NULL, c numeric(5,2) DEFAULT NULL,
+                        d char(3) DEFAULT NULL::bpchar, e text DEFAULT NULL::text, f int DEFAULT NULL::text::int);
+    """,
+    "index-default-operator-classes-and-variadic-calls": """
+        CREATE TABLE t (a text, b text[], c jsonb, d int, e tsvector);
+        CREATE INDEX i1 ON t USING btree (a text_ops);
+        CREATE INDEX i2 ON t USING gin (b array_ops);
+        CREATE INDEX i3 ON t (d int4_ops DESC);
+        CREATE INDEX i4 ON t USING gin (e tsvector_ops);
+        CREATE INDEX i5 ON t USING hash (a text_ops);
+        CREATE INDEX i6 ON t (jsonb_extract_path_text(c, 'x', 'y'));
+        CREATE INDEX i7 ON t USING gin (c jsonb_path_ops);
+    """,
+    "session-settings-in-files": """
+        SET statement_timeout = 0;
+        SET client_encoding = 'UTF8';
+        SET check_function_bodies = false;
+        CREATE TABLE t (a int);
+    """,
     "index-sort-order-defaults-spelled-out": """
         CREATE TABLE t (a int, b int);
         CREATE INDEX i1 ON t (a ASC);

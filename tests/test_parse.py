@@ -313,3 +313,11 @@ def test_undeclared_schema_is_an_error():
     with pytest.raises(ParseError) as info:
         catalog_from_sql("CREATE TABLE nowhere.t (id int);", "x.sql")
     assert "nowhere" in str(info.value) and "x.sql:1:1" in str(info.value)
+
+
+def test_set_config_of_another_setting_keeps_the_search_path():
+    """pg_dump writes set_config() for several settings; only search_path's changes where names go."""
+    c = catalog_from_sql("CREATE SCHEMA app; SET search_path = app;\n"
+                         "SELECT pg_catalog.set_config('client_min_messages', 'warning', false);\n"
+                         "CREATE TABLE t (id integer);")
+    assert list(c.tables) == [QualifiedName("app", "t")]

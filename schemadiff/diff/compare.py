@@ -2,6 +2,8 @@
 and what it removes are recorded on it for the planner."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..gcpause import gc_paused
 from ..graph import (column_dependencies, column_ref, constraint_dependencies, constraint_ref,
                      index_dependencies, index_ref, schema_ref, sequence_ref, sequences_used,
@@ -97,11 +99,23 @@ class _Differ:
                 self.add("create_sequence", target, None, s, creates=[target], requires=[schema_ref(qn.schema)])
             elif old.options != s.options or old.unlogged != s.unlogged:
                 self.add("alter_sequence", target, old, s, requires=[target])
-            if s.owned_by != (old.owned_by if old else None) and s.owned_by is not None:
+            old_owner = old.owned_by if old else None
+            owner_goes = old_owner is not None and self._column_goes(old_owner)
+            if owner_goes and (s.owned_by == old_owner or s.owned_by is None):
+                # The owning table is dropped (or re-created) or the column goes, but the sequence
+                # stays: release it first, or the server drops it along with its owner.
+                table, col = old_owner
+                self.add("set_sequence_owner", ref("sequence_owner", qn.schema, qn.name), old,
+                         replace(s, owned_by=None), requires=[target],
+                         old_requires=[table_ref(table), column_ref(table, col)])
+            if s.owned_by is not None and (s.owned_by != old_owner or owner_goes):
                 table, col = s.owned_by
+                # Before the old owner goes (dropping it would take the sequence along).
+                old_requires = [table_ref(old_owner[0]), column_ref(*old_owner)] \
+                    if old_owner is not None and s.owned_by != old_owner else []
                 self.add("set_sequence_owner", ref("sequence_owner", qn.schema, qn.name), old, s,
-                         requires=[target, table_ref(table), column_ref(table, col)])
-            elif old is not None and old.owned_by is not None and s.owned_by is None:
+                         requires=[target, table_ref(table), column_ref(table, col)], old_requires=old_requires)
+            elif old is not None and old.owned_by is not None and s.owned_by is None and not owner_goes:
                 # Before the owning column goes: dropping it would take the sequence along.
                 owner_table, owner_col = old.owned_by
                 self.add("set_sequence_owner", ref("sequence_owner", qn.schema, qn.name), old, s, requires=[target],
@@ -263,8 +277,6 @@ class _Differ:
             # An identity's sequence is named like a serial's (<table>_<column>_seq): dropping the
             # identity frees the name, adding one needs it free.  A serial's default goes first, on
             # its own, so that its sequence can be dropped before the identity takes the name.
-            from dataclasses import replace
-
             from ..parse.naming import make_object_name
             seq = sequence_ref(QualifiedName(table.schema, make_object_name(table.name, col.name, "seq")))
             drops, creates = [], []
@@ -356,7 +368,8 @@ class _Differ:
             if old is None:
                 self.add("create_index", target, None, idx, creates=[target],
                          requires=index_dependencies(idx, self.new))
-            self.comment(f"INDEX {qn}", target, old.comment if old else None, idx.comment)
+            if (old.comment if old else None) != idx.comment:  # the label costs more than the check
+                self.comment(f"INDEX {qn}", target, old.comment if old else None, idx.comment)
         for qn, idx in self.old.indexes.items():
             if qn not in self.new.indexes and owner(idx, self.old) not in recreated:
                 self.add("drop_index", index_ref(qn), idx, None, drops=[index_ref(qn)],
@@ -381,7 +394,7 @@ class _Differ:
                 dropped |= c.drops
         if not dropped and not retyped:
             return
-        reverse = dependents(self.old)
+        reverse = dependents(self.old, dropped | retyped)
         handled = set(dropped) | {c.target for c in self.changes if c.kind.startswith(("drop_", "create_"))}
         todo: list[ObjectRef] = []
         for r in sorted(dropped | retyped):

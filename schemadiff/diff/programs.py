@@ -4,8 +4,8 @@ Separate from compare.py only to keep modules small; the _Differ calls these.
 """
 from __future__ import annotations
 
-from ..graph import (function_dependencies, function_ref, schema_ref, table_ref, trigger_dependencies,
-                     type_dependency, type_ref, view_ref)
+from ..graph import (function_dependencies, function_ref, functions_used, policy_dependencies, schema_ref,
+                     table_ref, trigger_dependencies, type_dependency, type_ref, view_ref)
 from ..model import Catalog, Grant, QualifiedName, ref
 
 
@@ -19,7 +19,9 @@ def diff_functions(d) -> None:
             d.add("create_function", target, None, f, creates=[target], requires=deps)
         elif prev.definition != f.definition:
             if prev.returns == f.returns and prev.signature == f.signature and prev.kind == f.kind:
-                d.add("replace_function", target, prev, f, requires=deps | {target})
+                # Before what the old body used is dropped (the server tracks SQL bodies' uses).
+                d.add("replace_function", target, prev, f, requires=deps | {target},
+                      old_requires=function_dependencies(prev, d.old) - deps - {target})
             else:
                 d.add("drop_function", target, prev, None, drops=[target],
                       old_requires=function_dependencies(prev, d.old))
@@ -147,26 +149,37 @@ def _type_deps(t, catalog: Catalog) -> set:
         dep = type_dependency(text, catalog)
         if dep is not None:
             out.add(dep)
+    # A domain's checks and default call functions: those exist first and go after it.
+    exprs = [c.expr for c in getattr(t, "checks", ())] + [e for e in [getattr(t, "default", None)] if e]
+    for expr in exprs:
+        out |= functions_used(expr.key, catalog)
     return out
 
 
 def diff_policies(d) -> None:
     old, new = d.old.policies, d.new.policies
+    dropped_tables = {c.target for c in d.changes if c.kind == "drop_table"}
     for key, p in new.items():
         prev = old.get(key)
         target = ref("policy", p.table.schema, p.table.name, p.name)
+        if prev is not None and table_ref(p.table) in dropped_tables:
+            prev = None  # the policy went with its table: create it on the new one
         if prev is not None and (prev.command != p.command or prev.permissive != p.permissive):
-            d.add("drop_policy", target, prev, None, drops=[target], old_requires=[table_ref(p.table)])
+            d.add("drop_policy", target, prev, None, drops=[target], old_requires=policy_dependencies(prev, d.old))
             prev = None
+        deps = policy_dependencies(p, d.new)
         if prev is None:
-            d.add("create_policy", target, None, p, creates=[target], requires=[table_ref(p.table)])
+            d.add("create_policy", target, None, p, creates=[target], requires=deps)
         elif (prev.roles, prev.using, prev.with_check) != (p.roles, p.using, p.with_check):
-            d.add("alter_policy", target, prev, p, requires=[target])
+            # After the columns it will read exist, before the columns it read go.
+            d.add("alter_policy", target, prev, p, requires=deps | {target},
+                  old_requires=policy_dependencies(prev, d.old) - deps)
         d.comment(f"POLICY {_q(p.name)} ON {p.table}", target, prev.comment if prev else None, p.comment)
     for key, p in old.items():
-        if key not in new and table_ref(p.table) not in {c.target for c in d.changes if c.kind == "drop_table"}:
+        if key not in new and table_ref(p.table) not in dropped_tables:
             d.add("drop_policy", ref("policy", p.table.schema, p.table.name, p.name), p, None,
-                  drops=[ref("policy", p.table.schema, p.table.name, p.name)])
+                  drops=[ref("policy", p.table.schema, p.table.name, p.name)],
+                  old_requires=policy_dependencies(p, d.old))
 
 
 def _grant_target(g: Grant, catalog: Catalog):

@@ -18,7 +18,11 @@ server does when it stores an expression:
   the pair of comparisons, LIKE is the `~~` operator;
 - nested AND/OR are flattened; `pg_catalog.` and the default schema are
   dropped from function, operator and type names;
-- type names are spelled as format_type() spells them.
+- type names are spelled as format_type() spells them;
+- bit strings compare as their bits (x'1F' is 00011111), money as its amount
+  in cents, `interval '90' minute` as the interval its field qualifier makes;
+- a VARIADIC call's array is spread into arguments (f(a, VARIADIC ARRAY[x, y])
+  is f(a, x, y)); an index's default operator class is dropped.
 """
 from __future__ import annotations
 
@@ -37,6 +41,31 @@ _TEXT_TYPES = frozenset({"text", "character varying", "character", "bpchar", "na
 _SEQUENCE_FUNCS = frozenset({"nextval", "currval", "setval"})
 
 
+# Operator classes the server leaves out of pg_get_indexdef, per access method: the defaults
+# (pg_opclass.opcdefault) of the built-in types.  `name text_ops` is `name`.
+_DEFAULT_OPCLASSES = {
+    "btree": frozenset("""array_ops bit_ops bool_ops bpchar_ops bytea_ops char_ops date_ops enum_ops float4_ops
+        float8_ops inet_ops int2_ops int4_ops int8_ops interval_ops jsonb_ops macaddr8_ops macaddr_ops money_ops
+        multirange_ops name_ops numeric_ops oid_ops oidvector_ops pg_lsn_ops range_ops record_ops text_ops tid_ops
+        time_ops timestamp_ops timestamptz_ops timetz_ops tsquery_ops tsvector_ops uuid_ops varbit_ops
+        xid8_ops""".split()),
+    "hash": frozenset("""aclitem_ops array_ops bool_ops bpchar_ops bytea_ops char_ops cid_ops date_ops enum_ops
+        float4_ops float8_ops inet_ops int2_ops int4_ops int8_ops interval_ops jsonb_ops macaddr8_ops macaddr_ops
+        multirange_ops name_ops numeric_ops oid_ops oidvector_ops pg_lsn_ops range_ops record_ops text_ops tid_ops
+        time_ops timestamp_ops timestamptz_ops timetz_ops uuid_ops xid8_ops xid_ops""".split()),
+    "gin": frozenset({"array_ops", "jsonb_ops", "tsvector_ops"}),
+    "gist": frozenset({"box_ops", "circle_ops", "multirange_ops", "point_ops", "poly_ops", "range_ops",
+                       "tsquery_ops", "tsvector_ops"}),
+    "spgist": frozenset({"box_ops", "inet_ops", "poly_ops", "quad_point_ops", "range_ops", "text_ops"}),
+    "brin": frozenset("""bit_minmax_ops box_inclusion_ops bpchar_minmax_ops bytea_minmax_ops char_minmax_ops
+        date_minmax_ops float4_minmax_ops float8_minmax_ops inet_inclusion_ops int2_minmax_ops int4_minmax_ops
+        int8_minmax_ops interval_minmax_ops macaddr8_minmax_ops macaddr_minmax_ops name_minmax_ops
+        numeric_minmax_ops oid_minmax_ops pg_lsn_minmax_ops range_inclusion_ops text_minmax_ops tid_minmax_ops
+        time_minmax_ops timestamp_minmax_ops timestamptz_minmax_ops timetz_minmax_ops uuid_minmax_ops
+        varbit_minmax_ops""".split()),
+}
+
+
 def _const(node: dict) -> Any:
     """A_Const -> its value as text (None for NULL)."""
     if node.get("isnull"):
@@ -44,10 +73,17 @@ def _const(node: dict) -> Any:
     for k in ("ival", "fval", "sval", "bsval"):
         if k in node:
             v = node[k].get(k, 0 if k == "ival" else "")
-            return str(v)
+            return _bits(v) if k == "bsval" else str(v)
     if "boolval" in node:
         return "true" if node["boolval"].get("boolval") else "false"
     return None
+
+
+def _bits(literal: str) -> str:
+    """x'1F' and b'00011111' (pglast: "x1F", "b00011111") as the server prints them: 00011111."""
+    if literal[:1] in ("x", "X"):
+        return "".join(f"{int(c, 16):04b}" for c in literal[1:])
+    return literal[1:] if literal[:1] in ("b", "B") else literal
 
 
 def _names(items: list) -> list[str]:
@@ -113,6 +149,11 @@ class _Normalizer:
         arg = self(body.get("arg"))
         target = format_type(body["typeName"], self.default_schema)
         if _is_constant(arg):
+            if target.startswith("interval ") and arg.get("C") is not None:
+                # interval '1.5' year: the field qualifier is part of the value (1 year).
+                value = _qualified_interval(arg["C"], target)
+                if value is not None:
+                    return {"C": value}
             return arg
         if isinstance(arg, dict) and "Col" in arg:
             # The server writes the implicit casts it adds to columns ((id)::double precision);
@@ -165,11 +206,26 @@ class _Normalizer:
                 args.append(n)
         return {"Bool": {"op": op, "args": args}}
 
+    def n_IndexStmt(self, body: dict) -> Any:
+        out = self._fields(body)
+        defaults = _DEFAULT_OPCLASSES.get(out.get("accessMethod") or "btree", frozenset())
+        for param in out.get("indexParams") or ():
+            elem = param.get("IndexElem") if isinstance(param, dict) else None
+            opclass = elem.get("opclass") if elem else None
+            if opclass and not elem.get("opclassopts") and _strip_schema(opclass, "pg_catalog")[-1] in defaults \
+                    and len(_strip_schema(opclass, "pg_catalog")) == 1:
+                del elem["opclass"]  # the server does not print a default operator class
+        return {"IndexStmt": out}
+
     def n_FuncCall(self, body: dict) -> Any:
         name = _strip_schema(_names(body.get("funcname", ())), self.default_schema)
         out = self._fields({k: v for k, v in body.items() if k != "funcname"})
         out["name"] = name
         args = out.get("args")
+        if out.get("func_variadic") and args and isinstance(args[-1], dict) and "Array" in args[-1]:
+            # f(a, 'x', 'y') of a VARIADIC function is stored as f(a, VARIADIC ARRAY['x', 'y'])
+            args[-1:] = args[-1]["Array"]
+            del out["func_variadic"]
         if name[-1] in _SEQUENCE_FUNCS and args and isinstance(args[0], dict) and "C" in args[0]:
             seq = args[0]["C"] or ""
             prefix = self.default_schema + "."
@@ -224,10 +280,52 @@ def constant_text(text: str, type_text: str) -> str:
         if base in ("real", "double precision") or "e" in low:
             return format(value.normalize(), "f") if value == value.to_integral_value() else str(value.normalize())
         return text.strip()
-    if base.startswith("interval"):
+    if base == "money":
+        return _money(text)
+    if base.startswith("interval") and not low.startswith("@interval "):
         seconds = _interval_seconds(low)
         return f"@interval {seconds}" if seconds is not None else text
     return text
+
+
+def _money(text: str) -> str:
+    """'$1,000.5', '1000.50' and '1000.499' all store $1,000.50: compare the amount in cents
+    (rounded half away from zero, as the server's input function does)."""
+    from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+    raw = text.strip().replace("$", "").replace(",", "")
+    negative = raw.startswith("(") and raw.endswith(")")
+    try:
+        value = Decimal(raw.strip("()")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        return text
+    return f"@money {-value if negative else value}"
+
+
+_FIELD_SECONDS = {"year": 12 * 30 * 86400, "month": 30 * 86400, "day": 86400, "hour": 3600, "minute": 60,
+                  "second": 1}
+
+
+def _qualified_interval(text: str, type_text: str) -> str | None:
+    """The value of interval 'text' FIELDS: a bare number counts in the last field's unit
+    (interval '90' minute), and everything below that field is dropped (interval '1.5' year
+    is 1 year)."""
+    import math
+    import re
+    fields = [w for w in re.split(r"[\s(]+", type_text) if w in _FIELD_SECONDS]
+    if not fields:
+        return None
+    unit = _FIELD_SECONDS[fields[-1]]
+    low = text.strip().lower()
+    if re.fullmatch(r"[-+]?\d+(\.\d+)?", low):
+        seconds = float(low) * unit
+    else:
+        parsed = _interval_seconds(low)
+        if parsed is None:
+            return None
+        seconds = parsed
+    if unit > 1:
+        seconds = math.trunc(seconds / unit) * unit
+    return f"@interval {round(float(seconds), 6)}"
 
 
 def _interval_seconds(text: str) -> float | None:
@@ -303,5 +401,10 @@ def to_node(node: dict) -> ast.Node:
 
 
 def to_sql(node: dict) -> str:
-    """Print pglast JSON as SQL."""
-    return RawStream()(to_node(node))
+    """Print pglast JSON as SQL.
+
+    Functions written in SQL syntax (`x AT TIME ZONE 'utc'`, `(a, b) OVERLAPS (c, d)`,
+    `EXTRACT(...)`) print as written: the server keeps the spelling, so a plan that printed
+    `timezone('utc', x)` would leave a catalog that differs from the declared one.
+    """
+    return RawStream(special_functions=True)(to_node(node))

@@ -6,6 +6,7 @@ accident and `Users` and `users` always do.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from pglast.keywords import RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS, COL_NAME_KEYWORDS
@@ -14,6 +15,7 @@ _NEEDS_NO_QUOTES = frozenset("abcdefghijklmnopqrstuvwxyz_0123456789$")
 _QUOTE_KEYWORDS = RESERVED_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS | COL_NAME_KEYWORDS
 
 
+@functools.lru_cache(maxsize=65536)
 def quote_ident(name: str) -> str:
     """Quote an identifier exactly when PostgreSQL would need it."""
     if (

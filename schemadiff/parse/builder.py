@@ -95,9 +95,11 @@ class Builder:
             path = search_path.get(stmt.location.file, ("public",))
             new_path = _search_path_change(stmt)
             if new_path is not None:
-                search_path[stmt.location.file] = new_path or ("public",)
+                if new_path is not _OTHER_SETTING:
+                    search_path[stmt.location.file] = new_path or ("public",)
                 continue
-            if stmt.kind in _IGNORED:
+            if stmt.kind in _IGNORED or (stmt.kind == "VariableSetStmt"
+                                         and stmt.body.get("name") in _SESSION_SETTINGS):
                 continue
             if stmt.kind not in _HANDLERS:
                 self.problems.append((stmt.location, f"unsupported statement: {statement_label(stmt)}"))
@@ -305,6 +307,19 @@ class _ParentNotYet(Exception):
 
 _IGNORED = frozenset()
 
+# Session settings that shape no object (pg_dump writes most of them at the top of a dump): a
+# SET of one of them is skipped.  Settings that do (default_tablespace, timezone and datestyle
+# for literals, role) stay unsupported.
+_SESSION_SETTINGS = frozenset({
+    "statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout", "transaction_timeout",
+    "idle_session_timeout", "client_encoding", "standard_conforming_strings", "check_function_bodies",
+    "client_min_messages", "xmloption", "row_security", "synchronous_commit", "work_mem",
+    "maintenance_work_mem", "application_name", "escape_string_warning", "max_parallel_maintenance_workers",
+})
+
+
+_OTHER_SETTING: tuple[str, ...] = ("<another setting>",)
+
 
 def _search_path_change(stmt: Statement) -> tuple[str, ...] | None:
     """The new search_path when `stmt` sets it (SET or pg_dump's set_config), else None."""
@@ -321,7 +336,7 @@ def _search_path_change(stmt: Statement) -> tuple[str, ...] | None:
                 args = [const_value(a) for a in fn.get("args", ())]
                 if args and args[0] == "search_path":
                     return tuple(s.strip().strip('"') for s in str(args[1]).split(",") if s.strip())
-                return ()  # other settings change nothing in the schema
+                return _OTHER_SETTING  # other settings change nothing in the schema
     return None
 
 

@@ -39,9 +39,16 @@ def sequence_options(opts: dict[str, Any], default_type: str = "bigint") -> Sequ
     return SequenceOptions(data_type, inc, minv, maxv, start, int(opts.get("cache") or 1), bool(opts.get("cycle")))
 
 
-def _is_null(node: dict | None) -> bool:
+def _is_null(node: dict | None, type_text: str = "") -> bool:
+    """A NULL default the server does not store.  It keeps one that is not a bare NULL once
+    coerced: to a type with a modifier (varchar(16): NULL::character varying) or through a
+    chain of casts ((NULL::text)::integer)."""
+    casts = 0
     while node and "TypeCast" in node:
         node = node["TypeCast"].get("arg")
+        casts += 1
+    if casts > 1 or "(" in type_text:
+        return False
     return bool(node) and "A_Const" in node and bool(node["A_Const"].get("isnull"))
 
 
@@ -109,7 +116,7 @@ def _sequence(s: SequenceDraft) -> Sequence:
 
 
 def _column(c: ColumnDraft) -> Column:
-    default = None if c.default is None or _is_null(c.default) else make_expr(c.default, type_hint=c.type)
+    default = None if c.default is None or _is_null(c.default, c.type) else make_expr(c.default, type_hint=c.type)
     identity_options = None
     if c.identity:
         identity_options = sequence_options(c.identity_options or {}, c.type if c.type in _TYPE_RANGE else "bigint")

@@ -164,7 +164,7 @@ def column_definition(col: Column) -> str:
     if col.identity:
         parts.append(f"GENERATED {col.identity.upper()} AS IDENTITY{_identity_options(col)}")
     if col.default is not None:
-        parts.append(f"DEFAULT {col.default.sql}")
+        parts.append(f"DEFAULT {_column_default(col.default)}")
     if col.not_null and not col.identity:
         parts.append("NOT NULL")
     return " ".join(parts)
@@ -325,6 +325,26 @@ def _category(type_text: str) -> str | None:
     return _CATEGORY.get(stem)
 
 
+# Top-level nodes a column definition's DEFAULT takes bare: the grammar has b_expr there, which
+# has no AT TIME ZONE, IS [NOT] NULL, LIKE, IN, BETWEEN, AND/OR/NOT, COLLATE...
+_B_EXPR_NODES = frozenset({"A_Const", "TypeCast", "ColumnRef", "A_ArrayExpr", "SQLValueFunction", "ParamRef",
+                           "CaseExpr", "CoalesceExpr", "MinMaxExpr", "RowExpr", "SubLink", "ArrayExpr"})
+
+
+def _column_default(expr) -> str:
+    """`DEFAULT (now() AT TIME ZONE 'utc')`: parenthesized unless the expression is one the
+    column-definition grammar accepts as is."""
+    node = expr.source
+    if isinstance(node, dict) and len(node) == 1:
+        (kind, body), = node.items()
+        bare = kind in _B_EXPR_NODES or (
+            kind == "FuncCall" and body.get("funcformat") != "COERCE_SQL_SYNTAX") or (
+            kind == "A_Expr" and body.get("kind", "AEXPR_OP") == "AEXPR_OP")
+        if not bare:
+            return f"({expr.sql})"
+    return expr.sql
+
+
 def needs_using(old_type: str, new_type: str) -> bool:
     """True when no assignment cast takes old_type to new_type (the server would refuse without USING)."""
     old_c, new_c = _category(old_type), _category(new_type)
@@ -341,7 +361,10 @@ def _(c: Change) -> list[str]:
     collate = f" COLLATE {col.collation}" if col.collation else ""
     using = ""
     if needs_using(c.old.type, col.type):
-        via_text = _category(c.old.type) != _category(col.type) and not _direct_cast(c.old.type, col.type)
+        old_c, new_c = _category(c.old.type), _category(col.type)
+        # Two types the server knows no category of (enums, domains, composites) have no cast
+        # between them: go through their text form.
+        via_text = (old_c != new_c and not _direct_cast(c.old.type, col.type)) or (old_c is None and new_c is None)
         using = f" USING {q(col.name)}{'::text' if via_text else ''}::{col.type}"
     out = []
     if c.old.default is not None and not col.identity:
