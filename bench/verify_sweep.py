@@ -73,6 +73,7 @@ def main() -> None:
     ap.add_argument("corpora", nargs="+")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--limit", type=int)
+    ap.add_argument("--filter", action="append", default=[], help="only cases whose id contains this (repeatable)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "verify_sweep.json")
     ap.add_argument("--results", type=Path, help="classify an earlier run's converge --out file instead")
     a = ap.parse_args()
@@ -83,6 +84,7 @@ def main() -> None:
         a.results = Path(tempfile.mkdtemp(prefix="sweep-")) / "converge.json"
         cmd = [sys.executable, str(CONVERGE), "--cmd", f"{sys.executable} {Path(__file__).resolve()} tool {{schema}} {{db}}",
                "--jobs", str(a.jobs), "--out", str(a.results), *(["--limit", str(a.limit)] if a.limit else []),
+               *[x for f in a.filter for x in ("--filter", f)],
                *a.corpora]
         subprocess.run(cmd, env=env, check=False)
     results = json.loads(a.results.read_text())
