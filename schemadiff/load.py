@@ -4,6 +4,12 @@ Why: on a big schema, parsing the files and reading the live database each take 
 and neither needs the other. The server answers the catalog queries while a thread waits
 for it, and on Linux the files are parsed in a forked process, so that a plan costs about
 the longer of the two sides rather than their sum.
+
+Measured at 10,000 tables on 2 cores: threads alone (files parsed here while the server
+answers) load both sides in 13.6 s but peak at 1.17 GB, since both parses' working sets meet
+in one process; the fork takes 15.7 s (the parsed catalog is pickled and sent back: 53 MB,
+3.5 s at both ends) and keeps each process's peak apart, about 0.8 GB. The fork is kept: the
+memory is the harder limit on a developer laptop or a CI runner.
 """
 from __future__ import annotations
 
@@ -13,12 +19,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .errors import SchemaDiffError
+from .gcpause import gc_paused
 from .model import Catalog
 
 # Below this much SQL, a second process costs more than it saves.
 _FORK_ABOVE_BYTES = 2_000_000
 
 
+@gc_paused  # unpickling the parsed catalog allocates as much as parsing it did
 def load_catalogs(paths: list[Path], dsn: str) -> tuple[Catalog, Catalog]:
     """(live, declared)."""
     from .introspect.catalog import live_catalog, read_database

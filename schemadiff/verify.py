@@ -21,7 +21,7 @@ from .embedded import drop_database, scratch_database, start_server
 from .errors import ApplyError, SchemaDiffError
 from .introspect.catalog import inspect_database, live_schema_sql
 from .model import Catalog
-from .plan import Plan
+from .plan import Plan, plan_migration
 
 _server = None
 
@@ -51,13 +51,18 @@ def verify_plan(live_dsn: str, plan: Plan, desired: Catalog, keep, progress: Cal
             for role in sorted(_roles(plan, desired)):
                 if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
                     conn.execute(f'CREATE ROLE "{role}" NOLOGIN')
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            for stmt in statements:
-                try:
-                    conn.execute(stmt)
-                except psycopg.Error as exc:
-                    raise VerifyError(f"cannot rehearse the plan: the live schema does not load into the "
-                                      f"scratch database ({exc.diag.message_primary}); use --no-verify") from None
+        problem = _load_statements(dsn, statements)
+        if problem is not None:
+            # The catalog's text comes grouped by kind, not in dependency order (a SQL function
+            # body that reads a table, a domain check calling a function); rebuild it instead
+            # with the planner's own ordering, from an empty database.
+            drop_database(admin, name)
+            name, dsn = scratch_database(admin)
+            try:
+                apply_plan(dsn, plan_migration(Catalog(), inspect_database(live_dsn)))
+            except ApplyError as exc:
+                raise VerifyError(f"cannot rehearse the plan: the live schema does not load into the scratch "
+                                  f"database ({problem}; rebuilt in dependency order: {exc}); use --no-verify") from None
         try:
             apply_plan(dsn, plan)
         except ApplyError as exc:
@@ -71,6 +76,17 @@ def verify_plan(live_dsn: str, plan: Plan, desired: Catalog, keep, progress: Cal
                  f"({len(plan.steps)} statement(s))")
     finally:
         drop_database(admin, name)
+
+
+def _load_statements(dsn: str, statements: list[str]) -> str | None:
+    """Run the live schema's statements in order; the server's message when one fails."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        for stmt in statements:
+            try:
+                conn.execute(stmt)
+            except psycopg.Error as exc:
+                return exc.diag.message_primary or str(exc)
+    return None
 
 
 def _roles(plan: Plan, desired: Catalog) -> set[str]:
