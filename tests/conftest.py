@@ -30,3 +30,12 @@ def pytest_collection_modifyitems(config, items):
 def update_goldens(request) -> bool:
     """True under --update-goldens: tests rewrite their expected files instead of comparing."""
     return bool(request.config.getoption("--update-goldens"))
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    """An empty working directory with a schema/ folder; no config, no $DATABASE_URL."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    (tmp_path / "schema").mkdir()
+    return tmp_path

@@ -23,15 +23,6 @@ pytestmark = pytest.mark.db
 UNREACHABLE = "postgresql://nobody:secret@127.0.0.1:1/x"
 
 
-@pytest.fixture
-def project(tmp_path, monkeypatch) -> Path:
-    """An empty working directory with a schema/ folder; no config, no $DATABASE_URL."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    (tmp_path / "schema").mkdir()
-    return tmp_path
-
-
 @pytest.fixture(scope="module")
 def _scratch(pg):
     pool = ScratchDatabases(pg)

@@ -62,15 +62,6 @@ def run_cli(*args: str):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
-@pytest.fixture
-def project(tmp_path, monkeypatch) -> Path:
-    """An empty working directory with a schema/ folder; no config, no $DATABASE_URL."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    (tmp_path / "schema").mkdir()
-    return tmp_path
-
-
 def assert_converged(dsn: str, schema_dir: Path) -> None:
     for options in (ONLINE, PlanOptions()):
         again = plan_for(dsn, schema_dir, options)
@@ -101,6 +92,21 @@ def _wait_for(conn: psycopg.Connection, sql: str, params, timeout: float = 60.0)
     raise AssertionError(f"timed out waiting for: {sql.strip()}")
 
 
+def _apply_in_thread(dsn: str, plan: Plan) -> tuple[threading.Thread, list[BaseException]]:
+    """apply_plan started in a thread of its own; what it raises lands in the list."""
+    errors: list[BaseException] = []
+
+    def apply() -> None:
+        try:
+            apply_plan(dsn, plan)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test thread
+            errors.append(exc)
+
+    builder = threading.Thread(target=apply)
+    builder.start()
+    return builder, errors
+
+
 def test_create_index_concurrently_runs_outside_a_transaction_and_writes_go_on(pg, tmp_path):
     dsn = pg.create_database(T_LIVE)
     schema = write_schema(tmp_path / "schema", T_SCHEMA + "CREATE INDEX t_v_idx ON t (v);\n")
@@ -124,16 +130,7 @@ def test_create_index_concurrently_runs_outside_a_transaction_and_writes_go_on(p
         b.execute("INSERT INTO t VALUES (-1, -1)")
         b_vxid = b.execute("SELECT virtualxid FROM pg_locks WHERE pid = pg_backend_pid() "
                            "AND locktype = 'virtualxid' AND granted").fetchone()[0]
-        errors: list[BaseException] = []
-
-        def apply() -> None:
-            try:
-                apply_plan(dsn, plan)
-            except BaseException as exc:  # noqa: BLE001 - reported by the test thread
-                errors.append(exc)
-
-        builder = threading.Thread(target=apply)
-        builder.start()
+        builder, errors = _apply_in_thread(dsn, plan)
         try:
             (cic,) = _wait_for(watch, _WAITING_CIC, (b_vxid,))
             command, phase = watch.execute(
@@ -182,16 +179,7 @@ def test_an_interrupted_index_build_is_rebuilt_by_the_next_plan(pg, tmp_path):
         b.execute("INSERT INTO t VALUES (-1, -1)")
         b_vxid = b.execute("SELECT virtualxid FROM pg_locks WHERE pid = pg_backend_pid() "
                            "AND locktype = 'virtualxid' AND granted").fetchone()[0]
-        errors: list[BaseException] = []
-
-        def apply() -> None:
-            try:
-                apply_plan(dsn, plan)
-            except BaseException as exc:  # noqa: BLE001 - reported by the test thread
-                errors.append(exc)
-
-        builder = threading.Thread(target=apply)
-        builder.start()
+        builder, errors = _apply_in_thread(dsn, plan)
         try:
             # Still waiting after the 200ms lock_timeout would have fired: the plan lifted it.
             (cic,) = _wait_for(watch, _WAITING_CIC, (b_vxid,))
