@@ -321,3 +321,11 @@ def test_set_config_of_another_setting_keeps_the_search_path():
                          "SELECT pg_catalog.set_config('client_min_messages', 'warning', false);\n"
                          "CREATE TABLE t (id integer);")
     assert list(c.tables) == [QualifiedName("app", "t")]
+
+
+def test_syntax_error_at_end_of_input_names_the_end(tmp_path):
+    """An unfinished last statement has no position from the parser: the error points at the end."""
+    (tmp_path / "a.sql").write_text("CREATE TABLE a (id integer);\nCREATE TABLE t (id int")
+    with pytest.raises(ParseError) as exc:
+        load_schema([tmp_path])
+    assert str(exc.value) == f"{tmp_path / 'a.sql'}:2:23: syntax error at end of input"

@@ -73,8 +73,9 @@ def split_statements(text: str, name: str) -> list[Statement]:
     try:
         slices = parser.split(text, with_parser=True, only_slices=True)
     except parser.ParseError as exc:
-        message, offset = exc.args[0], exc.args[1] if len(exc.args) > 1 else 0
-        line, col = _LineIndex(text).at(offset)
+        message, offset = exc.args[0], exc.args[1] if len(exc.args) > 1 else None
+        # The parser gives no position for "syntax error at end of input": the end it is.
+        line, col = _LineIndex(text).at(len(text) if offset is None else offset)
         raise ParseError([(Location(name, line, col), message)]) from None
     lines = _LineIndex(text)
     out = []
