@@ -142,18 +142,19 @@ def _table_order(tables: list[Row]) -> list[Row]:
 def _depths(tables: list[Row]) -> dict[int, int]:
     by_oid = {t.oid: t for t in tables}
     depth: dict[int, int] = {}
-
-    def walk(oid: int, seen: tuple[int, ...] = ()) -> int:
-        if oid not in depth:
-            if oid in seen:
-                raise IntrospectError(f"inheritance cycle at {by_oid[oid].ident}")
-            parents = [p for p in by_oid[oid].parents if p in by_oid]
-            depth[oid] = 1 + max((walk(p, seen + (oid,)) for p in parents), default=-1)
-        return depth[oid]
-
     for t in tables:
-        walk(t.oid)
+        _depth(t.oid, by_oid, depth, ())
     return depth
+
+
+def _depth(oid: int, by_oid: dict, depth: dict[int, int], seen: tuple[int, ...]) -> int:
+    # Module-level, not a nested function: a recursive closure is a reference cycle (gcpause.py).
+    if oid not in depth:
+        if oid in seen:
+            raise IntrospectError(f"inheritance cycle at {by_oid[oid].ident}")
+        parents = [p for p in by_oid[oid].parents if p in by_oid]
+        depth[oid] = 1 + max((_depth(p, by_oid, depth, seen + (oid,)) for p in parents), default=-1)
+    return depth[oid]
 
 
 def _tables(tables: list[Row], columns: list[Row], sequences: list[Row]) -> list[str]:

@@ -6,7 +6,7 @@ sorted by identity so that everything downstream is deterministic.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Callable, Mapping
 
@@ -59,11 +59,6 @@ class Catalog:
     _MAPPINGS = ("schemas", "extensions", "enums", "sequences", "tables", "indexes", "views", "functions",
                  "triggers", "domains", "composites", "ranges", "policies")
 
-    def __reduce__(self):
-        """Picklable (read-only mappings are not), so a catalog parsed in another process can come back."""
-        values = {f.name: getattr(self, f.name) for f in fields(self)}
-        return _catalog, ({k: dict(v) if isinstance(v, MappingProxyType) else v for k, v in values.items()},)
-
     def __post_init__(self) -> None:
         for f in self._MAPPINGS:
             object.__setattr__(self, f, _frozen(getattr(self, f)))
@@ -112,6 +107,3 @@ class Catalog:
         """Every user-defined type name: enums, domains, composite and range types."""
         return set(self.enums) | set(self.domains) | set(self.composites) | set(self.ranges)
 
-
-def _catalog(values: dict) -> Catalog:
-    return Catalog(**values)

@@ -32,7 +32,8 @@ class Expr:
 
     def __post_init__(self) -> None:
         if not isinstance(self.packed, (str, bytes)):
-            object.__setattr__(self, "packed", orjson.dumps(self.packed))
+            # A copy: orjson returns its 4 KB working buffer as the bytes object, whatever the length.
+            object.__setattr__(self, "packed", memoryview(orjson.dumps(self.packed)).tobytes())
 
     @property
     def source(self) -> object:

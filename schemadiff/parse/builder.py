@@ -373,22 +373,23 @@ def _index_elem_column(elem: dict) -> str | None:
 def _column_refs(node) -> list[str]:
     """Distinct column names referenced by an expression, in order of appearance."""
     found: list[str] = []
-
-    def walk(x):
-        if isinstance(x, dict):
-            if "ColumnRef" in x:
-                names = strings(x["ColumnRef"].get("fields"))
-                if names and names[-1] not in found:
-                    found.append(names[-1])
-                return
-            for v in x.values():
-                walk(v)
-        elif isinstance(x, list):
-            for v in x:
-                walk(v)
-
-    walk(node)
+    _collect_column_refs(node, found)
     return found
+
+
+def _collect_column_refs(x, found: list[str]) -> None:
+    # Module-level, not a nested function: a recursive closure is a reference cycle (gcpause.py).
+    if isinstance(x, dict):
+        if "ColumnRef" in x:
+            names = strings(x["ColumnRef"].get("fields"))
+            if names and names[-1] not in found:
+                found.append(names[-1])
+            return
+        for v in x.values():
+            _collect_column_refs(v, found)
+    elif isinstance(x, list):
+        for v in x:
+            _collect_column_refs(v, found)
 
 
 def fold_attributes(constraints: list[dict]) -> list[dict]:

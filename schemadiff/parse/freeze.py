@@ -8,7 +8,7 @@ from typing import Any
 from ..errors import Location, ParseError
 from ..model import (Catalog, Column, Constraint, EnumType, Expr, Extension, Index, ObjectRef, QualifiedName,
                      Schema, Sequence, SequenceOptions, Table, View, ref)
-from ..model.exprs import canonical, make_expr, to_sql
+from ..model.exprs import canonical, make_expr
 from .builder import Builder
 from .freeze_programs import freeze_programs
 from .views import ViewNormalizer
@@ -146,7 +146,7 @@ def _constraint(t: TableDraft, c: ConstraintDraft, b: Builder) -> Constraint:
     kind = _CONTYPE[node["contype"]]
     ref_table, ref_columns = None, ()
     if kind == "f":
-        ref_table = b.qualify(node["pktable"], _ctx_for(c, t), b.tables)
+        ref_table = b.qualify(node["pktable"], _ConstraintContext(c, t), b.tables)
         ref_columns = tuple(strings(node.get("pk_attrs")))
         target = b.tables.get(ref_table)
         if target is None:
@@ -181,12 +181,16 @@ def _table_columns(b: Builder, t: TableDraft) -> dict:
     return t.columns
 
 
-def _ctx_for(c: ConstraintDraft, t: TableDraft):
-    class _Ctx:
-        search_path = (t.name.schema, "public")
-        schema = t.name.schema
-        location = c.origin
-    return _Ctx()
+class _ConstraintContext:
+    """Where a table's constraint resolves names: the table's schema, then public."""
+
+    __slots__ = ("search_path", "schema", "location")
+
+    def __init__(self, c: ConstraintDraft, t: TableDraft):
+        self.search_path = (t.name.schema, "public")
+        self.schema = t.name.schema
+        self.location = c.origin
+
 
 
 def _primary_key_columns(b: Builder, table: QualifiedName, c: ConstraintDraft) -> tuple[str, ...]:
@@ -249,18 +253,15 @@ def _index(i: IndexDraft) -> Index:
 
 def _normalize_bound(bound: dict) -> dict:
     """Timestamps in partition bounds compare as instants: '2023-01-01' == '2023-01-01 00:00:00+00'."""
-    def walk(x):
-        if isinstance(x, dict):
-            if "A_Const" in x and "sval" in x["A_Const"]:
-                text = x["A_Const"]["sval"].get("sval", "")
-                instant = _as_instant(text)
-                if instant is not None:
-                    return {"A_Const": {"sval": {"sval": instant}}}
-            return {k: walk(v) for k, v in x.items()}
-        if isinstance(x, list):
-            return [walk(v) for v in x]
-        return x
-    return walk(bound)
+    if isinstance(bound, dict):
+        if "A_Const" in bound and "sval" in bound["A_Const"]:
+            instant = _as_instant(bound["A_Const"]["sval"].get("sval", ""))
+            if instant is not None:
+                return {"A_Const": {"sval": {"sval": instant}}}
+        return {k: _normalize_bound(v) for k, v in bound.items()}
+    if isinstance(bound, list):
+        return [_normalize_bound(v) for v in bound]
+    return bound
 
 
 def _as_instant(text: str) -> str | None:
@@ -281,33 +282,12 @@ def dumps(obj: Any) -> str:
 
 def _views(b: Builder) -> dict[QualifiedName, View]:
     """Views, normalized against the tables' and other views' columns (see views.py)."""
-    outputs: dict[QualifiedName, list[str]] = {}
-    shaped: dict[QualifiedName, dict] = {}
-    in_progress: set[QualifiedName] = set()
-
-    def columns_of(qn: QualifiedName) -> list[str] | None:
-        t = b.tables.get(qn)
-        if t is not None:
-            while t.partition_of is not None and t.partition_of in b.tables:
-                t = b.tables[t.partition_of]
-            return list(t.columns)
-        if qn in b.views:
-            if qn not in outputs and qn not in in_progress:
-                shape(qn)
-            return outputs.get(qn)
-        return None
-
-    def shape(qn: QualifiedName) -> None:
-        in_progress.add(qn)
-        d = b.views[qn]
-        q, names = ViewNormalizer(columns_of).normalize(d["query"], d["columns"] or None)
-        shaped[qn], outputs[qn] = q, names
-        in_progress.discard(qn)
-
+    shaper = _ViewShaper(b)
+    shaped, outputs = shaper.shaped, shaper.outputs
     out = {}
     for qn, d in b.views.items():
         if qn not in shaped:
-            shape(qn)
+            shaper.shape(qn)
         options = _reloptions(d["options"])
         check = {"LOCAL_CHECK_OPTION": "local", "CASCADED_CHECK_OPTION": "cascaded"}.get(d["check"])
         if check:
@@ -321,30 +301,67 @@ def _views(b: Builder) -> dict[QualifiedName, View]:
     return out
 
 
+class _ViewShaper:
+    """Normalizes each view once, the views it reads from first.
+
+    A class rather than two nested functions that call each other: those would form a
+    reference cycle through their closures, and with the collector paused the cycle would
+    keep the whole builder alive."""
+
+    def __init__(self, b: Builder):
+        self.b = b
+        self.outputs: dict[QualifiedName, list[str]] = {}
+        self.shaped: dict[QualifiedName, dict] = {}
+        self.in_progress: set[QualifiedName] = set()
+
+    def columns_of(self, qn: QualifiedName) -> list[str] | None:
+        b = self.b
+        t = b.tables.get(qn)
+        if t is not None:
+            while t.partition_of is not None and t.partition_of in b.tables:
+                t = b.tables[t.partition_of]
+            return list(t.columns)
+        if qn in b.views:
+            if qn not in self.outputs and qn not in self.in_progress:
+                self.shape(qn)
+            return self.outputs.get(qn)
+        return None
+
+    def shape(self, qn: QualifiedName) -> None:
+        self.in_progress.add(qn)
+        d = self.b.views[qn]
+        q, names = ViewNormalizer(self.columns_of).normalize(d["query"], d["columns"] or None)
+        self.shaped[qn], self.outputs[qn] = q, names
+        self.in_progress.discard(qn)
+
+
+def _collect_references(x: Any, rels: set, columns: set, funcs: set) -> None:
+    """Relations, column names and function names a view's query mentions.
+
+    Module-level, not a nested function: a recursive closure is a reference cycle (see gcpause.py)."""
+    if isinstance(x, dict):
+        if "RangeVar" in x:
+            rv = x["RangeVar"]
+            rels.add(QualifiedName(rv.get("schemaname") or "public", rv["relname"]))
+        elif "ColumnRef" in x:
+            names = strings(x["ColumnRef"].get("fields"))
+            if names:
+                columns.add(names[-1])
+        elif "FuncCall" in x:
+            names = strings(x["FuncCall"].get("funcname"))
+            funcs.add(".".join(names[-2:]) if len(names) > 1 else "public." + names[-1])
+        for v in x.values():
+            _collect_references(v, rels, columns, funcs)
+    elif isinstance(x, list):
+        for v in x:
+            _collect_references(v, rels, columns, funcs)
+
+
 def _view_dependencies(query: dict, b: Builder, outputs: dict) -> set[ObjectRef]:
     rels: set[QualifiedName] = set()
     columns: set[str] = set()
     funcs: set[str] = set()
-
-    def walk(x):
-        if isinstance(x, dict):
-            if "RangeVar" in x:
-                rv = x["RangeVar"]
-                rels.add(QualifiedName(rv.get("schemaname") or "public", rv["relname"]))
-            elif "ColumnRef" in x:
-                names = strings(x["ColumnRef"].get("fields"))
-                if names:
-                    columns.add(names[-1])
-            elif "FuncCall" in x:
-                names = strings(x["FuncCall"].get("funcname"))
-                funcs.add(".".join(names[-2:]) if len(names) > 1 else "public." + names[-1])
-            for v in x.values():
-                walk(v)
-        elif isinstance(x, list):
-            for v in x:
-                walk(v)
-
-    walk(query)
+    _collect_references(query, rels, columns, funcs)
     deps: set[ObjectRef] = set()
     for qn in rels:
         if qn in b.tables:
