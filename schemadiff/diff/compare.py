@@ -10,7 +10,7 @@ from ..graph import (column_dependencies, column_ref, constraint_dependencies, c
                      table_dependencies, table_ref, type_ref)
 from ..model import Catalog, Column, Constraint, ObjectRef, QualifiedName, Table, ref
 from .changes import Change
-from .programs import diff_functions, diff_grants, diff_policies, diff_triggers, diff_types, diff_views
+from .programs import diff_functions, diff_grants, diff_owners, diff_policies, diff_triggers, diff_types, diff_views
 
 fs = frozenset
 
@@ -484,4 +484,5 @@ def diff_catalogs(old: Catalog, new: Catalog) -> list[Change]:
     diff_policies(d)
     d.rebuild_blocked()
     diff_grants(d)
+    diff_owners(d)
     return d.changes

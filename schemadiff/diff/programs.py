@@ -243,6 +243,29 @@ def diff_grants(d) -> None:
         d.add("grant_default", ref("default_privilege", str(p)), None, p)
 
 
+_DEPLOYER = ("current_user", "current_role", "session_user")
+
+
+def diff_owners(d) -> None:
+    """Ownership where the new side states it; an object it gives no owner keeps the one it has.
+
+    An object this plan creates belongs to the role that runs it: the live side's connected
+    role (Catalog.default_owner), which is also who CURRENT_USER means in the files.
+    """
+    deployer = d.old.default_owner or d.new.default_owner
+    created: set = set()
+    for c in d.changes:
+        created |= c.creates
+    have = {o.target: o.role for o in d.old.owners}
+    for o in sorted(d.new.owners):
+        wanted = deployer if o.role in _DEPLOYER else o.role
+        current = deployer if o.target in created else have.get(o.target, deployer)
+        current = deployer if current in _DEPLOYER else current
+        if wanted is None or wanted == current:
+            continue
+        d.add("set_owner", ref("owner", o.target.kind, *o.target.path), current, o, requires=[o.target])
+
+
 def _recreated(d, target) -> bool:
     return any(target in c.creates for c in d.changes)
 
@@ -252,5 +275,5 @@ def _q(name: str) -> str:
     return quote_ident(name)
 
 
-__all__ = ["diff_functions", "diff_triggers", "diff_views", "diff_types", "diff_policies", "diff_grants",
+__all__ = ["diff_functions", "diff_triggers", "diff_views", "diff_types", "diff_policies", "diff_grants", "diff_owners",
            "QualifiedName"]

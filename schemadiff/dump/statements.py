@@ -185,6 +185,8 @@ def _classify(it: Item, idx: _Index) -> None:  # noqa: C901 - one branch per sta
         _comment(it, idx)
     elif isinstance(n, ast.GrantStmt):
         _grant(it, idx)
+    elif isinstance(n, ast.AlterOwnerStmt):
+        _owner(it, idx)
     elif isinstance(n, ast.AlterDefaultPrivilegesStmt):
         it.kind, it.owner, it.rank = DEFAULT_PRIVILEGES, "", 0
     else:  # not produced by the introspector today; kept, in a file of its own
@@ -237,6 +239,20 @@ def _comment(it: Item, idx: _Index) -> None:
         qn = _names(obj[:-1])
         it.kind, it.owner = idx.relation_group(qn)
         it.subject = qn
+
+
+def _owner(it: Item, idx: _Index) -> None:
+    """ALTER SCHEMA / ROUTINE / TYPE / DOMAIN ... OWNER TO goes with its object, after its grants."""
+    n = it.node
+    obj = n.object
+    if n.objectType == ObjectType.OBJECT_SCHEMA:
+        it.kind, it.owner, it.rank = SCHEMA, obj.sval, 3
+    elif n.objectType in (ObjectType.OBJECT_FUNCTION, ObjectType.OBJECT_PROCEDURE, ObjectType.OBJECT_ROUTINE):
+        it.kind, it.owner, it.rank = FUNCTION, _names(obj.objname), 3
+    elif n.objectType in (ObjectType.OBJECT_TYPE, ObjectType.OBJECT_DOMAIN):
+        it.kind, it.owner, it.rank = TYPE, _names(obj), 3
+    else:
+        it.kind, it.owner, it.rank = OTHER, "", 0
 
 
 def _grant(it: Item, idx: _Index) -> None:

@@ -64,7 +64,7 @@ def live_catalog(live: LiveSchema) -> Catalog:
     # ALTER DEFAULT PRIVILEGES without FOR ROLE is for the role that runs it: the one connected.
     defaults = {dp if dp.role != live.current_user else replace(dp, role=None) for dp in catalog.default_privileges}
     return replace(catalog, schemas=schemas, default_privileges=defaults, server_version=live.server_version,
-                   invalid_indexes=live.invalid_indexes)
+                   invalid_indexes=live.invalid_indexes, default_owner=live.current_user)
 
 
 def inspect_connection(conn: psycopg.Connection) -> Catalog:

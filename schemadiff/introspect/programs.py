@@ -207,6 +207,42 @@ def _grant_queries(version: int) -> list[str]:
     ]
 
 
+# Owners other than the role reading the catalog: the files state an owner only where it matters,
+# and an object nobody stated one for belongs to whoever deploys (Catalog.default_owner).
+# Sequences owned by a column follow their table's owner and cannot be given another.
+OWNERS = f"""
+SELECT 'ALTER ' || CASE c.relkind WHEN 'v' THEN 'VIEW ' WHEN 'm' THEN 'MATERIALIZED VIEW '
+                                  WHEN 'S' THEN 'SEQUENCE ' ELSE 'TABLE ' END
+       || {_REL} || ' OWNER TO ' || pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(c.relowner)) || ';'
+FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND c.relowner <> (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user)
+  AND c.relnamespace IN {_USER_NS} AND {_not_ext('pg_class', 'c.oid')}
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::regclass
+                  AND d.objid = c.oid AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i')
+                  AND c.relkind = 'S')
+UNION ALL
+SELECT 'ALTER ROUTINE ' || p.oid::regprocedure::text || ' OWNER TO '
+       || pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(p.proowner)) || ';'
+FROM pg_catalog.pg_proc p
+WHERE p.proowner <> (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user)
+  AND p.pronamespace IN {_USER_NS} AND p.prokind IN ('f', 'p', 'w') AND {_not_ext('pg_proc', 'p.oid')} AND {_NOT_IMPLICIT}
+UNION ALL
+SELECT 'ALTER SCHEMA ' || pg_catalog.quote_ident(n.nspname) || ' OWNER TO '
+       || pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(n.nspowner)) || ';'
+FROM pg_catalog.pg_namespace n
+WHERE n.oid IN {_USER_NS} AND n.nspname <> 'public'
+  AND n.nspowner <> (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user)
+UNION ALL
+SELECT 'ALTER ' || CASE t.typtype WHEN 'd' THEN 'DOMAIN ' ELSE 'TYPE ' END || {_QN.format(ns="n.nspname", name="t.typname")}
+       || ' OWNER TO ' || pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(t.typowner)) || ';'
+FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+WHERE t.typnamespace IN {_USER_NS} AND {_not_ext('pg_type', 't.oid')}
+  AND t.typowner <> (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user)
+  AND (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND EXISTS (
+       SELECT 1 FROM pg_catalog.pg_class k WHERE k.oid = t.typrelid AND k.relkind = 'c')))
+ORDER BY 1"""
+
+
 COMMENTS = f"""
 SELECT 'COMMENT ON ' || CASE
          WHEN d.classoid = 'pg_catalog.pg_proc'::regclass THEN
@@ -251,7 +287,7 @@ def program_statements(conn: psycopg.Connection, version: int) -> list[str]:
         conn.execute("SET LOCAL search_path = public")
         # Row security and replica identity come with the tables (inspector.py).
         queries = [DOMAINS, COMPOSITES, RANGES, FUNCTIONS, VIEWS, MATVIEW_INDEXES, TRIGGERS, EXTENSION_VERSIONS,
-                   POLICIES, *(_grant_queries(version)), COMMENTS]
+                   POLICIES, *(_grant_queries(version)), OWNERS, COMMENTS]
         for q in queries:
             out.extend(row[0] for row in conn.execute(q) if row[0])
     return out

@@ -12,7 +12,7 @@ from typing import Callable, Mapping
 
 from .names import QualifiedName
 from .objects import (CompositeType, DefaultPrivilege, Domain, EnumType, Extension, Function, FunctionName,
-                      Grant, Index, Policy, RangeType, Schema, Sequence, Table, Trigger, View)
+                      Grant, Index, Owner, Policy, RangeType, Schema, Sequence, Table, Trigger, View)
 
 DEFAULT_SCHEMA = "public"
 
@@ -27,6 +27,12 @@ def _grant_kept(grant, keep: Callable[[QualifiedName], bool]) -> bool:
     if not rel:
         return True
     return keep(QualifiedName(schema.strip('"'), rel.strip('"')))
+
+
+def _owner_name(owner: Owner) -> QualifiedName:
+    """The name --exclude patterns see for an owned object (a schema's is (schema, ""))."""
+    path = owner.target.path
+    return QualifiedName(path[0], path[1] if len(path) > 1 else "")
 
 
 def _frozen(d: Mapping) -> Mapping:
@@ -50,6 +56,9 @@ class Catalog:
     policies: Mapping[tuple[QualifiedName, str], Policy] = field(default_factory=dict)
     grants: frozenset[Grant] = frozenset()
     default_privileges: frozenset[DefaultPrivilege] = frozenset()
+    owners: frozenset[Owner] = frozenset()
+    # Who owns what `owners` does not list: the live side's connected role (None for files).
+    default_owner: str | None = field(default=None, compare=False)
     server_version: int | None = field(default=None, compare=False)
     # Live indexes left INVALID by a failed CREATE INDEX CONCURRENTLY: present, but to be rebuilt.
     invalid_indexes: frozenset[QualifiedName] = field(default=frozenset(), compare=False)
@@ -64,6 +73,7 @@ class Catalog:
             object.__setattr__(self, f, _frozen(getattr(self, f)))
         object.__setattr__(self, "grants", frozenset(self.grants))
         object.__setattr__(self, "default_privileges", frozenset(self.default_privileges))
+        object.__setattr__(self, "owners", frozenset(self.owners))
 
     def filtered(self, keep: Callable[[QualifiedName], bool]) -> "Catalog":
         """The catalog without the tables, sequences, indexes and types that `keep` rejects.
@@ -92,6 +102,7 @@ class Catalog:
             ranges={k: v for k, v in self.ranges.items() if keep(k)},
             policies={k: v for k, v in self.policies.items() if k[0] in tables},
             grants=frozenset(g for g in self.grants if _grant_kept(g, keep)),
+            owners=frozenset(o for o in self.owners if keep(_owner_name(o))),
         )
 
     def indexes_of(self, table: QualifiedName) -> list[Index]:

@@ -305,6 +305,19 @@ class Grant:
 
 
 @dataclass(frozen=True, slots=True, order=True)
+class Owner:
+    """Who owns one object, where the files say so (ALTER ... OWNER TO).
+
+    Why only where stated: most schemas leave ownership to whoever deploys them; an
+    object the files give no owner keeps the one it has."""
+
+    target: ObjectRef  # the object, as plan steps name it
+    keyword: str  # how ALTER names its kind: TABLE, VIEW, MATERIALIZED VIEW, SEQUENCE, ROUTINE, SCHEMA, TYPE, DOMAIN
+    object_name: str  # rendered, qualified ("public.t", "public.f(integer)", "app")
+    role: str
+
+
+@dataclass(frozen=True, slots=True, order=True)
 class DefaultPrivilege:
     role: str | None  # FOR ROLE (None: the current role)
     schema: str | None  # IN SCHEMA

@@ -84,6 +84,7 @@ class Builder:
         self.grants: list = []
         self.revokes: list = []
         self.default_privileges: list = []
+        self.owners: dict = {}  # ObjectRef -> Owner (see owners.py)
         self.roles_named: set[str] = set()
         self.extension_versions: dict[str, str] = {}
 

@@ -153,7 +153,7 @@ def freeze_programs(b: Builder) -> dict:
         grants.add(Grant("type", str(qn), "public", "USAGE"))
     grants = fold_all(apply_revokes(grants, b.revokes))
     return {"functions": functions, "triggers": triggers, "domains": domains, "composites": composites,
-            "ranges": ranges, "policies": policies, "grants": frozenset(grants),
+            "ranges": ranges, "policies": policies, "grants": frozenset(grants), "owners": frozenset(b.owners.values()),
             "default_privileges": frozenset(b.default_privileges)}
 
 

@@ -253,6 +253,11 @@ def _reloptions(options) -> list[str]:
 @handles("AlterTableStmt", ALTERS)
 def alter_table(b: Builder, node: dict, ctx: Context) -> None:
     objtype = node.get("objtype", "OBJECT_TABLE")
+    cmds = [unwrap(c)[1] for c in node.get("cmds", ())]
+    if cmds and all(c.get("subtype") == "AT_ChangeOwner" for c in cmds) and objtype != "OBJECT_INDEX":
+        from .owners import relation_owner
+        relation_owner(b, node, cmds[-1]["newowner"], ctx)
+        return
     if objtype == "OBJECT_INDEX":
         # ALTER INDEX parent ATTACH PARTITION child (pg_dump): implied by the parent's index.
         cmds = [unwrap(c)[1].get("subtype") for c in node.get("cmds", ())]

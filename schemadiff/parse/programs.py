@@ -215,6 +215,12 @@ def grant(b: Builder, node: dict, ctx: Context) -> None:
     grant_statement(b, node, ctx)
 
 
+@handles("AlterOwnerStmt", LAST)
+def alter_owner(b: Builder, node: dict, ctx: Context) -> None:
+    from .owners import owner_statement
+    owner_statement(b, node, ctx)
+
+
 @handles("AlterDefaultPrivilegesStmt", LAST)
 def default_privileges(b: Builder, node: dict, ctx: Context) -> None:
     from .privileges import default_privileges_statement

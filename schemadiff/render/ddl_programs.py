@@ -229,6 +229,12 @@ def _(c: Change) -> list[str]:
     return [f"GRANT {_privilege(g)} ON {_on(g)} TO {_roles([g.grantee])}{option};"]
 
 
+@renders("set_owner")
+def _(c: Change) -> list[str]:
+    o = c.new
+    return [f"ALTER {o.keyword} {o.object_name} OWNER TO {_roles([o.role])};"]
+
+
 @renders("revoke")
 def _(c: Change) -> list[str]:
     g = c.old
