@@ -184,6 +184,7 @@ class _Differ:
                      requires=requires)
         if t.rls_enabled or t.rls_forced:
             self.add("set_row_security", ref("row_security", *target.path), Table(t.name), t, requires=[target])
+        self._partition_not_null((), t)
 
     def _drop_table(self, t: Table) -> None:
         target = table_ref(t.name)
@@ -234,6 +235,27 @@ class _Differ:
         self._columns(old, t)
         self._constraints(old, t)
         self._comments(old, t)
+        self._partition_not_null(old.partition_not_null, t)
+
+    def _partition_not_null(self, had: tuple[str, ...], t: Table) -> None:
+        """A partition's own NOT NULLs (see Table.partition_not_null). Dropping one runs after
+        the key that implied it is dropped (phase order), or the server refuses."""
+        if had == t.partition_not_null:
+            return
+        root = t
+        inherited: set[str] = set()
+        while root.partition_of is not None and root.partition_of in self.new.tables:
+            root = self.new.tables[root.partition_of]
+            inherited |= set(root.partition_not_null) | {c.name for c in root.columns if c.not_null}
+        for name in sorted(set(had) ^ set(t.partition_not_null)):
+            parent_col = root.column(name)
+            if parent_col is None or name in inherited:
+                continue  # the parent's column goes, or has NOT NULL itself: the partition follows it
+            now = name in t.partition_not_null
+            cref = column_ref(t.name, name)
+            self.add("set_not_null", ref("column_not_null", *cref.path), replace(parent_col, not_null=not now),
+                     replace(parent_col, not_null=now), args=(("table", t.name),),
+                     requires=[table_ref(t.name), column_ref(root.name, name)])
 
     def _columns(self, old: Table, t: Table) -> None:
         for position, col in enumerate(t.columns):

@@ -166,6 +166,9 @@ class Table:
     replica_identity: str = "d"  # d default, f full, n nothing, or the name of the index
     cluster_on: str | None = None  # index name
     access_method: str | None = None  # None: the default (heap)
+    # A partition's columns are its parent's; these it holds NOT NULL on its own (a key of its
+    # own implies them, and they outlive the key: the server keeps them when it is dropped).
+    partition_not_null: tuple[str, ...] = ()
 
     def column(self, name: str) -> Column | None:
         for c in self.columns:

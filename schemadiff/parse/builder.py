@@ -216,6 +216,8 @@ class Builder:
             for col in strings(node.get("keys")):
                 if col in table.columns:
                     table.columns[col].not_null = True
+                elif table.partition_of is not None:
+                    self.column(table, col, ctx).not_null = True
         columns = _constraint_columns(node)
         name = node.get("conname")
         schema = table.name.schema
@@ -269,13 +271,18 @@ class Builder:
     def column(self, table: TableDraft, name: str, ctx: Context) -> ColumnDraft:
         col = table.columns.get(name)
         if col is None and table.partition_of is not None:
-            # A partition's columns are its parent's; its own NOT NULL or default (implied by a
-            # key of its own, or set per partition) is not modelled: the parent's stands.
+            # A partition's columns are its parent's. Its own NOT NULL (implied by a key of its
+            # own, or set per partition) is kept in partition_columns; its own default is not
+            # modelled: the parent's stands.
+            if name in table.partition_columns:
+                return table.partition_columns[name]
             parent = self.tables.get(table.partition_of)
             while parent is not None and parent.partition_of is not None and name not in parent.columns:
                 parent = self.tables.get(parent.partition_of)
             if parent is not None and name in parent.columns:
-                return ColumnDraft(name, parent.columns[name].type, ctx.location)
+                col = ColumnDraft(name, parent.columns[name].type, ctx.location)
+                table.partition_columns[name] = col
+                return col
         if col is None:
             raise ParseError([(ctx.location, f"column {name} of {table.name.display} is declared nowhere")])
         return col

@@ -61,6 +61,8 @@ class TableDraft:
     replica_identity: str = "d"
     cluster_on: str | None = None
     access_method: str | None = None
+    # A partition's own settings of its parent's columns (only NOT NULL is modelled).
+    partition_columns: dict[str, ColumnDraft] = field(default_factory=dict)
 
 
 @dataclass

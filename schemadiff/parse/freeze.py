@@ -138,7 +138,21 @@ def _table(t: TableDraft, b: Builder) -> Table:
         bound = Expr(canonical(_normalize_bound(t.partition_bound)), t.partition_bound)
     return Table(t.name, tuple(_column(c) for c in t.columns.values()), constraints, partition_by,
                  t.partition_of, bound, tuple(t.inherits), t.unlogged, tuple(t.options), t.comment, t.origin,
-                 t.rls_enabled, t.rls_forced, t.replica_identity, t.cluster_on, t.access_method)
+                 t.rls_enabled, t.rls_forced, t.replica_identity, t.cluster_on, t.access_method,
+                 _partition_not_null(t, b))
+
+
+def _partition_not_null(t: TableDraft, b: Builder) -> tuple[str, ...]:
+    """The NOT NULL columns of a partition beyond those it has from its ancestors."""
+    if t.partition_of is None:
+        return ()
+    inherited: set[str] = set()
+    parent = b.tables.get(t.partition_of)
+    while parent is not None:
+        inherited |= {c.name for c in parent.columns.values() if c.not_null}
+        inherited |= {n for n, c in parent.partition_columns.items() if c.not_null}
+        parent = b.tables.get(parent.partition_of) if parent.partition_of is not None else None
+    return tuple(sorted(n for n, c in t.partition_columns.items() if c.not_null and n not in inherited))
 
 
 def _constraint(t: TableDraft, c: ConstraintDraft, b: Builder) -> Constraint:

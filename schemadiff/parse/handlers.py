@@ -164,8 +164,8 @@ def create_table(b: Builder, node: dict, ctx: Context) -> None:
     deferred = _without_duplicate_keys(deferred)
     for body, column in deferred:
         if table.partition_of is not None and column is not None and body["contype"] in (
-                "CONSTR_NOTNULL", "CONSTR_DEFAULT", "CONSTR_NULL"):
-            continue  # inherited from the parent; per-partition overrides are not modelled
+                "CONSTR_DEFAULT", "CONSTR_NULL"):
+            continue  # a partition's own default is not modelled (the parent's stands); NULL is no change
         b.add_constraint(table, body, ctx, column)
 
 
