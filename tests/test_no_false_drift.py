@@ -304,6 +304,27 @@ CASES: dict[str, str] = {
         CREATE TABLE t (a timestamptz DEFAULT 'epoch', b date DEFAULT '2024-1-2', c timestamp DEFAULT '2024-01-02 3:04',
                         d time DEFAULT '1:02', e date DEFAULT 'Jan 5, 2024');
     """,
+    "typed-constants-in-checks": """
+        CREATE TABLE t (d interval, b boolean, m money,
+                        CHECK (d > CAST('1 month' AS interval)), CHECK (d < interval '2 hours'),
+                        CHECK (b IS DISTINCT FROM 't'::boolean), CHECK (m > '$1,000.5'::money));
+    """,
+    "implicit-casts-the-server-adds": """
+        CREATE TABLE t (id int PRIMARY KEY, foo varchar(255), bar double precision, n numeric, payload jsonb,
+                        CHECK (length(foo) < bar), CHECK (octet_length(foo) <= n),
+                        CHECK (char_length(foo)::bigint < 1000), CHECK (n BETWEEN 0 AND 100 * id));
+        CREATE VIEW v AS
+          SELECT to_timestamp(CAST(payload ->> 'created' AS bigint)) AS created,
+                 to_char(CURRENT_DATE, 'YYYY-MM-DD') AS today,
+                 CASE WHEN bar > 1 THEN 'big' END AS size,
+                 CAST(CASE foo WHEN 'x' THEN payload ->> 'amount' END AS numeric(10, 2)) AS amount
+            FROM t;
+    """,
+    "no-op-casts-of-function-results": """
+        CREATE TABLE t (owner text, at timestamptz DEFAULT now()::timestamptz);
+        ALTER TABLE t ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY mine ON t USING (owner = current_setting('app.user')::text AND lower(owner)::text <> '');
+    """,
 }
 
 # case id -> why schemadiff still reports drift (strict xfail: a fix shows as XPASS)

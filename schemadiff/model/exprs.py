@@ -154,10 +154,17 @@ class _Normalizer:
                 value = _qualified_interval(arg["C"], target)
                 if value is not None:
                     return {"C": value}
+            if isinstance(arg.get("C"), str) and target in _OUTPUT_FORM_TYPES:
+                # '1 month'::interval is stored as '1 mon'::interval: compare in the type's terms.
+                return {"C": constant_text(arg["C"], target)}
             return arg
         if isinstance(arg, dict) and "Col" in arg:
             # The server writes the implicit casts it adds to columns ((id)::double precision);
             # the user did not.  An explicit cast of a bare column compares equal too.
+            return arg
+        if isinstance(arg, dict) and "Func" in arg and arg["Func"]["name"][-1] in _RETURNS.get(target, ()):
+            # A cast to the type the function already returns is dropped when the server stores it
+            # (current_setting('x')::text).
             return arg
         return {"Cast": {"arg": arg, "type": target}}
 
@@ -189,11 +196,18 @@ class _Normalizer:
         if kind in ("AEXPR_LIKE", "AEXPR_ILIKE"):
             kind = "AEXPR_OP"
         out: dict = {"k": kind, "op": name}
+        compares = kind == "AEXPR_OP" and name in _COMPARISONS
         if lexpr is not None:
-            out["l"] = self(lexpr)
+            out["l"] = _without_widening(self(lexpr)) if compares else self(lexpr)
         if rexpr is not None:
-            out["r"] = self(rexpr)
+            out["r"] = _without_widening(self(rexpr)) if compares else self(rexpr)
         return {"Op": out}
+
+    def n_CaseExpr(self, body: dict) -> Any:
+        out = self._fields(body)
+        if out.get("defresult") == {"C": None}:
+            del out["defresult"]  # CASE without ELSE is stored with ELSE NULL
+        return {"CaseExpr": out}
 
     def n_BoolExpr(self, body: dict) -> Any:
         op = body.get("boolop", "AND_EXPR")
@@ -221,6 +235,8 @@ class _Normalizer:
         name = _strip_schema(_names(body.get("funcname", ())), self.default_schema)
         out = self._fields({k: v for k, v in body.items() if k != "funcname"})
         out["name"] = name
+        if out.get("args"):
+            out["args"] = [_without_widening(a, of_results=False) for a in out["args"]]
         args = out.get("args")
         if out.get("func_variadic") and args and isinstance(args[-1], dict) and "Array" in args[-1]:
             # f(a, 'x', 'y') of a VARIADIC function is stored as f(a, VARIADIC ARRAY['x', 'y'])
@@ -231,6 +247,38 @@ class _Normalizer:
             prefix = self.default_schema + "."
             args[0] = {"C": seq[len(prefix):] if seq.startswith(prefix) else seq}
         return {"Func": out}
+
+
+_COMPARISONS = (["="], ["<>"], ["<"], ["<="], [">"], [">="])
+# Numeric types in the order the server's implicit casts widen them.
+_WIDENING = ("smallint", "integer", "bigint", "numeric", "real", "double precision")
+
+
+def _without_widening(n: Any, of_results: bool = True) -> Any:
+    """A function argument or a comparison operand without the widening cast the server adds.
+
+    Why: the server stores the implicit cast it adds there ((length(foo))::double precision <
+    bar, to_timestamp((x::bigint)::double precision), to_char((CURRENT_DATE)::timestamp with
+    time zone, ...)), and the user did not write it; written or not, it compares and calls the
+    same. Dropped: a numeric cast of a narrower numeric cast, CURRENT_DATE cast to a timestamp,
+    and (in comparisons, `of_results`) a numeric cast of a function's or an operator's result
+    (score <= ((100 * n))::numeric). Casts of columns
+    are dropped already; other casts may change a value or pick another function, and stay."""
+    if not (isinstance(n, dict) and "Cast" in n):
+        return n
+    arg, target = n["Cast"]["arg"], n["Cast"]["type"]
+    if not isinstance(arg, dict):
+        return n
+    if target.startswith("timestamp") and arg.get("SQLValueFunction", {}).get("op") == "SVFOP_CURRENT_DATE":
+        return arg
+    if target not in _WIDENING:
+        return n
+    if "Cast" in arg and arg["Cast"]["type"] in _WIDENING \
+            and _WIDENING.index(arg["Cast"]["type"]) < _WIDENING.index(target):
+        return arg
+    if of_results and ("Func" in arg or "Op" in arg):
+        return arg
+    return n
 
 
 def _is_constant(n: Any) -> bool:
@@ -263,6 +311,20 @@ _FALSE = {"f", "false", "n", "no", "off", "0"}
 _NUMERIC = {"smallint", "integer", "bigint", "numeric", "real", "double precision"}
 _INTERVAL_UNITS = {"year": 12 * 30 * 86400, "mon": 30 * 86400, "week": 7 * 86400, "day": 86400, "hour": 3600,
                    "min": 60, "sec": 1, "msec": 0.001, "usec": 0.000001}
+
+
+# Built-in functions by the type they return, for casts the server drops as no-ops.
+_RETURNS = {
+    "text": frozenset({"current_setting", "lower", "upper", "initcap", "btrim", "ltrim", "rtrim", "lpad", "rpad",
+                       "concat", "concat_ws", "format", "to_char", "replace", "translate", "substr", "left",
+                       "right", "repeat", "reverse", "md5", "split_part", "regexp_replace", "array_to_string",
+                       "quote_ident", "quote_literal", "quote_nullable", "encode", "string_agg"}),
+    "timestamp with time zone": frozenset({"now", "clock_timestamp", "statement_timestamp",
+                                           "transaction_timestamp", "to_timestamp"}),
+}
+
+# Types whose constants constant_text() puts in their output form, wherever a cast names the type.
+_OUTPUT_FORM_TYPES = frozenset({"interval", "boolean", "money"})
 
 
 def constant_text(text: str, type_text: str) -> str:
