@@ -3,8 +3,8 @@
 For each N, in a fresh process: generate a schema of N tables (gen_schema.py), load the
 *mutated* schema into a fresh database, then
 - run `schemadiff plan` as a user does (a subprocess): wall time and the peak resident memory
-  of its process tree, sampled every 20 ms (it parses the files in a forked child while the
-  server answers the catalog queries);
+  of its process tree, sampled every 20 ms (it parses the files while a thread waits for the
+  server's answers to the catalog queries);
 - time each stage on its own, one after the other in this process: parse (files),
   introspect (database), diff and plan;
 - in the same run on the same database, `pg_dump --schema-only` (the floor for reading a
@@ -124,7 +124,8 @@ def _url(dsn: str) -> str:
 
 
 def _tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants (the plan forks a parser)."""
+    """Resident bytes of a process and all its descendants (the plan is one process today; a
+    helper process would be counted too)."""
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()

@@ -8,7 +8,9 @@ At --scale 1: 100,000 users (1 % instructors), 2,000 courses, about 55,000 conte
 4-7 modules per course, 20,000,000 user_interactions in about a million sessions over the
 12 UTC months that end at --end-date (midnight UTC, default today), the matching
 video_interactions and quiz_interactions, and the analytics tables computed from them with
-the rollup jobs' definitions (legacy/migration/steps/0008_analytics.sql).
+the rollup jobs' definitions (legacy/migration/steps/0008_analytics.sql; for
+content_engagement_metrics.sessions_reaching and quiz_question_daily, the nightly rollup
+refresh_content_daily_metrics() in schema/analytics.sql, which gives the same rows).
 
 The new database is loaded the way `schemadiff migrate` loads production: `schemadiff apply
 --phase expand` (tables, checks, primary and unique keys; its secondary indexes are dropped
@@ -52,7 +54,7 @@ MONTHS_AHEAD = 3     # empty partitions after it, as the daily maintenance job k
 
 NEW_TABLES = ("users", "courses", "course_modules", "content_items", "video_content", "quiz_content",
               "user_sessions", "user_interactions", "video_interactions", "quiz_interactions",
-              "user_progress", "content_engagement_metrics", "aggregated_analytics")
+              "user_progress", "content_engagement_metrics", "quiz_question_daily", "aggregated_analytics")
 LEGACY_TABLES = ("users", "user_sessions", "user_interactions", "interaction_details")
 
 Progress = Callable[[str], None]
@@ -316,22 +318,38 @@ INSERT INTO video_interactions (interaction_id, interaction_created_at, position
 SELECT id, created_at, position_seconds, watched_seconds, rate, quality, is_fullscreen
   FROM g_event WHERE position_seconds IS NOT NULL;
 
-INSERT INTO quiz_interactions (interaction_id, interaction_created_at, question_id, user_answer, is_correct,
-                               time_taken_seconds, attempt_number, score)
-SELECT id, created_at, 'q' || question_no, to_jsonb(answer), is_correct, time_taken_seconds, attempt_number,
-       CASE WHEN is_correct THEN 100 WHEN NOT is_correct THEN 0 END
-  FROM g_event WHERE interaction_type = 'answer';
+-- The answers, and in the same pass their daily sums per quiz and question (the nightly
+-- rollup's quiz_question_daily, as refresh_content_daily_metrics() defines it).
+WITH answer AS MATERIALIZED (
+    SELECT id, created_at, content_id, 'q' || question_no AS question_id, to_jsonb(answer) AS user_answer, is_correct,
+           time_taken_seconds, attempt_number, CASE WHEN is_correct THEN 100 WHEN NOT is_correct THEN 0 END AS score
+      FROM g_event WHERE interaction_type = 'answer'
+), inserted AS (
+    INSERT INTO quiz_interactions (interaction_id, interaction_created_at, question_id, user_answer, is_correct,
+                                   time_taken_seconds, attempt_number, score)
+    SELECT id, created_at, question_id, user_answer, is_correct, time_taken_seconds, attempt_number, score
+      FROM answer
+)
+INSERT INTO quiz_question_daily (content_id, metric_date, question_id, answers, graded, correct, time_taken_seconds,
+                                 scored, score_sum, created_at, updated_at)
+SELECT content_id, (created_at AT TIME ZONE 'UTC')::date, question_id, count(*), count(is_correct),
+       count(*) FILTER (WHERE is_correct), sum(time_taken_seconds), count(score), coalesce(sum(score), 0),
+       (created_at AT TIME ZONE 'UTC')::date + interval '1 day 2 hours',
+       (created_at AT TIME ZONE 'UTC')::date + interval '1 day 2 hours'
+  FROM answer
+ GROUP BY 1, 2, 3;
 """
 
 # The analytics, with the rollup jobs' definitions (as in data step 0008, which computes them
 # from migrated events): user_progress from the processed events (the last half hour is the
 # rollup job's queue), the daily and monthly figures from all events.  One staging pass folds
-# the events per learner, item and UTC day (about a quarter of the rows), which every aggregate
-# below can be computed from exactly: sums of sums, and distinct learners counted over it.
+# the events per session, item and UTC day (about a quarter of the rows), which every aggregate
+# below can be computed from exactly: sums of sums, distinct learners counted over it, and each
+# viewing session's furthest position on a video that day.
 _FACTS = """
 CREATE TEMP TABLE g_facts AS
 SELECT a.*, i.module_id, i.is_required
-  FROM (SELECT user_id, course_id, content_id, (created_at AT TIME ZONE 'UTC')::date AS day,
+  FROM (SELECT session_id, user_id, course_id, content_id, (created_at AT TIME ZONE 'UTC')::date AS day,
                created_at < timestamptz %(end_ts)s - interval '30 minutes' AS is_processed,
                count(*) AS events,
                count(*) FILTER (WHERE interaction_type IN ('view', 'start', 'play')) AS views,
@@ -341,9 +359,10 @@ SELECT a.*, i.module_id, i.is_required
                sum(CASE WHEN is_correct THEN 100 WHEN NOT is_correct THEN 0 END) AS score_sum,
                count(is_correct) AS graded,
                count(*) FILTER (WHERE NOT is_correct) AS wrong,
-               min(created_at) AS first_at, max(created_at) AS last_at
+               min(created_at) AS first_at, max(created_at) AS last_at,
+               max(position_seconds) AS position
           FROM g_event
-         GROUP BY 1, 2, 3, 4, 5) AS a
+         GROUP BY 1, 2, 3, 4, 5, 6) AS a
   LEFT JOIN g_item AS i ON i.id = a.content_id;
 ANALYZE g_facts;
 """
@@ -362,21 +381,41 @@ SELECT f.user_id, f.course_id,
  GROUP BY f.user_id, f.course_id, t.items;
 
 -- engagement_score as in 0008: 50 x completion rate + 30 x time ratio + 20 x repeat rate.
+-- sessions_reaching (videos): per day, the viewing sessions whose furthest position reached
+-- each tenth of the video, as refresh_content_daily_metrics() defines it.
 INSERT INTO content_engagement_metrics (content_id, metric_date, views, completions, average_time_seconds,
-                                        average_score, difficulty, engagement_score, created_at, updated_at)
+                                        average_score, difficulty, engagement_score, sessions_reaching,
+                                        created_at, updated_at)
 SELECT d.content_id, d.metric_date, d.views, d.completions, round(d.seconds / d.learners, 2),
        round(d.score_sum / nullif(d.graded, 0), 2), round(d.wrong::numeric / nullif(d.graded, 0), 3),
        round(50 * least(1, d.completions::numeric / d.learners)
              + 30 * least(1, d.seconds / d.learners / coalesce(nullif(d.length, 0), 600))
              + 20 * greatest(0, (d.views - d.learners)::numeric / greatest(d.views, 1)), 2),
+       CASE WHEN d.is_video THEN coalesce(r.sessions_reaching, array_fill(0, ARRAY[11])) END,
        d.metric_date + interval '1 day 2 hours', d.metric_date + interval '1 day 2 hours'
   FROM (SELECT f.content_id, f.day AS metric_date, sum(f.views) AS views, sum(f.completions) AS completions,
                count(DISTINCT f.user_id) AS learners, sum(f.seconds) AS seconds, sum(f.score_sum) AS score_sum,
                sum(f.graded) AS graded, sum(f.wrong) AS wrong,
-               max(CASE WHEN i.content_type = 'video' THEN i.duration ELSE i.estimated_duration END) AS length
+               max(CASE WHEN i.content_type = 'video' THEN i.duration ELSE i.estimated_duration END) AS length,
+               bool_or(i.content_type = 'video') AS is_video
           FROM g_facts AS f
           JOIN g_item AS i ON i.id = f.content_id
-         GROUP BY 1, 2) AS d;
+         GROUP BY 1, 2) AS d
+  LEFT JOIN (SELECT t.content_id, t.day,
+                    ARRAY[count(*),
+                          count(*) FILTER (WHERE t.tenth >= 1), count(*) FILTER (WHERE t.tenth >= 2),
+                          count(*) FILTER (WHERE t.tenth >= 3), count(*) FILTER (WHERE t.tenth >= 4),
+                          count(*) FILTER (WHERE t.tenth >= 5), count(*) FILTER (WHERE t.tenth >= 6),
+                          count(*) FILTER (WHERE t.tenth >= 7), count(*) FILTER (WHERE t.tenth >= 8),
+                          count(*) FILTER (WHERE t.tenth >= 9), count(*) FILTER (WHERE t.tenth >= 10)]::integer[]
+                      AS sessions_reaching
+               FROM (SELECT f.content_id, f.day, f.session_id,
+                            least(10, floor(10 * max(f.position) / max(i.duration)))::integer AS tenth
+                       FROM g_facts AS f
+                       JOIN g_item AS i ON i.id = f.content_id AND i.content_type = 'video'
+                      WHERE f.position IS NOT NULL
+                      GROUP BY 1, 2, 3) AS t
+              GROUP BY 1, 2) AS r ON r.content_id = d.content_id AND r.day = d.metric_date;
 
 -- Per course and UTC day and month (0008's four metrics), and per module and month
 -- (active_learners, completers: learners with at least one completed item), the rows the

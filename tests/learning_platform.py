@@ -24,7 +24,7 @@ SCHEMA_FILES: list[str] = [
     "courses.sql",  # courses -> users
     "content.sql",  # content_items -> course_modules
     "interactions.sql",  # user_sessions -> users, user_interactions -> content_items, courses
-    "analytics.sql",  # user_progress -> users, courses; content_engagement_metrics -> content_items
+    "analytics.sql",  # user_progress -> users, courses; content_engagement_metrics, quiz_question_daily -> content_items
 ]
 
 

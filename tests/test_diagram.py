@@ -120,7 +120,7 @@ def test_learning_platform_svg_has_every_table_column_and_foreign_key():
     nodes = svg_groups(root, "node")
     edges = svg_groups(root, "edge")
     tables = {k: t for k, t in catalog.tables.items() if t.partition_of is None}
-    assert len(tables) == 13
+    assert len(tables) == 14
     assert set(nodes) == {f"table:{k.schema}.{k.name}" for k in tables}
     for k, t in tables.items():
         shown = texts(nodes[f"table:{k.schema}.{k.name}"])
@@ -129,7 +129,7 @@ def test_learning_platform_svg_has_every_table_column_and_foreign_key():
             assert col.name in shown, (k, col.name)
         assert t.comment in tooltips(nodes[f"table:{k.schema}.{k.name}"])
     fks = [(k, con) for k, t in tables.items() for con in t.constraints if con.kind == "f"]
-    assert len(fks) == 14
+    assert len(fks) == 15
     dot = dot_edges(text)
     for k, con in fks:
         edge_id = f"fk:{k.schema}.{k.name}.{con.name}"
@@ -174,7 +174,8 @@ def test_learning_platform_groups_and_partitions():
         "public.video_content"]
     assert "public.user_interactions" in clusters["interactions"]
     assert clusters["analytics"] == [
-        "public.aggregated_analytics", "public.content_engagement_metrics", "public.user_progress"]
+        "public.aggregated_analytics", "public.content_engagement_metrics", "public.quiz_question_daily",
+        "public.user_progress"]
     # the partitioned table is one node that states its key and partition count
     assert '"public.user_interactions_default"' not in text
     assert "partitioned by RANGE (created_at) · 1 partition" in text

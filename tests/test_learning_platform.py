@@ -50,7 +50,11 @@ INSERT INTO user_interactions (session_id, interaction_type, content_id, course_
 INSERT INTO video_interactions (interaction_id, interaction_created_at, position_seconds, watched_seconds)
     SELECT id, created_at, 12.5, 12.5 FROM user_interactions;
 INSERT INTO user_progress (user_id, course_id, completed_items, total_items) VALUES ('{BOB}', '{COURSE}', 1, 2);
-INSERT INTO content_engagement_metrics (content_id, metric_date, views) VALUES ('{VIDEO}', '2025-01-01', 1);
+INSERT INTO content_engagement_metrics (content_id, metric_date, views, sessions_reaching)
+    VALUES ('{VIDEO}', '2025-01-01', 1, '{{1,1,1,1,0,0,0,0,0,0,0}}');
+INSERT INTO quiz_question_daily (content_id, metric_date, question_id, answers, graded, correct, time_taken_seconds,
+                                 scored, score_sum)
+    VALUES ('{QUIZ}', '2025-01-01', 'q1', 2, 2, 1, 41.5, 2, 100);
 INSERT INTO aggregated_analytics (entity_type, entity_id, metric_name, granularity, period_start, period_end, metric_value)
     VALUES ('course', '{COURSE}', 'active_learners', 'day', '2025-01-01 00:00+00', '2025-01-02 00:00+00', 1);
 """
@@ -158,7 +162,8 @@ def test_schema_loads_into_an_empty_database_without_error_or_notice(db):
     assert tables == {
         "users", "courses", "course_modules", "content_items", "video_content", "quiz_content",
         "user_sessions", "user_interactions", "user_interactions_default", "video_interactions",
-        "quiz_interactions", "user_progress", "content_engagement_metrics", "aggregated_analytics",
+        "quiz_interactions", "user_progress", "content_engagement_metrics", "quiz_question_daily",
+        "aggregated_analytics",
     }
     # The declared schema has the default partition only; months come from the function.
     assert partitions == {"user_interactions_default"}
@@ -431,6 +436,19 @@ CHECK_VIOLATIONS = [
      "content_engagement_metrics_average_score_range"),
     (f"UPDATE content_engagement_metrics SET engagement_score = 100.01 WHERE content_id = '{VIDEO}'",
      "content_engagement_metrics_engagement_score_range"),
+    (f"UPDATE content_engagement_metrics SET sessions_reaching = '{{1,1,1}}' WHERE content_id = '{VIDEO}'",
+     "content_engagement_metrics_sessions_reaching_tenths"),
+    (f"UPDATE content_engagement_metrics SET sessions_reaching = '{{1,1,1,1,1,1,1,1,1,1,NULL}}' WHERE content_id = '{VIDEO}'",
+     "content_engagement_metrics_sessions_reaching_tenths"),
+    (f"UPDATE content_engagement_metrics SET sessions_reaching = '[0:10]={{1,1,1,1,1,1,1,1,1,1,1}}' WHERE content_id = '{VIDEO}'",
+     "content_engagement_metrics_sessions_reaching_tenths"),
+    (f"UPDATE content_engagement_metrics SET sessions_reaching[11] = -1 WHERE content_id = '{VIDEO}'",
+     "content_engagement_metrics_sessions_reaching_tenths"),
+    ("UPDATE quiz_question_daily SET correct = 3", "quiz_question_daily_correct_range"),
+    ("UPDATE quiz_question_daily SET graded = 3", "quiz_question_daily_graded_range"),
+    ("UPDATE quiz_question_daily SET score_sum = 200.01", "quiz_question_daily_score_sum_range"),
+    ("UPDATE quiz_question_daily SET answers = 0, graded = 0, correct = 0, scored = 0, score_sum = 0",
+     "quiz_question_daily_answers_positive"),
     ("UPDATE video_interactions SET watched_seconds = -1", "video_interactions_watched_non_negative"),
     ("UPDATE video_interactions SET playback_rate = 0", "video_interactions_playback_rate_range"),
     (f"UPDATE content_items SET estimated_duration_seconds = -5 WHERE id = '{VIDEO}'",
@@ -465,6 +483,8 @@ def test_boundary_values_are_accepted(rolled_back):
     conn.execute("UPDATE user_progress SET completed_items = total_items")
     assert scalar(conn, "SELECT completion_percentage FROM user_progress") == 100
     conn.execute("UPDATE video_interactions SET watched_seconds = 0, position_seconds = 0, playback_rate = 4")
+    conn.execute("UPDATE content_engagement_metrics SET sessions_reaching = array_fill(0, ARRAY[11])")
+    conn.execute("UPDATE quiz_question_daily SET correct = graded, score_sum = 100 * scored")
 
 
 def test_completion_percentage_is_generated_from_the_counts(rolled_back):
@@ -499,7 +519,7 @@ def test_updated_at_is_maintained_by_the_trigger(rolled_back):
         " JOIN pg_namespace AS n ON n.oid = c.relnamespace"
         " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition"
         " AND a.attname = 'updated_at' ORDER BY 1")]
-    assert len(tables) == 9
+    assert len(tables) == 10
     now = scalar(conn, "SELECT now()")  # this transaction started after the seed was committed
     for table in tables:
         before = scalar(conn, f"SELECT max(updated_at) FROM {table}")
@@ -507,7 +527,7 @@ def test_updated_at_is_maintained_by_the_trigger(rolled_back):
         # Touch a real column; even an explicit updated_at from the client is overridden.
         column = scalar(conn, f"SELECT column_name FROM information_schema.columns WHERE table_name = '{table}'"
                               " AND column_name IN ('title', 'email', 'video_url', 'quiz_type', 'total_items',"
-                              " 'views', 'metric_value')")
+                              " 'views', 'answers', 'metric_value')")
         conn.execute(f"UPDATE {table} SET {column} = {column}, updated_at = '2000-01-01'")
         assert scalar(conn, f"SELECT min(updated_at) FROM {table}") == now, table
         # created_at is left alone.
@@ -537,13 +557,14 @@ def test_deleting_content_keeps_interactions_with_content_id_null(rolled_back):
     assert scalar(conn, "SELECT count(*) FROM video_interactions") == 1  # history is kept
     assert scalar(conn, "SELECT count(*) FROM video_content") == 0
     assert scalar(conn, "SELECT count(*) FROM content_engagement_metrics") == 0
+    assert scalar(conn, "SELECT count(*) FROM quiz_question_daily") == 1  # the quiz's own rows stay
 
 
 def test_deleting_a_course_cascades_to_its_content_and_nulls_interactions(rolled_back):
     conn = rolled_back
     conn.execute(f"DELETE FROM courses WHERE id = '{COURSE}'")
     assert conn.execute("SELECT content_id, course_id FROM user_interactions").fetchall() == [(None, None)]
-    for table in ("course_modules", "content_items", "quiz_content", "user_progress"):
+    for table in ("course_modules", "content_items", "quiz_content", "user_progress", "quiz_question_daily"):
         assert scalar(conn, f"SELECT count(*) FROM {table}") == 0, table
 
 

@@ -393,7 +393,7 @@ def test_legacy_migration_moves_every_event_and_archives_the_old_tables(project,
         # (top-level ones: PostgreSQL 15 leaves the flag of the clones made for each partition
         # of a referenced partitioned table unset after VALIDATE).
         assert q("SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND conparentid = 0 "
-                 "AND connamespace = 'public'::regnamespace") == [(14,)]
+                 "AND connamespace = 'public'::regnamespace") == [(15,)]
         assert q("SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND NOT convalidated AND conparentid = 0 "
                  "AND connamespace = 'public'::regnamespace") == [(0,)]
 

@@ -67,11 +67,12 @@ BEGIN
         END IF;
 
         -- The new schema (schema/): CASCADE takes the partitions, foreign keys and triggers along.
-        DROP TABLE IF EXISTS public.aggregated_analytics, public.content_engagement_metrics, public.user_progress,
-                             public.video_interactions, public.quiz_interactions, public.user_interactions,
+        DROP TABLE IF EXISTS public.aggregated_analytics, public.quiz_question_daily, public.content_engagement_metrics,
+                             public.user_progress, public.video_interactions, public.quiz_interactions, public.user_interactions,
                              public.user_sessions, public.quiz_content, public.video_content, public.content_items,
                              public.course_modules, public.courses, public.users CASCADE;
-        DROP FUNCTION IF EXISTS public.create_monthly_partitions(regclass, date, integer), public.set_updated_at();
+        DROP FUNCTION IF EXISTS public.refresh_content_daily_metrics(date, date),
+                                public.create_monthly_partitions(regclass, date, integer), public.set_updated_at();
 
         -- The legacy tables back where the legacy application looks for them.
         FOREACH t IN ARRAY legacy_tables LOOP

@@ -3,8 +3,11 @@
 -- module's learners (the instructor's course page).
 --
 -- Reads the monthly module rows of aggregated_analytics (entity_type 'module', metrics
--- active_learners and completers), written by the rollup job: one primary key probe per
--- module and metric; the modules from course_modules_course_id_position_key.
+-- active_learners and completers), written by the rollup job; the modules from
+-- course_modules_course_id_position_key.  The best plan is one primary key probe per module
+-- and metric; the planner, which underestimates the month's rows of one metric (entity type,
+-- metric, granularity and period are correlated), reads all of them by an index-only scan of
+-- aggregated_analytics_metric_period_idx instead (10,000 rows, about 2 ms).
 SELECT cm.position + 1                                              AS module,
        cm.title,
        coalesce(l.metric_value, 0)::bigint                          AS learners,
