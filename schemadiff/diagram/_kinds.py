@@ -51,7 +51,7 @@ def view_columns(view: Any) -> list[str]:
 
 def sql_of(obj: Any) -> str | None:
     """The SQL text an object carries: a trigger's or function's definition, a view's query."""
-    for attr in ("definition", "query"):
+    for attr in ("sql", "definition", "query"):
         value = getattr(obj, attr, None)
         text = getattr(value, "sql", value)
         if isinstance(text, str) and text.strip():

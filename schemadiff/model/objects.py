@@ -245,6 +245,13 @@ class Trigger:
     comment: str | None = None
     origin: Location = field(default=DATABASE, compare=False)
 
+    @property
+    def sql(self) -> str:
+        """The CREATE TRIGGER statement. pglast prints the pre-11 EXECUTE PROCEDURE; every
+        supported server takes EXECUTE FUNCTION, the form users write (the clause comes last)."""
+        head, sep, tail = self.definition.sql.rpartition(" EXECUTE PROCEDURE ")
+        return head + " EXECUTE FUNCTION " + tail if sep else tail
+
 
 @dataclass(frozen=True, slots=True)
 class DomainCheck:

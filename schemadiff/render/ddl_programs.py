@@ -25,7 +25,7 @@ def _(c: Change) -> list[str]:
 
 @renders("create_trigger")
 def _(c: Change) -> list[str]:
-    return [c.new.definition.sql + ";"]
+    return [c.new.sql + ";"]
 
 
 @renders("drop_trigger")
