@@ -243,16 +243,7 @@ def _comment(it: Item, idx: _Index) -> None:
 
 def _owner(it: Item, idx: _Index) -> None:
     """ALTER SCHEMA / ROUTINE / TYPE / DOMAIN ... OWNER TO goes with its object, after its grants."""
-    n = it.node
-    obj = n.object
-    if n.objectType == ObjectType.OBJECT_SCHEMA:
-        it.kind, it.owner, it.rank = SCHEMA, obj.sval, 3
-    elif n.objectType in (ObjectType.OBJECT_FUNCTION, ObjectType.OBJECT_PROCEDURE, ObjectType.OBJECT_ROUTINE):
-        it.kind, it.owner, it.rank = FUNCTION, _names(obj.objname), 3
-    elif n.objectType in (ObjectType.OBJECT_TYPE, ObjectType.OBJECT_DOMAIN):
-        it.kind, it.owner, it.rank = TYPE, _names(obj), 3
-    else:
-        it.kind, it.owner, it.rank = OTHER, "", 0
+    _with_object(it, it.node.objectType, it.node.object, 3)
 
 
 def _grant(it: Item, idx: _Index) -> None:
@@ -263,11 +254,17 @@ def _grant(it: Item, idx: _Index) -> None:
         qn = _qn(obj)
         it.kind, it.owner = idx.relation_group(qn)
         it.subject = qn
-    elif n.objtype == ObjectType.OBJECT_SCHEMA:
-        it.kind, it.owner, it.rank = SCHEMA, obj.sval, 2
-    elif n.objtype in (ObjectType.OBJECT_FUNCTION, ObjectType.OBJECT_PROCEDURE, ObjectType.OBJECT_ROUTINE):
-        it.kind, it.owner, it.rank = FUNCTION, _names(obj.objname), 2
-    elif n.objtype in (ObjectType.OBJECT_TYPE, ObjectType.OBJECT_DOMAIN):
-        it.kind, it.owner, it.rank = TYPE, _names(obj), 2
+    else:
+        _with_object(it, n.objtype, obj, 2)
+
+
+def _with_object(it: Item, objtype, obj, rank: int) -> None:
+    """A statement about a schema, routine or type: in its object's group, at `rank`."""
+    if objtype == ObjectType.OBJECT_SCHEMA:
+        it.kind, it.owner, it.rank = SCHEMA, obj.sval, rank
+    elif objtype in (ObjectType.OBJECT_FUNCTION, ObjectType.OBJECT_PROCEDURE, ObjectType.OBJECT_ROUTINE):
+        it.kind, it.owner, it.rank = FUNCTION, _names(obj.objname), rank
+    elif objtype in (ObjectType.OBJECT_TYPE, ObjectType.OBJECT_DOMAIN):
+        it.kind, it.owner, it.rank = TYPE, _names(obj), rank
     else:
         it.kind, it.owner, it.rank = OTHER, "", 0
