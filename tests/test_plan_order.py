@@ -259,3 +259,25 @@ def test_serial_to_identity_keeps_the_primary_key():
                         "CREATE TABLE v (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY);")
     assert any("ADD GENERATED ALWAYS AS IDENTITY" in s.sql for s in plan.steps)
     assert not [s.sql for s in plan.steps if s.change.kind in ("drop_constraint", "add_constraint")]
+
+
+def test_a_tables_comment_comes_before_its_columns_and_json_names_objects_plainly():
+    import json
+
+    from schemadiff.model import Catalog
+    from schemadiff.render.text import plan_json
+    desired = catalog_from_sql("""
+        CREATE TABLE t (a int PRIMARY KEY, zeta int);
+        CREATE FUNCTION f(d date, e date) RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;
+        COMMENT ON TABLE t IS 'the table';
+        COMMENT ON COLUMN t.a IS 'a';
+        COMMENT ON COLUMN t.zeta IS 'z';
+        COMMENT ON INDEX t_pkey IS 'the key';
+        COMMENT ON FUNCTION f(date, date) IS 'f';""")
+    plan = plan_migration(Catalog(), desired)
+    comments = [s.sql for s in plan.steps if s.sql.startswith("COMMENT ON")]
+    assert comments.index("COMMENT ON TABLE public.t IS 'the table';") < comments.index(
+        "COMMENT ON COLUMN public.t.a IS 'a';")
+    labels = {s["object"] for s in json.loads(plan_json(plan))["statements"]}
+    assert {"comment on table public.t", "comment on column public.t.zeta", "comment on index public.t_pkey",
+            "function public.f(date, date)", "comment on function public.f(date, date)"} <= labels

@@ -371,7 +371,7 @@ class _Differ:
             index = QualifiedName(t.name.schema, con.name)
             old_text = prev.index_comment if prev else None
             if old_text != con.index_comment:
-                self.add("set_comment", ref("comment", "index", index.schema, index.name), old_text,
+                self.add("set_comment", ref("comment", index.schema, index.name, "index"), old_text,
                          con.index_comment, args=(("on", f"INDEX {index}"),), requires=(cref,))
 
     # -- indexes ---------------------------------------------------------------------------

@@ -39,6 +39,8 @@ def _tie_key(change: Change) -> tuple:
     path = change.target.path
     if change.kind == "add_column":  # new columns keep their declared order
         path = (*path[:-1], f"{change.arg('position', 0):06d}")
+    elif change.kind == "set_comment" and len(path) == 3:  # (schema, name, kind): before its members'
+        path = (path[0], path[1], "", path[2])
     return (PHASE.get(change.kind, 25) + (1 if foreign_key else 0), change.target.kind, path, change.kind)
 
 

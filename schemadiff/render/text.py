@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from ..model import ObjectRef, quote_ident
 from ..plan import Plan
 
 
@@ -23,13 +24,24 @@ def plan_sql(plan: Plan) -> str:
     return "\n".join(out) + "\n"
 
 
+def object_label(target: ObjectRef) -> str:
+    """How --format json names what a statement changes: 'table public.t', 'function public.f(integer)',
+    'comment on column public.t.c'."""
+    if target.kind == "comment":
+        return "comment on " + object_label(ObjectRef(target.path[-1], target.path[:-1]))
+    if target.kind == "function" and len(target.path) == 3:
+        schema, name, args = target.path
+        return f"function {quote_ident(schema)}.{quote_ident(name)}({args})"
+    return str(target)
+
+
 def plan_json(plan: Plan) -> str:
     return json.dumps({
         "statements": [
             {
                 "sql": s.sql,
                 # A session setting at the top of an online plan comes from no change.
-                "object": str(s.change.target) if s.change is not None else None,
+                "object": object_label(s.change.target) if s.change is not None else None,
                 "change": s.change.kind if s.change is not None else None,
                 "hazards": [{"kind": h.kind, "reason": h.reason} for h in s.hazards],
                 "transactional": s.transactional,
