@@ -321,7 +321,10 @@ CASES: dict[str, str] = {
             FROM t;
     """,
     "no-op-casts-of-function-results": """
-        CREATE TABLE t (owner text, at timestamptz DEFAULT now()::timestamptz);
+        CREATE TABLE t (owner text, at timestamptz DEFAULT now()::timestamptz,
+                        days text[] DEFAULT ARRAY[current_date::text]::text[]);
+        CREATE FUNCTION utc_now() RETURNS timestamptz LANGUAGE plpgsql SET timezone = 'UTC'
+          AS $$ BEGIN RETURN now(); END $$;
         ALTER TABLE t ENABLE ROW LEVEL SECURITY;
         CREATE POLICY mine ON t USING (owner = current_setting('app.user')::text AND lower(owner)::text <> '');
     """,

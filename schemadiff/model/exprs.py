@@ -162,6 +162,10 @@ class _Normalizer:
             # The server writes the implicit casts it adds to columns ((id)::double precision);
             # the user did not.  An explicit cast of a bare column compares equal too.
             return arg
+        if isinstance(arg, dict) and "Array" in arg and target.endswith("[]") and arg["Array"] and all(
+                isinstance(e, dict) and "Cast" in e and e["Cast"]["type"] == target[:-2] for e in arg["Array"]):
+            # ARRAY[x::text]::text[]: the array already has the type; the server drops the cast.
+            return arg
         if isinstance(arg, dict) and "Func" in arg and arg["Func"]["name"][-1] in _RETURNS.get(target, ()):
             # A cast to the type the function already returns is dropped when the server stores it
             # (current_setting('x')::text).

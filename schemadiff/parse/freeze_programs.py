@@ -67,7 +67,8 @@ def _function(name: FunctionName, d: dict) -> Function:
             body_text = parts[0] if len(parts) == 1 else "\n".join(parts)
         elif key == "set":
             vs = unwrap(arg)[1]
-            set_options.append(f"{vs.get('name')}={','.join(str(const_value(a)) for a in vs.get('args', ()))}")
+            # Setting names are case-insensitive; the server stores its own spelling (TimeZone).
+            set_options.append(f"{vs.get('name', '').lower()}={','.join(str(const_value(a)) for a in vs.get('args', ()))}")
         elif key in ("strict", "security", "leakproof", "window"):
             attrs[key] = bool(const_value(arg))
         elif key in ("cost", "rows"):
