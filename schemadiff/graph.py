@@ -73,6 +73,12 @@ def sequences_used(expr_key: str) -> set[QualifiedName]:
     return found
 
 
+def enum_values_ref(name: QualifiedName) -> ObjectRef:
+    """The values an enum gains in a plan (ALTER TYPE ... ADD VALUE): a column of the type, its
+    default above all, may use them only after they exist."""
+    return ref("enum_values", name.schema, name.name)
+
+
 def type_dependency(type_text: str, catalog: Catalog) -> ObjectRef | None:
     user_type = type_schema(type_text)
     if user_type is not None:
@@ -132,6 +138,8 @@ def column_dependencies(table: QualifiedName, col: Column, catalog: Catalog) -> 
     t = type_dependency(col.type, catalog)
     if t is not None:
         deps.add(t)
+        if QualifiedName(*t.path) in catalog.enums:
+            deps.add(enum_values_ref(QualifiedName(*t.path)))
     for expr in (col.default, col.generated):
         if expr is not None:
             for seq in sequences_used(expr.key):

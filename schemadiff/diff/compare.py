@@ -7,7 +7,7 @@ from dataclasses import replace
 from ..gcpause import gc_paused
 from ..graph import (column_dependencies, column_ref, constraint_dependencies, constraint_ref,
                      index_dependencies, index_ref, schema_ref, sequence_ref, sequences_used,
-                     table_dependencies, table_ref, type_ref)
+                     table_dependencies, table_ref, type_ref, enum_values_ref)
 from ..model import Catalog, Column, Constraint, ObjectRef, QualifiedName, Table, ref
 from .changes import Change
 from .programs import diff_functions, diff_grants, diff_owners, diff_policies, diff_triggers, diff_types, diff_views
@@ -72,20 +72,25 @@ class _Differ:
                         after = e.labels[i - 1] if i > 0 else None
                         before = None if after is not None else labels[0] if labels else None
                         self.add("add_enum_value", target, old, e,
-                                 args=(("value", label), ("after", after), ("before", before)), requires=[target])
+                                 args=(("value", label), ("after", after), ("before", before)), requires=[target],
+                                 creates=[enum_values_ref(qn)])
                         labels.insert(labels.index(after) + 1 if after else 0, label)
                 else:
                     from .programs import _columns_of_type
                     columns = []
                     for table, col, is_array in _columns_of_type(qn, self.old):
                         new_t = self.new.tables.get(table)
+                        if new_t is None or self._recreated(self.old.tables[table], new_t):
+                            continue  # the table goes before the rebuild (it uses the old type)
                         new_col = new_t.column(col) if new_t is not None else None
                         had_default = self.old.tables[table].column(col).default is not None
                         columns.append((table, col, is_array, had_default,
                                         new_col.default.sql if new_col is not None and new_col.default else None))
                     crefs = [column_ref(t, c) for t, c, *_ in columns]
+                    # The old type is dropped and a new one made: what still uses the old one (a table
+                    # the plan drops) goes first, and the new type starts without the old one's grants.
                     self.add("rebuild_enum", target, old, e, args=(("columns", tuple(columns)),),
-                             requires=[target], drops=crefs, creates=crefs)
+                             requires=[target], drops=[target, *crefs], creates=[target, *crefs])
             self.comment(f"TYPE {qn}", target, old.comment if old else None, e.comment)
         for qn, e in self.old.enums.items():
             if qn not in self.new.enums:
