@@ -44,11 +44,13 @@ def _scratch_admin() -> str:
 def verify_plan(live_dsn: str, plan: Plan, desired: Catalog, keep, progress: Callable[[str], None] = print) -> None:
     with connect(live_dsn) as conn:
         statements = live_schema_sql(conn)
+        # The live schema names its roles (owners, grantees, policies): the rehearsal server needs them too.
+        live_roles = {r for r, in conn.execute("SELECT rolname FROM pg_catalog.pg_roles WHERE rolname !~ '^pg_'")}
     admin = _scratch_admin()
     name, dsn = scratch_database(admin)
     try:
         with psycopg.connect(admin, autocommit=True) as conn:
-            for role in sorted(_roles(plan, desired)):
+            for role in sorted(_roles(plan, desired) | live_roles):
                 if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
                     conn.execute(f'CREATE ROLE "{role}" NOLOGIN')
         problem = _load_statements(dsn, statements)
@@ -91,5 +93,5 @@ def _load_statements(dsn: str, statements: list[str]) -> str | None:
 
 def _roles(plan: Plan, desired: Catalog) -> set[str]:
     roles = {g.grantee for g in desired.grants} | {p.grantee for p in desired.default_privileges}
-    roles |= {r for p in desired.policies.values() for r in p.roles}
+    roles |= {r for p in desired.policies.values() for r in p.roles} | {o.role for o in desired.owners}
     return {r for r in roles if r not in ("public", "current_user", "session_user", "current_role")}

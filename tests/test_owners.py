@@ -121,3 +121,17 @@ def test_dump_states_owners_other_than_the_connected_role_and_reads_back(pg, rol
     text = "\n".join(files.values())
     assert text.count(" OWNER TO ") == 9
     assert not diff_catalogs(inspect_database(dsn), catalog_from_sql(text))
+
+
+@pytest.mark.db
+def test_verify_rehearses_objects_owned_by_roles_the_scratch_server_lacks(pg, role):
+    """The rehearsal loads the live schema, owners included, on a server of its own: the roles the
+    live schema names must be made there first."""
+    from schemadiff.verify import verify_plan
+    dsn = pg.create_database(OBJECTS + OWNERS)
+    sql = OBJECTS + OWNERS + "CREATE TABLE app.more (id int);"
+    plan = _plan(dsn, sql)
+    assert plan.steps
+    messages: list[str] = []
+    verify_plan(dsn, plan, catalog_from_sql(sql), keep=lambda qn: True, progress=messages.append)
+    assert any("converges" in m for m in messages), messages
