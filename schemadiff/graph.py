@@ -44,20 +44,26 @@ def type_ref(name: QualifiedName) -> ObjectRef:
     return ref("type", name.schema, name.name)
 
 
-def _nodes(expr_key: str, kind: str):
-    """The bodies of every `kind` node in a canonical expression key (constraint keys carry a
-    one-letter kind prefix before the JSON)."""
+def _dicts(expr_key: str):
+    """Every JSON object in a canonical expression key (constraint keys carry a one-letter kind
+    prefix before the JSON)."""
     text = expr_key if expr_key.startswith(("{", "[")) else expr_key[expr_key.find("{"):]
     stack = [orjson.loads(text)]
     while stack:
         x = stack.pop()
         if isinstance(x, dict):
-            body = x.get(kind)
-            if isinstance(body, dict):
-                yield body
+            yield x
             stack.extend(x.values())
         elif isinstance(x, list):
             stack.extend(x)
+
+
+def _nodes(expr_key: str, kind: str):
+    """The bodies of every `kind` node in a canonical expression key."""
+    for x in _dicts(expr_key):
+        body = x.get(kind)
+        if isinstance(body, dict):
+            yield body
 
 
 def sequences_used(expr_key: str) -> set[QualifiedName]:
@@ -99,16 +105,7 @@ def functions_used(expr_key: str, catalog: Catalog) -> set[ObjectRef]:
 def _range_vars(expr_key: str):
     """Every RangeVar of a canonical key: wrapped ({"RangeVar": {...}}) where a list holds it,
     bare where a field is typed RangeVar (INSERT INTO's, UPDATE's and DELETE's "relation")."""
-    text = expr_key if expr_key.startswith(("{", "[")) else expr_key[expr_key.find("{"):]
-    stack = [orjson.loads(text)]
-    while stack:
-        x = stack.pop()
-        if isinstance(x, dict):
-            if isinstance(x.get("relname"), str):
-                yield x
-            stack.extend(x.values())
-        elif isinstance(x, list):
-            stack.extend(x)
+    return (x for x in _dicts(expr_key) if isinstance(x.get("relname"), str))
 
 
 def _relations_used(expr_key: str, catalog: Catalog) -> set[ObjectRef]:
@@ -138,8 +135,8 @@ def column_dependencies(table: QualifiedName, col: Column, catalog: Catalog) -> 
     t = type_dependency(col.type, catalog)
     if t is not None:
         deps.add(t)
-        if QualifiedName(*t.path) in catalog.enums:
-            deps.add(enum_values_ref(QualifiedName(*t.path)))
+        if (qn := QualifiedName(*t.path)) in catalog.enums:
+            deps.add(enum_values_ref(qn))
     for expr in (col.default, col.generated):
         if expr is not None:
             for seq in sequences_used(expr.key):
@@ -283,18 +280,8 @@ def function_dependencies(f, catalog: Catalog) -> set[ObjectRef]:
 
 def _columns_named(expr_key: str) -> set[str]:
     """The last name of every column reference ({"Col": [...]}) in a canonical expression."""
-    found: set[str] = set()
-    stack = [orjson.loads(expr_key)]
-    while stack:
-        x = stack.pop()
-        if isinstance(x, dict):
-            cols = x.get("Col")
-            if isinstance(cols, list) and cols and isinstance(cols[-1], str):
-                found.add(cols[-1])
-            stack.extend(x.values())
-        elif isinstance(x, list):
-            stack.extend(x)
-    return found
+    return {cols[-1] for x in _dicts(expr_key)
+            if isinstance(cols := x.get("Col"), list) and cols and isinstance(cols[-1], str)}
 
 
 def policy_dependencies(p, catalog: Catalog) -> set[ObjectRef]:

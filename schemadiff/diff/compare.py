@@ -82,7 +82,7 @@ class _Differ:
                         new_t = self.new.tables.get(table)
                         if new_t is None or self._recreated(self.old.tables[table], new_t):
                             continue  # the table goes before the rebuild (it uses the old type)
-                        new_col = new_t.column(col) if new_t is not None else None
+                        new_col = new_t.column(col)
                         had_default = self.old.tables[table].column(col).default is not None
                         columns.append((table, col, is_array, had_default,
                                         new_col.default.sql if new_col is not None and new_col.default else None))

@@ -207,6 +207,9 @@ def _grant_queries(version: int) -> list[str]:
     ]
 
 
+# The role reading the catalog.
+_ME = "(SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user)"
+
 # Owners other than the role reading the catalog: the files state an owner only where it matters,
 # and an object nobody stated one for belongs to whoever deploys (Catalog.default_owner).
 # Sequences owned by a column follow their table's owner and cannot be given another.
@@ -215,7 +218,7 @@ SELECT 'ALTER ' || CASE c.relkind WHEN 'v' THEN 'VIEW ' WHEN 'm' THEN 'MATERIALI
                                   WHEN 'S' THEN 'SEQUENCE ' ELSE 'TABLE ' END
        || {_REL} || ' OWNER TO ' || pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(c.relowner)) || ';'
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND c.relowner <> (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user)
+WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND c.relowner <> {_ME}
   AND c.relnamespace IN {_USER_NS} AND {_not_ext('pg_class', 'c.oid')}
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::regclass
                   AND d.objid = c.oid AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i')
@@ -224,20 +227,20 @@ UNION ALL
 SELECT 'ALTER ROUTINE ' || p.oid::regprocedure::text || ' OWNER TO '
        || pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(p.proowner)) || ';'
 FROM pg_catalog.pg_proc p
-WHERE p.proowner <> (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user)
+WHERE p.proowner <> {_ME}
   AND p.pronamespace IN {_USER_NS} AND p.prokind IN ('f', 'p', 'w') AND {_not_ext('pg_proc', 'p.oid')} AND {_NOT_IMPLICIT}
 UNION ALL
 SELECT 'ALTER SCHEMA ' || pg_catalog.quote_ident(n.nspname) || ' OWNER TO '
        || pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(n.nspowner)) || ';'
 FROM pg_catalog.pg_namespace n
 WHERE n.oid IN {_USER_NS} AND n.nspname <> 'public'
-  AND n.nspowner <> (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user)
+  AND n.nspowner <> {_ME}
 UNION ALL
 SELECT 'ALTER ' || CASE t.typtype WHEN 'd' THEN 'DOMAIN ' ELSE 'TYPE ' END || {_QN.format(ns="n.nspname", name="t.typname")}
        || ' OWNER TO ' || pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(t.typowner)) || ';'
 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
 WHERE t.typnamespace IN {_USER_NS} AND {_not_ext('pg_type', 't.oid')}
-  AND t.typowner <> (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user)
+  AND t.typowner <> {_ME}
   AND (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND EXISTS (
        SELECT 1 FROM pg_catalog.pg_class k WHERE k.oid = t.typrelid AND k.relkind = 'c')))
 ORDER BY 1"""

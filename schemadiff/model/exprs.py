@@ -266,8 +266,8 @@ def _without_widening(n: Any, of_results: bool = True) -> Any:
     time zone, ...)), and the user did not write it; written or not, it compares and calls the
     same. Dropped: a numeric cast of a narrower numeric cast, CURRENT_DATE cast to a timestamp,
     and (in comparisons, `of_results`) a numeric cast of a function's or an operator's result
-    (score <= ((100 * n))::numeric). Casts of columns
-    are dropped already; other casts may change a value or pick another function, and stay."""
+    (score <= ((100 * n))::numeric). Casts of columns are dropped already; other casts may
+    change a value or pick another function, and stay."""
     if not (isinstance(n, dict) and "Cast" in n):
         return n
     arg, target = n["Cast"]["arg"], n["Cast"]["type"]

@@ -206,7 +206,6 @@ class _ConstraintContext:
         self.location = c.origin
 
 
-
 def _primary_key_columns(b: Builder, table: QualifiedName, c: ConstraintDraft) -> tuple[str, ...]:
     target = b.tables.get(table)
     if target is None:

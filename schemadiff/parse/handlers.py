@@ -260,8 +260,7 @@ def alter_table(b: Builder, node: dict, ctx: Context) -> None:
         return
     if objtype == "OBJECT_INDEX":
         # ALTER INDEX parent ATTACH PARTITION child (pg_dump): implied by the parent's index.
-        cmds = [unwrap(c)[1].get("subtype") for c in node.get("cmds", ())]
-        if all(c == "AT_AttachPartition" for c in cmds):
+        if all(c.get("subtype") == "AT_AttachPartition" for c in cmds):
             return
         raise Unsupported("ALTER INDEX")
     if objtype != "OBJECT_TABLE":

@@ -12,7 +12,8 @@ from ..graph import function_ref, schema_ref, sequence_ref, table_ref, type_ref,
 from ..model import Owner, QualifiedName, quote_ident
 from .builder import Builder, Context, Unsupported
 from .nodes import strings, unwrap
-from .programs import _role_name, function_name
+from .privileges import declared_function
+from .programs import _role_name
 
 
 def relation_owner(b: Builder, node: dict, role_spec: dict, ctx: Context) -> None:
@@ -38,18 +39,7 @@ def owner_statement(b: Builder, node: dict, ctx: Context) -> None:
     role = _role(node["newowner"])
     obj = node.get("object")
     if kind in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE"):
-        body = unwrap(obj)[1]
-        names = strings(body.get("objname"))
-        if body.get("args_unspecified"):
-            wanted = QualifiedName(names[-2], names[-1]) if len(names) > 1 else QualifiedName(ctx.schema, names[-1])
-            matches = [fn for fn in b.functions if fn.qualified == wanted]
-            if len(matches) != 1:
-                raise ParseError([(ctx.location, f"OWNER TO on {'.'.join(names)}: give the argument types")])
-            fn = matches[0]
-        else:
-            fn = function_name(names, body.get("objargs"), ctx)
-            if fn not in b.functions:
-                raise ParseError([(ctx.location, f"OWNER TO on function {fn.display}, which is declared nowhere")])
+        fn = declared_function(b, unwrap(obj)[1], ctx, "OWNER TO on")
         _record(b, Owner(function_ref(fn), "ROUTINE", str(fn), role))
     elif kind == "OBJECT_SCHEMA":
         name = unwrap(obj)[1].get("sval", "")

@@ -9,7 +9,7 @@ grantee holds every privilege.
 from __future__ import annotations
 
 from ..errors import ParseError
-from ..model import DefaultPrivilege, Grant, QualifiedName
+from ..model import DefaultPrivilege, FunctionName, Grant, QualifiedName
 from ..model.types import format_type
 from .builder import Builder, Context, Unsupported
 from .nodes import strings, unwrap
@@ -64,23 +64,28 @@ def _objects(b: Builder, node: dict, ctx: Context, kind: str) -> list[str]:
                 raise ParseError([(ctx.location, f"GRANT on {qn.display}, which is declared nowhere")])
             out.append(str(qn))
         elif kind in ("function", "procedure"):
-            names = strings(body.get("objname"))
-            if body.get("args_unspecified"):
-                matches = [fn for fn in b.functions if fn.qualified == _qualify(b, names, ctx)]
-                if len(matches) != 1:
-                    raise ParseError([(ctx.location, f"GRANT on {'.'.join(names)}: give the argument types")])
-                out.append(str(matches[0]))
-            else:
-                fn = function_name(names, body.get("objargs"), ctx)
-                if fn not in b.functions:
-                    raise ParseError([(ctx.location, f"GRANT on function {fn.display}, which is declared nowhere")])
-                out.append(str(fn))
+            out.append(str(declared_function(b, body, ctx, "GRANT on")))
         elif kind == "schema":
             out.append(_quote(const_text(obj)))
         elif kind == "type":
             names = strings(body.get("names")) if okind == "TypeName" else strings([obj])
             out.append(str(_qualify(b, names, ctx)))
     return out
+
+
+def declared_function(b: Builder, body: dict, ctx: Context, statement: str) -> FunctionName:
+    """The declared function an ObjectWithArgs names (`f` alone when only one has that name);
+    `statement` starts the error messages ("GRANT on")."""
+    names = strings(body.get("objname"))
+    if body.get("args_unspecified"):
+        matches = [fn for fn in b.functions if fn.qualified == _qualify(b, names, ctx)]
+        if len(matches) != 1:
+            raise ParseError([(ctx.location, f"{statement} {'.'.join(names)}: give the argument types")])
+        return matches[0]
+    fn = function_name(names, body.get("objargs"), ctx)
+    if fn not in b.functions:
+        raise ParseError([(ctx.location, f"{statement} function {fn.display}, which is declared nowhere")])
+    return fn
 
 
 def _items(arg) -> list:
