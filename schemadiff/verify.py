@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 import psycopg
+from psycopg import sql
 
 from .apply import apply_plan
 from .connect import connect
@@ -52,7 +53,7 @@ def verify_plan(live_dsn: str, plan: Plan, desired: Catalog, keep, progress: Cal
         with psycopg.connect(admin, autocommit=True) as conn:
             for role in sorted(_roles(plan, desired) | live_roles):
                 if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
-                    conn.execute(f'CREATE ROLE "{role}" NOLOGIN')
+                    conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
         problem = _load_statements(dsn, statements)
         if problem is not None:
             # The catalog's text comes grouped by kind, not in dependency order (a SQL function

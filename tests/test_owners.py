@@ -128,6 +128,8 @@ def test_verify_rehearses_objects_owned_by_roles_the_scratch_server_lacks(pg, ro
     """The rehearsal loads the live schema, owners included, on a server of its own: the roles the
     live schema names must be made there first."""
     from schemadiff.verify import verify_plan
+    with psycopg.connect(pg.admin_dsn, autocommit=True) as conn:  # any live role, however it is spelled
+        conn.execute("""DO $$ BEGIN CREATE ROLE "odd""Role"; EXCEPTION WHEN duplicate_object THEN NULL; END $$""")
     dsn = pg.create_database(OBJECTS + OWNERS)
     sql = OBJECTS + OWNERS + "CREATE TABLE app.more (id int);"
     plan = _plan(dsn, sql)
