@@ -12,6 +12,18 @@ from dataclasses import dataclass
 class SchemaDiffError(Exception):
     """Root of schemadiff's errors; str() is the one-line message for users."""
 
+    def __reduce__(self):
+        # Subclasses take structured arguments, not the message: pickling (an error crossing from
+        # the process that reads the live schema) rebuilds them from their message and fields.
+        return _restore, (type(self), self.args, self.__dict__)
+
+
+def _restore(cls: type, args: tuple, fields: dict) -> "SchemaDiffError":
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(fields)
+    return error
+
 
 @dataclass(frozen=True)
 class Location:

@@ -12,7 +12,7 @@ import psycopg
 from ..errors import IntrospectError, ParseError
 from ..gcpause import gc_paused
 from ..model import Catalog, QualifiedName
-from ..parse import catalog_from_sql
+from ..parse import catalog_from_statements
 from .inspector import dump_schema_sql, server_version_num
 from .programs import program_statements
 
@@ -55,7 +55,7 @@ WHERE NOT i.indisvalid AND c.relkind = 'i'
 @gc_paused
 def live_catalog(live: LiveSchema) -> Catalog:
     try:
-        catalog = catalog_from_sql("\n".join(live.statements), "database")
+        catalog = catalog_from_statements(live.statements, "database")
     except ParseError as exc:
         raise IntrospectError(f"could not read the live schema: {exc}") from None
     # schemadiff's own bookkeeping (schemadiff.data_steps) is never part of a user's schema.

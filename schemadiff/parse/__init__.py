@@ -9,7 +9,7 @@ from . import handlers as _handlers  # noqa: F401 - registers the statement hand
 from . import programs as _programs  # noqa: F401
 from .builder import Builder
 from .freeze import freeze
-from .source import find_sql_files, read_statements, split_statements
+from .source import find_sql_files, parse_statements, read_statements, split_statements
 
 
 @gc_paused
@@ -29,4 +29,12 @@ def catalog_from_sql(text: str, name: str = "<sql>") -> Catalog:
     return freeze(builder)
 
 
-__all__ = ["load_schema", "catalog_from_sql"]
+@gc_paused
+def catalog_from_statements(statements: list[str], name: str) -> Catalog:
+    """Statements that come one by one (the introspector's) -> Catalog, with no splitting pass."""
+    builder = Builder()
+    builder.run(parse_statements(statements, name))
+    return freeze(builder)
+
+
+__all__ = ["load_schema", "catalog_from_sql", "catalog_from_statements"]

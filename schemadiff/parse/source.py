@@ -87,6 +87,32 @@ def split_statements(text: str, name: str) -> list[Statement]:
     return out
 
 
+def parse_statements(texts: list[str], name: str) -> list[Statement]:
+    """Statements that arrive one by one (the introspector's): parsed each on its own, with no
+    splitting pass and no line index, which a file needs and a list of statements does not.
+
+    A text that holds more than one statement is split as a file is.
+    """
+    where = Location(name)
+    out = []
+    for text in texts:
+        try:
+            raw = parser.parse_sql_json(text)
+        except parser.ParseError as exc:
+            raise ParseError([(where, f"{exc.args[0]} in: {_excerpt(text)}")]) from None
+        kinds = _KIND.findall(raw)
+        if len(kinds) != 1:
+            out.extend(split_statements(text, name) if kinds else ())
+            continue
+        out.append(Statement(kinds[0], raw, where, text))
+    return out
+
+
+def _excerpt(text: str, limit: int = 200) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit] + " ..."
+
+
 def read_statements(files: list[Path]) -> list[Statement]:
     """All statements of all files, in file order; every syntax error is collected."""
     statements: list[Statement] = []
