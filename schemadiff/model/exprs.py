@@ -97,32 +97,42 @@ def _strip_schema(names: list[str], default_schema: str) -> list[str]:
 
 
 class _Normalizer:
+    __slots__ = ("default_schema",)
+
     def __init__(self, default_schema: str):
         self.default_schema = default_schema
 
     def __call__(self, x: Any) -> Any:
-        if isinstance(x, list):
+        # The hottest function of a big schema's load (every node of every expression): type
+        # tests by class, handlers from a table made once, scalars returned first.
+        cls = x.__class__
+        if cls is dict:
+            if len(x) == 1:
+                for kind, body in x.items():
+                    if body.__class__ is dict and kind[:1].isupper():
+                        handler = _NODE_HANDLERS.get(kind)
+                        if handler is not None:
+                            return handler(self, body)
+                        return {kind: self._fields(body)}
+            return self._fields(x)
+        if cls is list:
             return [self(i) for i in x]
-        if not isinstance(x, dict):
-            return x
-        if len(x) == 1:
-            (kind, body), = x.items()
-            if isinstance(body, dict) and kind[:1].isupper():
-                handler = getattr(self, "n_" + kind, None)
-                if handler is not None:
-                    return handler(body)
-                return {kind: self._fields(body)}
-        return self._fields(x)
+        return x
 
     def _fields(self, body: dict) -> dict:
         out = {}
         for k, v in body.items():
             if k in _DROP_KEYS:
                 continue
-            if k in ("typeName", "ofType") and isinstance(v, dict) and "names" in v:
-                out[k] = format_type(v, self.default_schema)
+            if v.__class__ is dict:
+                if k in _TYPE_KEYS and "names" in v:
+                    out[k] = format_type(v, self.default_schema)
+                else:
+                    out[k] = self(v)
+            elif v.__class__ is list:
+                out[k] = [self(i) for i in v]
             else:
-                out[k] = self(v)
+                out[k] = v
         return out
 
     # -- leaves ---------------------------------------------------------------
@@ -252,6 +262,9 @@ class _Normalizer:
             args[0] = {"C": seq[len(prefix):] if seq.startswith(prefix) else seq}
         return {"Func": out}
 
+
+_NODE_HANDLERS = {name[2:]: fn for name, fn in vars(_Normalizer).items() if name.startswith("n_")}
+_TYPE_KEYS = frozenset({"typeName", "ofType"})
 
 _COMPARISONS = (["="], ["<>"], ["<"], ["<="], [">"], [">="])
 # Numeric types in the order the server's implicit casts widen them.
