@@ -25,7 +25,7 @@ def _restore(cls: type, args: tuple, fields: dict) -> "SchemaDiffError":
     return error
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where a declaration came from: a file position, or the live database."""
 

@@ -85,24 +85,29 @@ class Catalog:
         for k, t in self.tables.items():
             if k not in tables and t.partition_of is not None:
                 excluded.setdefault(t.partition_of, []).append(t)
+        kept = {"schemas": {k: v for k, v in self.schemas.items() if keep(QualifiedName(k, ""))},
+                "enums": {k: v for k, v in self.enums.items() if keep(k)},
+                "sequences": {k: v for k, v in self.sequences.items() if keep(k)},
+                "tables": tables,
+                "indexes": {k: v for k, v in self.indexes.items()
+                            if keep(k) and (v.table in tables or v.table in self.views)},
+                "views": {k: v for k, v in self.views.items() if keep(k)},
+                "functions": {k: v for k, v in self.functions.items() if keep(k.qualified)},
+                "triggers": {k: v for k, v in self.triggers.items() if k[0] in tables or k[0] in self.views},
+                "domains": {k: v for k, v in self.domains.items() if keep(k)},
+                "composites": {k: v for k, v in self.composites.items() if keep(k)},
+                "ranges": {k: v for k, v in self.ranges.items() if keep(k)},
+                "policies": {k: v for k, v in self.policies.items() if k[0] in tables}}
+        grants = frozenset(g for g in self.grants if _grant_kept(g, keep))
+        owners = frozenset(o for o in self.owners if keep(_owner_name(o)))
+        if not excluded and len(grants) == len(self.grants) and len(owners) == len(self.owners) and all(
+                len(v) == len(getattr(self, k)) for k, v in kept.items()):
+            return self  # nothing left out: no second copy of a big catalog
         return replace(
             self,
             excluded_partitions={**self.excluded_partitions, **{k: tuple(v) for k, v in excluded.items()}},
-            # A pattern that takes a whole schema ("archive.*") takes the schema too.
-            schemas={k: v for k, v in self.schemas.items() if keep(QualifiedName(k, ""))},
-            enums={k: v for k, v in self.enums.items() if keep(k)},
-            sequences={k: v for k, v in self.sequences.items() if keep(k)},
-            tables=tables,
-            indexes={k: v for k, v in self.indexes.items() if keep(k) and (v.table in tables or v.table in self.views)},
-            views={k: v for k, v in self.views.items() if keep(k)},
-            functions={k: v for k, v in self.functions.items() if keep(k.qualified)},
-            triggers={k: v for k, v in self.triggers.items() if k[0] in tables or k[0] in self.views},
-            domains={k: v for k, v in self.domains.items() if keep(k)},
-            composites={k: v for k, v in self.composites.items() if keep(k)},
-            ranges={k: v for k, v in self.ranges.items() if keep(k)},
-            policies={k: v for k, v in self.policies.items() if k[0] in tables},
-            grants=frozenset(g for g in self.grants if _grant_kept(g, keep)),
-            owners=frozenset(o for o in self.owners if keep(_owner_name(o))),
+            # A pattern that takes a whole schema ("archive.*") takes the schema too (see "schemas").
+            **kept, grants=grants, owners=owners,
         )
 
     def indexes_of(self, table: QualifiedName) -> list[Index]:

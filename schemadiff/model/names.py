@@ -68,4 +68,8 @@ class ObjectRef(NamedTuple):
 
 
 def ref(kind: str, *path: str) -> ObjectRef:
-    return ObjectRef(kind, tuple(path))
+    # tuple.__new__ skips the named tuple's Python-level __new__: a big plan makes 400,000 refs.
+    return _new_tuple(ObjectRef, (kind, path))
+
+
+_new_tuple = tuple.__new__

@@ -6,17 +6,18 @@ to print, NOT VALID state, dependencies) are `compare=False`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import orjson
 
 from ..errors import Location
 from .names import ObjectRef, QualifiedName
+from .values import value
 
 DATABASE = Location("database")
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Expr:
     """An SQL expression: compared by its canonical form, printed as written.
 
@@ -53,14 +54,14 @@ class Expr:
         return self.sql
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Schema:
     name: str
     comment: str | None = None
     origin: Location = field(default=DATABASE, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Extension:
     name: str
     schema: str | None = None  # None: wherever the server puts it
@@ -69,7 +70,7 @@ class Extension:
     version: str | None = field(default=None, compare=False)  # compared only where the files pin one
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class EnumType:
     name: QualifiedName
     labels: tuple[str, ...]
@@ -77,7 +78,7 @@ class EnumType:
     origin: Location = field(default=DATABASE, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class SequenceOptions:
     """Options shared by sequences and identity columns, defaults filled in."""
 
@@ -90,7 +91,7 @@ class SequenceOptions:
     cycle: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Sequence:
     name: QualifiedName
     options: SequenceOptions
@@ -100,7 +101,7 @@ class Sequence:
     origin: Location = field(default=DATABASE, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Column:
     name: str
     type: str  # canonical, as format_type prints it (public types unqualified)
@@ -122,7 +123,7 @@ class Column:
 CONSTRAINT_KINDS = {"p": "primary key", "u": "unique", "c": "check", "f": "foreign key", "x": "exclusion"}
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Constraint:
     name: str
     kind: str  # one of CONSTRAINT_KINDS
@@ -137,7 +138,7 @@ class Constraint:
     origin: Location = field(default=DATABASE, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Index:
     name: QualifiedName  # schema is the table's
     table: QualifiedName
@@ -148,7 +149,7 @@ class Index:
     origin: Location = field(default=DATABASE, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Table:
     name: QualifiedName
     columns: tuple[Column, ...] = ()
@@ -186,7 +187,7 @@ class Table:
 
 # -- programmable objects and types (views, functions, triggers, domains, ...) -------------------
 
-@dataclass(frozen=True, slots=True, order=True)
+@value(order=True)
 class FunctionName:
     """A function's identity: name plus its input argument types (overloads differ by them)."""
 
@@ -208,7 +209,7 @@ class FunctionName:
         return QualifiedName(self.schema, self.name)
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Function:
     name: FunctionName
     kind: str  # "function" | "procedure"
@@ -220,7 +221,7 @@ class Function:
     depends_on: frozenset[ObjectRef] = field(default=frozenset(), compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class View:
     name: QualifiedName
     query: Expr  # canonical SELECT; sql is the SELECT as written
@@ -235,7 +236,7 @@ class View:
     depends_on: frozenset[ObjectRef] = field(default=frozenset(), compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Trigger:
     table: QualifiedName
     name: str
@@ -253,14 +254,14 @@ class Trigger:
         return head + " EXECUTE FUNCTION " + tail if sep else tail
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class DomainCheck:
     name: str
     expr: Expr
     validated: bool = field(default=True, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Domain:
     name: QualifiedName
     base_type: str
@@ -272,7 +273,7 @@ class Domain:
     origin: Location = field(default=DATABASE, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class CompositeType:
     name: QualifiedName
     attributes: tuple[tuple[str, str, str | None], ...]  # (name, type, collation)
@@ -280,7 +281,7 @@ class CompositeType:
     origin: Location = field(default=DATABASE, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class RangeType:
     name: QualifiedName
     subtype: str
@@ -289,7 +290,7 @@ class RangeType:
     origin: Location = field(default=DATABASE, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Policy:
     table: QualifiedName
     name: str
@@ -302,7 +303,7 @@ class Policy:
     origin: Location = field(default=DATABASE, compare=False)
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@value(order=True)
 class Grant:
     """One privilege of one grantee on one object (column grants name the column)."""
 
@@ -314,7 +315,7 @@ class Grant:
     grantable: bool = False
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@value(order=True)
 class Owner:
     """Who owns one object, where the files say so (ALTER ... OWNER TO).
 
@@ -327,7 +328,7 @@ class Owner:
     role: str
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@value(order=True)
 class DefaultPrivilege:
     role: str | None  # FOR ROLE (None: the current role)
     schema: str | None  # IN SCHEMA

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
 from pglast import parser
 
 from ..errors import Location, ParseError
+from ..model.values import value
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Statement:
     """One statement of a file. Its parse tree is kept as the parser's JSON text and decoded
     each time `body` is read: a 10,000-table schema's trees as Python dicts would take most of a
