@@ -14,13 +14,13 @@ from ..gcpause import gc_paused
 from ..model import Catalog, QualifiedName
 from ..parse import catalog_from_statements
 from .inspector import dump_schema_sql, server_version_num
-from .programs import program_statements
+from .programs import program_queries
 
 
 def live_schema_sql(conn: psycopg.Connection) -> list[str]:
     """The live schema as declarative statements (tables family, then programmable objects)."""
     conn.execute("SET TIME ZONE 'UTC'")
-    return dump_schema_sql(conn) + program_statements(conn, server_version_num(conn))
+    return dump_schema_sql(conn, program_queries(server_version_num(conn)))
 
 
 @dataclass(frozen=True)

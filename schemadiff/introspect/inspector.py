@@ -14,14 +14,18 @@ table settings that name an index, and comments last.
 """
 from __future__ import annotations
 
+import functools
 import heapq
+import threading
 from collections import defaultdict
+from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 from psycopg.pq import TransactionStatus
-from psycopg.rows import namedtuple_row
+from psycopg.rows import namedtuple_row as _namedtuple_row
 
 from ..errors import IntrospectError
 from . import ddl_text, queries
@@ -30,21 +34,51 @@ from .keys import key_statements
 Row = Any
 
 
+def named_rows(cursor):
+    """psycopg's namedtuple_row with its rows made in C: its own maker is a Python function call
+    per row (250,000 rows at 10,000 tables)."""
+    make = _namedtuple_row(cursor)
+    cls = getattr(make, "__self__", None)  # psycopg returns the named tuple class's _make
+    return functools.partial(tuple.__new__, cls) if isinstance(cls, type) else make
+
+
 def server_version_num(conn: psycopg.Connection) -> int:
     """server_version_num of the server behind `conn` (e.g. 180001)."""
     row = conn.execute(queries.SERVER_VERSION_NUM).fetchone()
     return int(row[0])
 
 
-def dump_schema_sql(conn: psycopg.Connection) -> list[str]:
-    """The user schema of the database as statements, each ending with ';'.
+def dump_schema_sql(conn: psycopg.Connection, text_queries: Sequence[str] = ()) -> list[str]:
+    """The user schema of the database as statements, each ending with ';', followed by the
+    statements `text_queries` return (one per row, in their first column: see programs.py).
 
     Deterministic: the same schema gives the same list, whatever the order
     objects were created in.  `conn` must not be inside a transaction; the
     catalog is read in a read-only REPEATABLE READ transaction of its own
     (one snapshot for every query), which is rolled back.
+
+    Why the queries run on a thread: most of the statements are written from the tables and
+    their columns while the server still answers for the keys, indexes and the rest (at
+    10,000 tables, a second of Python that no longer waits for a second of the server).
     """
-    return _statements(_read_catalog(conn))
+    if conn.info.transaction_status != TransactionStatus.IDLE:
+        raise IntrospectError("introspection needs a connection with no transaction in progress")
+    named = dict(_CATALOG_QUERIES, **{f"text{i}": q for i, q in enumerate(text_queries)})
+    rows = _Rows(conn, named)
+    try:
+        out = _statements(rows)  # type: ignore[arg-type] - reads the same attributes as a _Catalog
+        for i in range(len(text_queries)):
+            out.extend(row[0] for row in rows.get(f"text{i}") if row[0])
+    finally:
+        rows.close()
+    return out
+
+
+_CATALOG_QUERIES = {
+    "schemas": queries.SCHEMAS, "extensions": queries.EXTENSIONS, "enums": queries.ENUMS,
+    "sequences": queries.SEQUENCES, "tables": queries.TABLES, "columns": queries.COLUMNS,
+    "constraints": queries.CONSTRAINTS, "indexes": queries.INDEXES, "comments": queries.COMMENTS,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,28 +94,59 @@ class _Catalog:
     comments: list[Row]
 
 
+class _Rows:
+    """The rows of named queries, read one after the other in one snapshot by a thread; an
+    attribute (`rows.tables`) waits for its query's rows, and only for those."""
+
+    def __init__(self, conn: psycopg.Connection, named: dict[str, str]):
+        self._futures: dict[str, Future] = {name: Future() for name in named}
+        self._finished: Future = Future()
+        self._thread = threading.Thread(target=_fetch_all, args=(conn, named, self._futures, self._finished),
+                                        name="catalog-queries", daemon=True)
+        self._thread.start()
+
+    def get(self, name: str) -> list[Row]:
+        return self._futures[name].result()
+
+    def __getattr__(self, name: str) -> list[Row]:
+        try:
+            future = self._futures[name]
+        except KeyError:
+            raise AttributeError(name) from None
+        return future.result()
+
+    def close(self) -> None:
+        """Wait for the transaction to end; raise what ended it, if anything did."""
+        self._thread.join()
+        self._finished.result()
+
+
+def _fetch_all(conn: psycopg.Connection, named: dict[str, str], futures: dict[str, Future],
+               finished: Future) -> None:
+    try:
+        with conn.transaction(force_rollback=True):
+            # Both SETs are local to this transaction: the caller's session is untouched.
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            conn.execute("SET LOCAL search_path = public")
+            with conn.cursor(row_factory=named_rows) as cur:
+                for name, sql in named.items():
+                    futures[name].set_result(cur.execute(sql).fetchall())
+    except BaseException as exc:  # noqa: BLE001 - handed to the reader, which raises it
+        for f in futures.values():
+            if not f.done():
+                f.set_exception(exc)
+        finished.set_exception(exc)
+    else:
+        finished.set_result(None)
+
+
 def _read_catalog(conn: psycopg.Connection) -> _Catalog:
+    """Every catalog query's rows, read at once (tests and tools that want the rows)."""
     if conn.info.transaction_status != TransactionStatus.IDLE:
         raise IntrospectError("introspection needs a connection with no transaction in progress")
-    with conn.transaction(force_rollback=True):
-        # Both SETs are local to this transaction: the caller's session is untouched.
-        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        conn.execute("SET LOCAL search_path = public")
-        with conn.cursor(row_factory=namedtuple_row) as cur:
-            def fetch(sql: str) -> list[Row]:
-                return cur.execute(sql).fetchall()
-
-            return _Catalog(
-                schemas=fetch(queries.SCHEMAS),
-                extensions=fetch(queries.EXTENSIONS),
-                enums=fetch(queries.ENUMS),
-                sequences=fetch(queries.SEQUENCES),
-                tables=fetch(queries.TABLES),
-                columns=fetch(queries.COLUMNS),
-                constraints=fetch(queries.CONSTRAINTS),
-                indexes=fetch(queries.INDEXES),
-                comments=fetch(queries.COMMENTS),
-            )
+    rows = _Rows(conn, _CATALOG_QUERIES)
+    rows.close()
+    return _Catalog(**{name: rows.get(name) for name in _CATALOG_QUERIES})
 
 
 def _statements(cat: _Catalog) -> list[str]:

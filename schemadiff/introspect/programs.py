@@ -2,14 +2,10 @@
 security, policies, privileges and their comments: more declarative SQL text for the parser.
 
 Same rules as inspector.py: a handful of catalog queries (one per object kind), run with
-search_path = public in one read-only snapshot, each row already a complete statement.
+search_path = public in the inspector's read-only snapshot (the tables' too), each row already a
+complete statement.
 """
 from __future__ import annotations
-
-import psycopg
-from psycopg.pq import TransactionStatus
-
-from ..errors import IntrospectError
 
 _USER_NS = """(SELECT n.oid FROM pg_catalog.pg_namespace n
   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
@@ -192,7 +188,7 @@ def _grant_queries(version: int) -> list[str]:
             LATERAL pg_catalog.aclexplode(att.attacl) a
             WHERE att.attacl IS NOT NULL AND att.attnum > 0 AND NOT att.attisdropped AND {rel_where}
             ORDER BY 1""",
-        f"""SELECT 'ALTER DEFAULT PRIVILEGES FOR ROLE ' || pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(d.defaclrole))
+        """SELECT 'ALTER DEFAULT PRIVILEGES FOR ROLE ' || pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(d.defaclrole))
                    || coalesce(' IN SCHEMA ' || pg_catalog.quote_ident(dn.nspname), '')
                    || ' GRANT ' || a.privilege_type || ' ON '
                    || CASE d.defaclobjtype WHEN 'r' THEN 'TABLES' WHEN 'S' THEN 'SEQUENCES' WHEN 'f' THEN 'FUNCTIONS'
@@ -281,16 +277,9 @@ WHERE (p.oid IS NOT NULL AND p.pronamespace IN {_USER_NS} AND {_not_ext('pg_proc
 ORDER BY 1"""
 
 
-def program_statements(conn: psycopg.Connection, version: int) -> list[str]:
-    if conn.info.transaction_status != TransactionStatus.IDLE:
-        raise IntrospectError("introspection needs a connection with no transaction in progress")
-    out: list[str] = []
-    with conn.transaction(force_rollback=True):
-        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        conn.execute("SET LOCAL search_path = public")
-        # Row security and replica identity come with the tables (inspector.py).
-        queries = [DOMAINS, COMPOSITES, RANGES, FUNCTIONS, VIEWS, MATVIEW_INDEXES, TRIGGERS, EXTENSION_VERSIONS,
-                   POLICIES, *(_grant_queries(version)), OWNERS, COMMENTS]
-        for q in queries:
-            out.extend(row[0] for row in conn.execute(q) if row[0])
-    return out
+def program_queries(version: int) -> list[str]:
+    """The queries that write the programmable objects, their grants, owners and comments as
+    statements, one per row (the inspector runs them in its snapshot, after the tables')."""
+    # Row security and replica identity come with the tables (inspector.py).
+    return [DOMAINS, COMPOSITES, RANGES, FUNCTIONS, VIEWS, MATVIEW_INDEXES, TRIGGERS, EXTENSION_VERSIONS,
+            POLICIES, *(_grant_queries(version)), OWNERS, COMMENTS]
