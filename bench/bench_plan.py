@@ -97,7 +97,6 @@ def _migra(current_dsn: str, desired_dsn: str) -> float | None:
     cmd = migra_command()
     if cmd is None:
         return None
-    to_url = lambda dsn: psycopg.conninfo.make_conninfo(dsn)  # noqa: E731
     t0 = time.perf_counter()
     try:
         p = subprocess.run(cmd + [_url(current_dsn), _url(desired_dsn)], capture_output=True, text=True,
@@ -108,7 +107,6 @@ def _migra(current_dsn: str, desired_dsn: str) -> float | None:
     if p.returncode not in (0, 2):  # 2: differences found
         print(f"bench: migra failed: {p.stderr.strip()[-500:]}", file=sys.stderr)
         return None
-    _ = to_url
     return time.perf_counter() - t0
 
 

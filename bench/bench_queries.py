@@ -1,6 +1,7 @@
 """The learning platform's queries at data scale: each query of bench/queries/ on the new schema
 and its legacy version on the legacy schema, side by side (databases made by bench/data_gen.py).
 
+    python bench/bench_queries.py                 # lp_new and lp_legacy on the benchmark server (lp_server.py)
     python bench/bench_queries.py --db postgresql:///lp_new --legacy-db postgresql:///lp_legacy
     python bench/bench_queries.py ... --runs 30 --budget 60 --json bench/results_queries.json \\
         --explain-dir bench/explain --plot docs/performance-queries.png
@@ -384,7 +385,8 @@ def plot(report: dict[str, object], path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--db", help="the new-schema database (bench/data_gen.py --db)")
+    ap.add_argument("--db", help="the new-schema database (bench/data_gen.py --db); default: lp_new on the "
+                                 "benchmark server (bench/lp_server.py), with lp_legacy as --legacy-db")
     ap.add_argument("--legacy-db", help="the legacy database (bench/data_gen.py --legacy-db)")
     ap.add_argument("--runs", type=int, default=30, help="timed runs per query and database (default 30)")
     ap.add_argument("--min-runs", type=int, default=3, help="at least this many, whatever the budget (default 3)")
@@ -402,7 +404,9 @@ def main(argv: list[str] | None = None) -> None:
         report = json.loads(a.json.read_text())
     else:
         if a.db is None:
-            ap.error("--db is required")
+            from lp_server import server_urls
+            a.db, default_legacy = server_urls()
+            a.legacy_db = a.legacy_db or default_legacy
         if a.explain_dir is not None:
             a.explain_dir.mkdir(parents=True, exist_ok=True)
         report = run_benchmark(a.db, a.legacy_db, runs=a.runs, min_runs=a.min_runs, budget=a.budget,

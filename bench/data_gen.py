@@ -1,6 +1,7 @@
 """The learning platform at data scale: schema/ filled with a year of activity, and the same data
 in the legacy schema (legacy/schema.sql) in a second database, for bench/bench_queries.py.
 
+    python bench/data_gen.py --create        # lp_new and lp_legacy on the benchmark server (lp_server.py)
     python bench/data_gen.py --db postgresql:///lp_new --legacy-db postgresql:///lp_legacy --create
     python bench/data_gen.py --db URL --legacy-db URL2 --scale 0.01 --create      # seconds, not minutes
 
@@ -750,7 +751,8 @@ def recreate_database(dsn: str) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--db", required=True, help="the new-schema database (empty, or use --create)")
+    ap.add_argument("--db", help="the new-schema database (empty, or use --create); default: lp_new on the "
+                                 "benchmark server (bench/lp_server.py), with lp_legacy as --legacy-db")
     ap.add_argument("--legacy-db", help="the legacy database to fill from --db (empty, or use --create)")
     ap.add_argument("--scale", type=float, default=1.0, help="1.0: 100k users, 20M interactions (default)")
     ap.add_argument("--seed", type=int, default=42)
@@ -759,6 +761,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--json", type=Path, help="write counts, sizes and timings here (e.g. bench/results_datagen.json)")
     a = ap.parse_args(argv)
     say = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
+    if a.db is None:
+        from lp_server import server_urls
+        a.db, default_legacy = server_urls()
+        a.legacy_db = a.legacy_db or default_legacy
     if a.create:
         recreate_database(a.db)
         if a.legacy_db:
