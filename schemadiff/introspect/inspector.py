@@ -61,8 +61,6 @@ def dump_schema_sql(conn: psycopg.Connection, text_queries: Sequence[str] = ()) 
     their columns while the server still answers for the keys, indexes and the rest (at
     10,000 tables, a second of Python that no longer waits for a second of the server).
     """
-    if conn.info.transaction_status != TransactionStatus.IDLE:
-        raise IntrospectError("introspection needs a connection with no transaction in progress")
     named = dict(_CATALOG_QUERIES, **{f"text{i}": q for i, q in enumerate(text_queries)})
     rows = _Rows(conn, named)
     try:
@@ -99,6 +97,8 @@ class _Rows:
     attribute (`rows.tables`) waits for its query's rows, and only for those."""
 
     def __init__(self, conn: psycopg.Connection, named: dict[str, str]):
+        if conn.info.transaction_status != TransactionStatus.IDLE:
+            raise IntrospectError("introspection needs a connection with no transaction in progress")
         self._futures: dict[str, Future] = {name: Future() for name in named}
         self._finished: Future = Future()
         self._thread = threading.Thread(target=_fetch_all, args=(conn, named, self._futures, self._finished),
@@ -109,11 +109,9 @@ class _Rows:
         return self._futures[name].result()
 
     def __getattr__(self, name: str) -> list[Row]:
-        try:
-            future = self._futures[name]
-        except KeyError:
-            raise AttributeError(name) from None
-        return future.result()
+        if name not in self._futures:
+            raise AttributeError(name)
+        return self.get(name)
 
     def close(self) -> None:
         """Wait for the transaction to end; raise what ended it, if anything did."""
@@ -142,8 +140,6 @@ def _fetch_all(conn: psycopg.Connection, named: dict[str, str], futures: dict[st
 
 def _read_catalog(conn: psycopg.Connection) -> _Catalog:
     """Every catalog query's rows, read at once (tests and tools that want the rows)."""
-    if conn.info.transaction_status != TransactionStatus.IDLE:
-        raise IntrospectError("introspection needs a connection with no transaction in progress")
     rows = _Rows(conn, _CATALOG_QUERIES)
     rows.close()
     return _Catalog(**{name: rows.get(name) for name in _CATALOG_QUERIES})
