@@ -403,10 +403,8 @@ def main(argv: list[str] | None = None) -> None:
             ap.error("--plot-only needs --json")
         report = json.loads(a.json.read_text())
     else:
-        if a.db is None:
-            from lp_server import server_urls
-            a.db, default_legacy = server_urls()
-            a.legacy_db = a.legacy_db or default_legacy
+        from lp_server import urls_or_default
+        a.db, a.legacy_db = urls_or_default(a.db, a.legacy_db)
         if a.explain_dir is not None:
             a.explain_dir.mkdir(parents=True, exist_ok=True)
         report = run_benchmark(a.db, a.legacy_db, runs=a.runs, min_runs=a.min_runs, budget=a.budget,

@@ -761,10 +761,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--json", type=Path, help="write counts, sizes and timings here (e.g. bench/results_datagen.json)")
     a = ap.parse_args(argv)
     say = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
-    if a.db is None:
-        from lp_server import server_urls
-        a.db, default_legacy = server_urls()
-        a.legacy_db = a.legacy_db or default_legacy
+    from lp_server import urls_or_default
+    a.db, a.legacy_db = urls_or_default(a.db, a.legacy_db)
     if a.create:
         recreate_database(a.db)
         if a.legacy_db:

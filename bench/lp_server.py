@@ -47,6 +47,15 @@ def server_urls(directory: Path = DEFAULT_DIR) -> tuple[str, str]:
     return server.get_uri(NEW_DB), server.get_uri(LEGACY_DB)
 
 
+def urls_or_default(db: str | None, legacy_db: str | None) -> tuple[str, str | None]:
+    """The scripts' --db and --legacy-db: as given, or this server's lp_new and lp_legacy when
+    --db is left out."""
+    if db is not None:
+        return db, legacy_db
+    new, legacy = server_urls()
+    return new, legacy_db or legacy
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dir", type=Path, default=DEFAULT_DIR, help=f"data directory (default {DEFAULT_DIR})")
