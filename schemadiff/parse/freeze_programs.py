@@ -136,7 +136,9 @@ def _policy(table: QualifiedName, name: str, d: dict) -> Policy:
 
 def freeze_programs(b: Builder) -> dict:
     """The new catalog fields (functions, triggers, ...) from the builder's drafts."""
-    functions = {fn: _function(fn, d) for fn, d in b.functions.items()}
+    from .aggregates import freeze_aggregate
+    functions = {fn: freeze_aggregate(fn, d, b.functions) if d.get("aggregate") else _function(fn, d)
+                 for fn, d in b.functions.items()}
     triggers = {k: _trigger(k[0], k[1], d) for k, d in b.triggers.items()}
     domains = {}
     for qn, d in b.domains.items():

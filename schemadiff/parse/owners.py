@@ -38,9 +38,10 @@ def owner_statement(b: Builder, node: dict, ctx: Context) -> None:
     kind = node.get("objectType")
     role = _role(node["newowner"])
     obj = node.get("object")
-    if kind in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE"):
+    if kind in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE", "OBJECT_AGGREGATE"):
         fn = declared_function(b, unwrap(obj)[1], ctx, "OWNER TO on")
-        _record(b, Owner(function_ref(fn), "ROUTINE", str(fn), role))
+        keyword = "AGGREGATE" if b.functions[fn].get("aggregate") else "ROUTINE"  # ALTER ROUTINE takes no aggregate
+        _record(b, Owner(function_ref(fn), keyword, str(fn), role))
     elif kind == "OBJECT_SCHEMA":
         name = unwrap(obj)[1].get("sval", "")
         if name not in b.schemas and name != "public":
