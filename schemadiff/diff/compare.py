@@ -509,6 +509,8 @@ def diff_catalogs(old: Catalog, new: Catalog) -> list[Change]:
     d.indexes()
     diff_triggers(d)
     diff_policies(d)
+    from .carried import diff_carried
+    diff_carried(d)
     d.rebuild_blocked()
     diff_grants(d)
     diff_owners(d)

@@ -283,5 +283,6 @@ def program_queries(version: int) -> list[str]:
     statements, one per row (the inspector runs them in its snapshot, after the tables')."""
     # Row security and replica identity come with the tables (inspector.py).
     from .aggregates import AGGREGATES
-    return [DOMAINS, COMPOSITES, RANGES, FUNCTIONS, AGGREGATES, VIEWS, MATVIEW_INDEXES, TRIGGERS, EXTENSION_VERSIONS,
+    from .carried import carried_queries
+    return [*carried_queries(version), DOMAINS, COMPOSITES, RANGES, FUNCTIONS, AGGREGATES, VIEWS, MATVIEW_INDEXES, TRIGGERS, EXTENSION_VERSIONS,
             POLICIES, *(_grant_queries(version)), OWNERS, COMMENTS]

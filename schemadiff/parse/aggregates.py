@@ -36,9 +36,10 @@ _ORDER = ("sfunc", "stype", "sspace", "finalfunc", "finalfunc_extra", "finalfunc
 
 @handles("DefineStmt", PROGRAMS)
 def define(b: Builder, node: dict, ctx: Context) -> None:
-    kind = node.get("kind")
-    if kind != "OBJECT_AGGREGATE":
-        raise Unsupported(f"CREATE {str(kind).removeprefix('OBJECT_').replace('_', ' ')}")
+    if node.get("kind") != "OBJECT_AGGREGATE":
+        from .carried import define_other
+        define_other(b, node, ctx)
+        return
     if node.get("oldstyle"):
         raise Unsupported("old-style CREATE AGGREGATE (BASETYPE = ...)")
     names = strings(node["defnames"])

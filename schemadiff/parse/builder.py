@@ -89,6 +89,7 @@ class Builder:
         self.owners: dict = {}  # ObjectRef -> Owner (see owners.py)
         self.roles_named: set[str] = set()
         self.extension_versions: dict[str, str] = {}
+        self.carried: dict[tuple[str, str], dict] = {}  # (KIND, name) -> draft (see carried.py)
 
     # -- entry point -------------------------------------------------------------
     def run(self, statements: list[Statement]) -> None:

@@ -233,7 +233,7 @@ def add_column(b: Builder, table: TableDraft, body: dict, ctx: Context, deferred
 
 def _collation(clause: dict) -> str:
     names = strings(clause["CollateClause"]["collname"] if "CollateClause" in clause else clause["collname"])
-    if len(names) == 2 and names[0] == "pg_catalog":
+    if len(names) == 2 and names[0] in ("pg_catalog", "public"):  # public: as the live side prints it
         names = names[1:]
     return ".".join(f'"{n}"' for n in names)
 
@@ -494,7 +494,9 @@ def comment(b: Builder, node: dict, ctx: Context) -> None:
             raise ParseError([(ctx.location, f"type {qn.display} is declared nowhere")])
         b.enums[qn]["comment"] = text
     else:
-        raise Unsupported(f"COMMENT ON {objtype.removeprefix('OBJECT_').replace('_', ' ')}")
+        from .carried import comment as carried_comment
+        if not carried_comment(b, node, ctx):
+            raise Unsupported(f"COMMENT ON {objtype.removeprefix('OBJECT_').replace('_', ' ')}")
 
 
 def _view(b: Builder, names: list[str], ctx: Context) -> dict:

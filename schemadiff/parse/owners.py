@@ -40,7 +40,7 @@ def owner_statement(b: Builder, node: dict, ctx: Context) -> None:
     obj = node.get("object")
     if kind in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE", "OBJECT_AGGREGATE"):
         fn = declared_function(b, unwrap(obj)[1], ctx, "OWNER TO on")
-        keyword = "AGGREGATE" if b.functions[fn].get("aggregate") else "ROUTINE"  # ALTER ROUTINE takes no aggregate
+        keyword = "AGGREGATE" if b.functions[fn].get("aggregate") else "ROUTINE"  # as pg_dump writes it
         _record(b, Owner(function_ref(fn), keyword, str(fn), role))
     elif kind == "OBJECT_SCHEMA":
         name = unwrap(obj)[1].get("sval", "")
@@ -58,7 +58,9 @@ def owner_statement(b: Builder, node: dict, ctx: Context) -> None:
             raise ParseError([(ctx.location, f"OWNER TO on type {qn.display}, which is declared nowhere")])
         _record(b, Owner(type_ref(qn), keyword, str(qn), role))
     else:
-        raise Unsupported(f"ALTER {str(kind).removeprefix('OBJECT_').replace('_', ' ')} ... OWNER TO")
+        from .carried import owner as carried_owner
+        if not carried_owner(b, node, role, ctx):
+            raise Unsupported(f"ALTER {str(kind).removeprefix('OBJECT_').replace('_', ' ')} ... OWNER TO")
 
 
 def _type_in_path(b: Builder, name: str, ctx: Context) -> QualifiedName:
