@@ -110,5 +110,17 @@ WHERE {_not_ext('pg_event_trigger', 'et.oid')}
 ORDER BY 1"""
 
 
+# Statistics targets of index columns (expression columns: pg_dump writes ALTER INDEX ... ALTER COLUMN n).
+INDEX_STATISTICS = f"""
+SELECT 'ALTER INDEX ' || pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname)
+       || ' ALTER COLUMN ' || a.attnum || ' SET STATISTICS ' || a.attstattarget || ';'
+FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('i', 'I') AND a.attnum > 0 AND a.attstattarget >= 0 AND c.relnamespace IN {_USER_NS}
+  AND {_not_ext('pg_class', 'c.oid')}
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = c.oid)
+ORDER BY 1"""
+
+
 def carried_queries(version: int) -> list[str]:
-    return [OPERATORS, CASTS, _collations(version), STATISTICS, RULES, EVENT_TRIGGERS]
+    return [OPERATORS, CASTS, _collations(version), STATISTICS, RULES, EVENT_TRIGGERS, INDEX_STATISTICS]

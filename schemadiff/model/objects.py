@@ -147,6 +147,8 @@ class Index:
     columns: tuple[str, ...] = ()  # plain key columns, in order (expressions as "")
     comment: str | None = None
     origin: Location = field(default=DATABASE, compare=False)
+    # ALTER INDEX ... ALTER COLUMN n SET STATISTICS m, as (n, m) pairs: set without a rebuild.
+    statistics: tuple[tuple[int, int], ...] = ()
 
 
 @value

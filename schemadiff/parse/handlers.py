@@ -266,6 +266,17 @@ def alter_table(b: Builder, node: dict, ctx: Context) -> None:
         # ALTER INDEX parent ATTACH PARTITION child (pg_dump): implied by the parent's index.
         if all(c.get("subtype") == "AT_AttachPartition" for c in cmds):
             return
+        if all(c.get("subtype") == "AT_SetStatistics" and c.get("num") for c in cmds):
+            qn = b.qualify(node["relation"], ctx, b.indexes)
+            if qn not in b.indexes:
+                raise ParseError([(ctx.location, f"index {qn.display} is declared nowhere")])
+            for c in cmds:  # ALTER INDEX i ALTER COLUMN 1 SET STATISTICS 3000 (expression columns)
+                value = const_value(c.get("def"))
+                if value in (None, -1):
+                    b.indexes[qn].statistics.pop(int(c["num"]), None)
+                else:
+                    b.indexes[qn].statistics[int(c["num"])] = int(value)
+            return
         raise Unsupported("ALTER INDEX")
     if objtype != "OBJECT_TABLE":
         raise Unsupported(f"ALTER {objtype.removeprefix('OBJECT_')}")

@@ -15,3 +15,14 @@ def _(c: Change) -> list[str]:
 @renders("drop_carried_on_table")
 def _(c: Change) -> list[str]:
     return [f"DROP {c.old.kind} {c.old.name};"]
+
+
+@renders("set_index_statistics")
+def _(c: Change) -> list[str]:
+    """ALTER INDEX ... ALTER COLUMN n SET STATISTICS m (pg_dump writes it for expression columns)."""
+    before = dict(c.old.statistics) if c.old is not None else {}
+    after = dict(c.new.statistics)
+    out = [f"ALTER INDEX {c.new.name} ALTER COLUMN {n} SET STATISTICS {m};"
+           for n, m in sorted(after.items()) if before.get(n) != m]
+    out += [f"ALTER INDEX {c.new.name} ALTER COLUMN {n} SET STATISTICS -1;" for n in sorted(before) if n not in after]
+    return out
