@@ -110,6 +110,39 @@ WHERE {_not_ext('pg_event_trigger', 'et.oid')}
 ORDER BY 1"""
 
 
+_TS_DICT = "pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(d.dictname)"
+
+TEXT_SEARCH_DICTIONARIES = f"""
+SELECT 'CREATE TEXT SEARCH DICTIONARY ' || {_TS_DICT} || ' (TEMPLATE = '
+       || pg_catalog.quote_ident(tn.nspname) || '.' || pg_catalog.quote_ident(t.tmplname)
+       || coalesce(', ' || d.dictinitoption, '') || ');'
+       {_extras('TEXT SEARCH DICTIONARY', _TS_DICT, 'd.oid', 'pg_ts_dict', 'd.dictowner')}
+FROM pg_catalog.pg_ts_dict d JOIN pg_catalog.pg_namespace n ON n.oid = d.dictnamespace
+JOIN pg_catalog.pg_ts_template t ON t.oid = d.dicttemplate JOIN pg_catalog.pg_namespace tn ON tn.oid = t.tmplnamespace
+WHERE d.dictnamespace IN {_USER_NS} AND {_not_ext('pg_ts_dict', 'd.oid')}
+ORDER BY 1"""
+
+_TS_CONFIG = "pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.cfgname)"
+
+TEXT_SEARCH_CONFIGURATIONS = f"""
+SELECT 'CREATE TEXT SEARCH CONFIGURATION ' || {_TS_CONFIG} || ' (PARSER = '
+       || pg_catalog.quote_ident(pn.nspname) || '.' || pg_catalog.quote_ident(p.prsname) || ');'
+       || coalesce((SELECT string_agg(' ALTER TEXT SEARCH CONFIGURATION ' || {_TS_CONFIG} || ' ADD MAPPING FOR '
+                                      || m.alias || ' WITH ' || m.dicts || ';', '' ORDER BY m.alias)
+                    FROM (SELECT t.alias, string_agg(pg_catalog.quote_ident(dn.nspname) || '.'
+                                                     || pg_catalog.quote_ident(dd.dictname), ', ' ORDER BY mm.mapseqno)
+                                          AS dicts
+                          FROM pg_catalog.pg_ts_config_map mm
+                          JOIN pg_catalog.pg_ts_dict dd ON dd.oid = mm.mapdict
+                          JOIN pg_catalog.pg_namespace dn ON dn.oid = dd.dictnamespace
+                          JOIN LATERAL pg_catalog.ts_token_type(c.cfgparser) t ON t.tokid = mm.maptokentype
+                          WHERE mm.mapcfg = c.oid GROUP BY t.alias) m), '')
+       {_extras('TEXT SEARCH CONFIGURATION', _TS_CONFIG, 'c.oid', 'pg_ts_config', 'c.cfgowner')}
+FROM pg_catalog.pg_ts_config c JOIN pg_catalog.pg_namespace n ON n.oid = c.cfgnamespace
+JOIN pg_catalog.pg_ts_parser p ON p.oid = c.cfgparser JOIN pg_catalog.pg_namespace pn ON pn.oid = p.prsnamespace
+WHERE c.cfgnamespace IN {_USER_NS} AND {_not_ext('pg_ts_config', 'c.oid')}
+ORDER BY 1"""
+
 # Statistics targets of index columns (expression columns: pg_dump writes ALTER INDEX ... ALTER COLUMN n).
 INDEX_STATISTICS = f"""
 SELECT 'ALTER INDEX ' || pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname)
@@ -123,4 +156,5 @@ ORDER BY 1"""
 
 
 def carried_queries(version: int) -> list[str]:
-    return [OPERATORS, CASTS, _collations(version), STATISTICS, RULES, EVENT_TRIGGERS, INDEX_STATISTICS]
+    return [OPERATORS, CASTS, _collations(version), STATISTICS, RULES, EVENT_TRIGGERS, INDEX_STATISTICS,
+            TEXT_SEARCH_DICTIONARIES, TEXT_SEARCH_CONFIGURATIONS]

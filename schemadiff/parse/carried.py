@@ -58,6 +58,18 @@ def define_other(b: Builder, node: dict, ctx: Context) -> None:
         uses += [("type", [t]) for t in (left, right) if t != "NONE"]
         name = f"{quote_ident(qn.schema)}.{qn.name} ({left}, {right})"
         _declare(b, "OPERATOR", name, {"DefineStmt": {**node, "defnames": _with_schema(qn)}}, "", ctx, uses)
+    elif kind == "OBJECT_TSDICTIONARY":
+        _declare(b, "TEXT SEARCH DICTIONARY", str(qn), {"DefineStmt": {**node, "defnames": _with_schema(qn)}},
+                 "", ctx)
+    elif kind == "OBJECT_TSCONFIGURATION":
+        opts = {unwrap(d)[1]["defname"].lower(): unwrap(d)[1].get("arg") for d in node.get("definition", ())}
+        if "parser" not in opts:
+            raise Unsupported("CREATE TEXT SEARCH CONFIGURATION ... (COPY = ...): write PARSER = and the "
+                              "mappings as pg_dump does")
+        _declare(b, "TEXT SEARCH CONFIGURATION", str(qn), {"DefineStmt": {**node, "defnames": _with_schema(qn)}},
+                 "", ctx)
+        b.carried[("TEXT SEARCH CONFIGURATION", str(qn))].update(
+            parser=_strip(_names(opts["parser"])), mappings={})
     elif kind == "OBJECT_COLLATION":
         _declare(b, "COLLATION", str(qn), {"DefineStmt": {**node, "defnames": _with_schema(qn)}}, "", ctx,
                  replace=bool(node.get("if_not_exists")) and ("COLLATION", str(qn)) in b.carried)
@@ -67,6 +79,39 @@ def define_other(b: Builder, node: dict, ctx: Context) -> None:
 
 def _with_schema(qn: QualifiedName) -> list:
     return [{"String": {"sval": qn.schema}}, {"String": {"sval": qn.name}}]
+
+
+@handles("AlterTSConfigurationStmt", ALTERS)
+def alter_text_search_configuration(b: Builder, node: dict, ctx: Context) -> None:
+    """ADD / ALTER / DROP MAPPING: the configuration's token -> dictionaries map."""
+    qn = _qualified(strings(node["cfgname"]), ctx)
+    d = b.carried.get(("TEXT SEARCH CONFIGURATION", str(qn)))
+    if d is None:
+        raise ParseError([(ctx.location, f"text search configuration {qn.display} is declared nowhere")])
+    mappings = d["mappings"]
+    tokens = strings(node.get("tokentype"))
+    dicts = [_strip(strings(unwrap(x)[1].get("items"))) for x in node.get("dicts", ())]
+    kind = node["kind"]
+    if kind in ("ALTER_TSCONFIG_ADD_MAPPING", "ALTER_TSCONFIG_ALTER_MAPPING_FOR_TOKEN"):
+        for t in tokens:
+            if kind == "ALTER_TSCONFIG_ALTER_MAPPING_FOR_TOKEN" and t not in mappings:
+                raise ParseError([(ctx.location, f"token {t} has no mapping in {qn.display}")])
+            mappings[t] = dicts
+    elif kind == "ALTER_TSCONFIG_DROP_MAPPING":
+        for t in tokens:
+            if mappings.pop(t, None) is None and not node.get("missing_ok"):
+                raise ParseError([(ctx.location, f"token {t} has no mapping in {qn.display}")])
+    else:  # ALTER MAPPING [FOR tokens] REPLACE old WITH new
+        old, new = dicts
+        for t in tokens or list(mappings):
+            mappings[t] = [new if x == old else x for x in mappings.get(t, ())]
+    d["uses"] = [("carried", ["TEXT SEARCH DICTIONARY", ".".join(x) if len(x) > 1 else f"public.{x[0]}"])
+                 for x in {tuple(x) for v in mappings.values() for x in v}]
+
+
+def _strip(names: list[str]) -> list[str]:
+    """public and pg_catalog left out, as the live side (search_path = public) prints them."""
+    return names[1:] if len(names) == 2 and names[0] in ("public", "pg_catalog") else names
 
 
 @handles("CreateCastStmt", PROGRAMS)
@@ -110,7 +155,9 @@ def create_rule(b: Builder, node: dict, ctx: Context) -> None:
 
 
 # -- COMMENT ON, OWNER TO, DROP: the name as those statements give it -------------------------------
-_OBJECT_KINDS = {"OBJECT_OPERATOR": "OPERATOR", "OBJECT_CAST": "CAST", "OBJECT_COLLATION": "COLLATION",
+_OBJECT_KINDS = {"OBJECT_TSCONFIGURATION": "TEXT SEARCH CONFIGURATION",
+                 "OBJECT_TSDICTIONARY": "TEXT SEARCH DICTIONARY", "OBJECT_OPERATOR": "OPERATOR",
+                 "OBJECT_CAST": "CAST", "OBJECT_COLLATION": "COLLATION",
                  "OBJECT_STATISTIC_EXT": "STATISTICS", "OBJECT_RULE": "RULE", "OBJECT_EVENT_TRIGGER": "EVENT TRIGGER"}
 
 
@@ -182,8 +229,11 @@ def freeze_carried(b: Builder) -> dict:
     out = {}
     for (kind, name), d in b.carried.items():
         node = d["node"]
-        key = _key(kind, node)
-        out[(kind, name)] = Carried(kind, name, Expr(key, to_sql(node)), d["comment"], d["origin"],
+        if kind == "TEXT SEARCH CONFIGURATION":
+            key, sql = _text_search_configuration(name, d)
+        else:
+            key, sql = _key(kind, node), to_sql(node)
+        out[(kind, name)] = Carried(kind, name, Expr(key, sql), d["comment"], d["origin"],
                                     frozenset(_uses(b, d["uses"])))
     return out
 
@@ -194,6 +244,9 @@ def _uses(b: Builder, uses) -> set:
         if what == "function":
             schema, name = (names[-2], names[-1]) if len(names) > 1 else ("public", names[-1])
             refs |= {function_ref(f) for f in b.functions if (f.schema, f.name) == (schema, name)}
+        elif what == "carried":
+            if tuple(names) in b.carried:
+                refs.add(carried_ref(*names))
         elif what == "relation":
             qn = QualifiedName(*names)
             refs.add(view_ref(qn) if qn in b.views else table_ref(qn))
@@ -206,6 +259,22 @@ def _uses(b: Builder, uses) -> set:
     return refs
 
 
+def _text_search_configuration(name: str, d: dict) -> tuple[str, str]:
+    """Key: parser and mappings; SQL: pg_dump's CREATE plus one ADD MAPPING per dictionary list."""
+    mappings = d["mappings"]
+    key = orjson.dumps({"parser": d["parser"], "mappings": sorted((t, v) for t, v in mappings.items())}).decode()
+    def dotted(names: list[str]) -> str:
+        return ".".join(quote_ident(n) for n in names)
+    statements = [f"CREATE TEXT SEARCH CONFIGURATION {name} (PARSER = {dotted(d['parser'])})"]
+    groups: dict[tuple, list[str]] = {}
+    for token, dicts in sorted(mappings.items()):
+        groups.setdefault(tuple(tuple(x) for x in dicts), []).append(token)
+    for dicts, tokens in sorted(groups.items(), key=lambda g: g[1]):
+        statements.append(f"ALTER TEXT SEARCH CONFIGURATION {name} ADD MAPPING FOR {', '.join(tokens)} "
+                          f"WITH {', '.join(dotted(list(x)) for x in dicts)}")
+    return key, ";\n".join(statements)
+
+
 def _key(kind: str, node: dict) -> str:
     body = _canonical(node)
     stmt = next(iter(body.values()))
@@ -215,9 +284,11 @@ def _key(kind: str, node: dict) -> str:
             if elem["defname"] == "procedure":
                 elem["defname"] = "function"
         stmt["definition"] = sorted(stmt.get("definition", ()), key=lambda d: d["DefElem"]["defname"])
-    elif kind == "COLLATION":
+    elif kind in ("COLLATION", "TEXT SEARCH DICTIONARY"):
         opts = {d["DefElem"]["defname"].lower(): _text(d["DefElem"].get("arg")) for d in stmt.get("definition", ())}
         opts.pop("version", None)
+        if "template" in opts:
+            opts["template"] = opts["template"].removeprefix("pg_catalog.").removeprefix("public.")
         if opts.get("provider", "libc") == "libc":
             opts.pop("provider", None)
         if opts.get("deterministic", "true") in ("true", "on", "1"):

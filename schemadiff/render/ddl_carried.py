@@ -8,7 +8,8 @@ from .ddl import renders
 @renders("create_carried")
 @renders("create_carried_on_table")
 def _(c: Change) -> list[str]:
-    return [c.new.definition.sql + ";"]
+    # A text search configuration is its CREATE and its ADD MAPPINGs: one statement per step.
+    return [s + ";" for s in c.new.definition.sql.split(";\n")]
 
 
 @renders("drop_carried")
