@@ -143,6 +143,38 @@ JOIN pg_catalog.pg_ts_parser p ON p.oid = c.cfgparser JOIN pg_catalog.pg_namespa
 WHERE c.cfgnamespace IN {_USER_NS} AND {_not_ext('pg_ts_config', 'c.oid')}
 ORDER BY 1"""
 
+def _publications(version: int) -> str:
+    """pg_dump's form: CREATE PUBLICATION ... WITH (...), then one ALTER PUBLICATION ... ADD per table
+    (with its column list and row filter, 15+) and per schema (15+)."""
+    pub = "pg_catalog.quote_ident(p.pubname)"
+    columns = where = "''"
+    schemas = "''"
+    if version >= 150000:
+        columns = ("coalesce(' (' || (SELECT string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum) "
+                   "FROM pg_catalog.pg_attribute a WHERE a.attrelid = r.prrelid "
+                   "AND a.attnum = ANY(r.prattrs::int2[])) || ')', '')")
+        where = "coalesce(' WHERE (' || pg_catalog.pg_get_expr(r.prqual, r.prrelid) || ')', '')"
+        schemas = (f"coalesce((SELECT string_agg(' ALTER PUBLICATION ' || {pub} || ' ADD TABLES IN SCHEMA ' "
+                   f"|| pg_catalog.quote_ident(sn.nspname) || ';', '' ORDER BY sn.nspname) "
+                   f"FROM pg_catalog.pg_publication_namespace ps JOIN pg_catalog.pg_namespace sn ON sn.oid = ps.pnnspid "
+                   f"WHERE ps.pnpubid = p.oid), '')")
+    return f"""
+SELECT 'CREATE PUBLICATION ' || {pub} || CASE WHEN p.puballtables THEN ' FOR ALL TABLES' ELSE '' END
+       || ' WITH (publish = ' || pg_catalog.quote_literal(concat_ws(', ', CASE WHEN p.pubinsert THEN 'insert' END,
+              CASE WHEN p.pubupdate THEN 'update' END, CASE WHEN p.pubdelete THEN 'delete' END,
+              CASE WHEN p.pubtruncate THEN 'truncate' END))
+       || CASE WHEN p.pubviaroot THEN ', publish_via_partition_root = true' ELSE '' END || ');'
+       || coalesce((SELECT string_agg(' ALTER PUBLICATION ' || {pub} || ' ADD TABLE ONLY '
+                                      || pg_catalog.quote_ident(rn.nspname) || '.' || pg_catalog.quote_ident(rc.relname)
+                                      || {columns} || {where} || ';', '' ORDER BY rn.nspname, rc.relname)
+                    FROM pg_catalog.pg_publication_rel r JOIN pg_catalog.pg_class rc ON rc.oid = r.prrelid
+                    JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace WHERE r.prpubid = p.oid), '')
+       || {schemas}
+       {_extras('PUBLICATION', pub, 'p.oid', 'pg_publication', 'p.pubowner')}
+FROM pg_catalog.pg_publication p
+ORDER BY 1"""
+
+
 # Statistics targets of index columns (expression columns: pg_dump writes ALTER INDEX ... ALTER COLUMN n).
 INDEX_STATISTICS = f"""
 SELECT 'ALTER INDEX ' || pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname)
@@ -157,4 +189,4 @@ ORDER BY 1"""
 
 def carried_queries(version: int) -> list[str]:
     return [OPERATORS, CASTS, _collations(version), STATISTICS, RULES, EVENT_TRIGGERS, INDEX_STATISTICS,
-            TEXT_SEARCH_DICTIONARIES, TEXT_SEARCH_CONFIGURATIONS]
+            TEXT_SEARCH_DICTIONARIES, TEXT_SEARCH_CONFIGURATIONS, _publications(version)]

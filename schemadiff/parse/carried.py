@@ -24,7 +24,7 @@ from .nodes import const_value, strings, unwrap
 TYPES, PROGRAMS, ALTERS = 1, 3, 4
 
 # Kinds created before tables (they need functions and types at most) and after them.
-ON_TABLES = frozenset({"STATISTICS", "RULE"})
+ON_TABLES = frozenset({"STATISTICS", "RULE", "PUBLICATION"})
 
 
 def carried_ref(kind: str, name: str):
@@ -157,7 +157,7 @@ def create_rule(b: Builder, node: dict, ctx: Context) -> None:
 # -- COMMENT ON, OWNER TO, DROP: the name as those statements give it -------------------------------
 _OBJECT_KINDS = {"OBJECT_TSCONFIGURATION": "TEXT SEARCH CONFIGURATION",
                  "OBJECT_TSDICTIONARY": "TEXT SEARCH DICTIONARY", "OBJECT_OPERATOR": "OPERATOR",
-                 "OBJECT_CAST": "CAST", "OBJECT_COLLATION": "COLLATION",
+                 "OBJECT_CAST": "CAST", "OBJECT_COLLATION": "COLLATION", "OBJECT_PUBLICATION": "PUBLICATION",
                  "OBJECT_STATISTIC_EXT": "STATISTICS", "OBJECT_RULE": "RULE", "OBJECT_EVENT_TRIGGER": "EVENT TRIGGER"}
 
 
@@ -176,7 +176,7 @@ def name_of(b: Builder, objtype: str, obj, ctx: Context) -> tuple[str, str] | No
     if kind == "CAST":
         source, target = (format_type(unwrap(t)[1]) for t in body["items"])
         return kind, f"({source} AS {target})"
-    if kind == "EVENT TRIGGER":
+    if kind in ("EVENT TRIGGER", "PUBLICATION"):
         return kind, quote_ident(body["sval"] if okind == "String" else strings([obj])[0])
     names = strings(body.get("items", ())) if okind == "List" else [body["sval"]]
     if kind == "RULE":
@@ -231,6 +231,9 @@ def freeze_carried(b: Builder) -> dict:
         node = d["node"]
         if kind == "TEXT SEARCH CONFIGURATION":
             key, sql = _text_search_configuration(name, d)
+        elif kind == "PUBLICATION":
+            from .publications import publication_definition
+            key, sql = publication_definition(name, d)
         else:
             key, sql = _key(kind, node), to_sql(node)
         out[(kind, name)] = Carried(kind, name, Expr(key, sql), d["comment"], d["origin"],
