@@ -161,3 +161,45 @@ def test_aggregate_is_a_routine_of_kind_aggregate():
         CREATE AGGREGATE public.group_concat(text) (sfunc = public._cat, stype = pg_catalog.text,
             parallel = unsafe);
         COMMENT ON AGGREGATE public.group_concat(text) IS 'x';""").functions[agg.name]
+
+
+def test_carried_kinds_compare_by_meaning_not_spelling():
+    pg_dump = catalog_from_sql("""
+        CREATE FUNCTION public.f(text, text) RETURNS boolean LANGUAGE sql AS $$ SELECT true $$;
+        CREATE OPERATOR public.~<< (FUNCTION = public.f, LEFTARG = text, RIGHTARG = text);
+        CREATE COLLATION public.bytes (provider = libc, locale = 'C');
+        CREATE TEXT SEARCH DICTIONARY public.d (TEMPLATE = pg_catalog.simple, stopwords = 'english');
+        CREATE TEXT SEARCH CONFIGURATION public.c (PARSER = pg_catalog."default");
+        ALTER TEXT SEARCH CONFIGURATION public.c ADD MAPPING FOR word WITH public.d;
+        CREATE TABLE public.t (a int, b int);
+        CREATE STATISTICS public.s ON a, b FROM public.t;
+        CREATE PUBLICATION p WITH (publish = 'insert, update, delete, truncate');
+        ALTER PUBLICATION p ADD TABLE ONLY public.t;""")
+    by_hand = catalog_from_sql("""
+        CREATE FUNCTION f(text, text) RETURNS boolean LANGUAGE sql AS $$ SELECT true $$;
+        CREATE OPERATOR ~<< (PROCEDURE = f, RIGHTARG = text, LEFTARG = text);
+        CREATE COLLATION bytes (lc_collate = 'C', lc_ctype = 'C');
+        CREATE TEXT SEARCH DICTIONARY d (template = simple, StopWords = english);
+        CREATE TEXT SEARCH CONFIGURATION c (parser = "default");
+        ALTER TEXT SEARCH CONFIGURATION c ADD MAPPING FOR word, email WITH d;
+        ALTER TEXT SEARCH CONFIGURATION c DROP MAPPING FOR email;
+        CREATE TABLE t (a int, b int);
+        CREATE STATISTICS s (ndistinct, dependencies, mcv) ON a, b FROM t;
+        CREATE PUBLICATION p FOR TABLE t;""")
+    assert set(pg_dump.carried) == {("OPERATOR", "public.~<< (text, text)"), ("COLLATION", "public.bytes"),
+                                    ("TEXT SEARCH DICTIONARY", "public.d"), ("TEXT SEARCH CONFIGURATION", "public.c"),
+                                    ("STATISTICS", "public.s"), ("PUBLICATION", "p")}
+    assert pg_dump.carried == by_hand.carried
+    changed = catalog_from_sql("CREATE TABLE t (a int, b int); CREATE STATISTICS s (mcv) ON a, b FROM t;")
+    assert changed.carried[("STATISTICS", "public.s")] != by_hand.carried[("STATISTICS", "public.s")]
+
+
+def test_carried_kind_drop_and_redefine_in_file_order():
+    c = catalog_from_sql("""CREATE TABLE t (a int, b int);
+        CREATE STATISTICS s (mcv) ON a, b FROM t;
+        DROP STATISTICS IF EXISTS s;
+        CREATE STATISTICS s (ndistinct) ON a, b FROM t;
+        DROP PUBLICATION IF EXISTS p;
+        CREATE PUBLICATION p FOR TABLE t;""")
+    assert "ndistinct" in c.carried[("STATISTICS", "public.s")].definition.sql
+    assert problems('CREATE COLLATION c FROM "C";')[0].startswith("1: unsupported: CREATE COLLATION ... FROM")

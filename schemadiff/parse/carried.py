@@ -71,6 +71,8 @@ def define_other(b: Builder, node: dict, ctx: Context) -> None:
         b.carried[("TEXT SEARCH CONFIGURATION", str(qn))].update(
             parser=_strip(_names(opts["parser"])), mappings={})
     elif kind == "OBJECT_COLLATION":
+        if any(unwrap(d)[1]["defname"].lower() == "from" for d in node.get("definition", ())):
+            raise Unsupported("CREATE COLLATION ... FROM another: write its provider and locale as pg_dump does")
         _declare(b, "COLLATION", str(qn), {"DefineStmt": {**node, "defnames": _with_schema(qn)}}, "", ctx,
                  replace=bool(node.get("if_not_exists")) and ("COLLATION", str(qn)) in b.carried)
     else:
