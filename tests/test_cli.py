@@ -232,7 +232,7 @@ def test_all_syntax_errors_are_reported_together(project, db_with):
 @pytest.mark.parametrize(("statement", "label"), [
     ("CREATE FOREIGN DATA WRAPPER w;", "CREATE FOREIGN"),
     ("CREATE CONVERSION c FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8;", "CREATE CONVERSION"),
-    ("CREATE PUBLICATION pub FOR TABLE t;", "CREATE PUBLICATION"),
+    ("CREATE ACCESS METHOD am TYPE TABLE HANDLER heap_tableam_handler;", "CREATE ACCESS"),
 ])
 def test_unsupported_statement_is_an_error_naming_it(project, db_with, statement, label):
     dsn = db_with()

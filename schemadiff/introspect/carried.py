@@ -58,6 +58,9 @@ SELECT 'CREATE CAST ' || {_TYPE_CAST} || ' '
        {_extras('CAST', _TYPE_CAST, 'c.oid', 'pg_cast', None)}
 FROM pg_catalog.pg_cast c
 WHERE c.oid >= 16384 AND {_not_ext('pg_cast', 'c.oid')}
+  -- a range type's casts to its multirange come with the type (an internal dependency)
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_cast'::regclass
+                  AND d.objid = c.oid AND d.deptype = 'i')
 ORDER BY 1"""
 
 
