@@ -159,7 +159,8 @@ def _publications(version: int) -> str:
         where = "coalesce(' WHERE (' || pg_catalog.pg_get_expr(r.prqual, r.prrelid) || ')', '')"
         schemas = (f"coalesce((SELECT string_agg(' ALTER PUBLICATION ' || {pub} || ' ADD TABLES IN SCHEMA ' "
                    f"|| pg_catalog.quote_ident(sn.nspname) || ';', '' ORDER BY sn.nspname) "
-                   f"FROM pg_catalog.pg_publication_namespace ps JOIN pg_catalog.pg_namespace sn ON sn.oid = ps.pnnspid "
+                   f"FROM pg_catalog.pg_publication_namespace ps "
+                   f"JOIN pg_catalog.pg_namespace sn ON sn.oid = ps.pnnspid "
                    f"WHERE ps.pnpubid = p.oid), '')")
     return f"""
 SELECT 'CREATE PUBLICATION ' || {pub} || CASE WHEN p.puballtables THEN ' FOR ALL TABLES' ELSE '' END

@@ -35,12 +35,12 @@ def _qualified(names: list[str], ctx: Context) -> QualifiedName:
     return QualifiedName(names[-2], names[-1]) if len(names) > 1 else QualifiedName(ctx.schema, names[-1])
 
 
-def _declare(b: Builder, kind: str, name: str, node: dict, statement: str, ctx: Context, uses=(),
+def _declare(b: Builder, kind: str, name: str, node: dict, ctx: Context, uses=(),
              replace: bool = False) -> None:
     key = (kind, name)
     if key in b.carried and not replace:
         raise ParseError([(ctx.location, f"{kind.lower()} {name} is declared twice")])
-    b.carried[key] = {"node": node, "statement": statement, "origin": ctx.location, "comment": None,
+    b.carried[key] = {"node": node, "origin": ctx.location, "comment": None,
                       "uses": list(uses)}
 
 
@@ -57,23 +57,23 @@ def define_other(b: Builder, node: dict, ctx: Context) -> None:
         uses = [("function", _names(function))] if function else []
         uses += [("type", [t]) for t in (left, right) if t != "NONE"]
         name = f"{quote_ident(qn.schema)}.{qn.name} ({left}, {right})"
-        _declare(b, "OPERATOR", name, {"DefineStmt": {**node, "defnames": _with_schema(qn)}}, "", ctx, uses)
+        _declare(b, "OPERATOR", name, {"DefineStmt": {**node, "defnames": _with_schema(qn)}}, ctx, uses)
     elif kind == "OBJECT_TSDICTIONARY":
         _declare(b, "TEXT SEARCH DICTIONARY", str(qn), {"DefineStmt": {**node, "defnames": _with_schema(qn)}},
-                 "", ctx)
+                 ctx)
     elif kind == "OBJECT_TSCONFIGURATION":
         opts = {unwrap(d)[1]["defname"].lower(): unwrap(d)[1].get("arg") for d in node.get("definition", ())}
         if "parser" not in opts:
             raise Unsupported("CREATE TEXT SEARCH CONFIGURATION ... (COPY = ...): write PARSER = and the "
                               "mappings as pg_dump does")
         _declare(b, "TEXT SEARCH CONFIGURATION", str(qn), {"DefineStmt": {**node, "defnames": _with_schema(qn)}},
-                 "", ctx)
+                 ctx)
         b.carried[("TEXT SEARCH CONFIGURATION", str(qn))].update(
             parser=_strip(_names(opts["parser"])), mappings={})
     elif kind == "OBJECT_COLLATION":
         if any(unwrap(d)[1]["defname"].lower() == "from" for d in node.get("definition", ())):
             raise Unsupported("CREATE COLLATION ... FROM another: write its provider and locale as pg_dump does")
-        _declare(b, "COLLATION", str(qn), {"DefineStmt": {**node, "defnames": _with_schema(qn)}}, "", ctx,
+        _declare(b, "COLLATION", str(qn), {"DefineStmt": {**node, "defnames": _with_schema(qn)}}, ctx,
                  replace=bool(node.get("if_not_exists")) and ("COLLATION", str(qn)) in b.carried)
     else:
         raise Unsupported(f"CREATE {str(kind).removeprefix('OBJECT_').replace('_', ' ')}")
@@ -122,12 +122,12 @@ def create_cast(b: Builder, node: dict, ctx: Context) -> None:
     uses = [("type", [source]), ("type", [target])]
     if node.get("func"):
         uses.append(("function", strings(node["func"]["objname"])))
-    _declare(b, "CAST", f"({source} AS {target})", {"CreateCastStmt": node}, "", ctx, uses)
+    _declare(b, "CAST", f"({source} AS {target})", {"CreateCastStmt": node}, ctx, uses)
 
 
 @handles("CreateEventTrigStmt", PROGRAMS)
 def create_event_trigger(b: Builder, node: dict, ctx: Context) -> None:
-    _declare(b, "EVENT TRIGGER", quote_ident(node["trigname"]), {"CreateEventTrigStmt": node}, "", ctx,
+    _declare(b, "EVENT TRIGGER", quote_ident(node["trigname"]), {"CreateEventTrigStmt": node}, ctx,
              [("function", strings(node["funcname"]))])
 
 
@@ -142,7 +142,7 @@ def create_statistics(b: Builder, node: dict, ctx: Context) -> None:
     tables = [b.qualify(rv, ctx, b.relations) for rv in rels]
     for rv, t in zip(rels, tables):
         rv["schemaname"] = t.schema
-    _declare(b, "STATISTICS", str(qn), {"CreateStatsStmt": {**node, "defnames": _with_schema(qn)}}, "", ctx,
+    _declare(b, "STATISTICS", str(qn), {"CreateStatsStmt": {**node, "defnames": _with_schema(qn)}}, ctx,
              [("relation", [t.schema, t.name]) for t in tables])
 
 
@@ -152,7 +152,7 @@ def create_rule(b: Builder, node: dict, ctx: Context) -> None:
     if table not in b.tables and table not in b.views:
         raise ParseError([(ctx.location, f"rule {node['rulename']}: {table.display} is declared nowhere")])
     node = {**node, "relation": {**node["relation"], "schemaname": table.schema}}
-    _declare(b, "RULE", f"{quote_ident(node['rulename'])} ON {table}", {"RuleStmt": node}, "", ctx,
+    _declare(b, "RULE", f"{quote_ident(node['rulename'])} ON {table}", {"RuleStmt": node}, ctx,
              [("relation", [table.schema, table.name])], replace=bool(node.get("replace")))
 
 

@@ -178,7 +178,8 @@ _DROPPERS = {
     "OBJECT_TABLE": _table, "OBJECT_FOREIGN_TABLE": _table, "OBJECT_VIEW": _view(False),
     "OBJECT_MATVIEW": _view(True), "OBJECT_INDEX": _index, "OBJECT_SEQUENCE": _sequence,
     "OBJECT_TYPE": _type(False), "OBJECT_DOMAIN": _type(True), "OBJECT_FUNCTION": _function,
-    "OBJECT_PROCEDURE": _function, "OBJECT_AGGREGATE": _function, "OBJECT_ROUTINE": _function, "OBJECT_TRIGGER": _on_table("triggers", "trigger"),
+    "OBJECT_PROCEDURE": _function, "OBJECT_AGGREGATE": _function, "OBJECT_ROUTINE": _function,
+    "OBJECT_TRIGGER": _on_table("triggers", "trigger"),
     "OBJECT_POLICY": _on_table("policies", "policy"), "OBJECT_SCHEMA": _schema, "OBJECT_EXTENSION": _extension,
 }
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 import orjson
 
 from ..errors import ParseError
-from ..model import QualifiedName, quote_ident, quote_literal
+from ..model import quote_ident, quote_literal
 from ..model.exprs import canonical, to_sql
 from .builder import Builder, Context, handles
-from .carried import carried_ref
 from .nodes import const_value, strings, unwrap
 
 ALTERS = 4
@@ -21,7 +20,7 @@ def create_publication(b: Builder, node: dict, ctx: Context) -> None:
     name = quote_ident(node["pubname"])
     if ("PUBLICATION", name) in b.carried:
         raise ParseError([(ctx.location, f"publication {node['pubname']} is declared twice")])
-    d = {"node": None, "statement": "", "origin": ctx.location, "comment": None, "uses": [],
+    d = {"node": None, "origin": ctx.location, "comment": None, "uses": [],
          "publication": {"all": bool(node.get("for_all_tables")), "tables": {}, "schemas": set(),
                          "publish": set(_ALL_ACTIONS), "via_root": False}}
     b.carried[("PUBLICATION", name)] = d
@@ -97,8 +96,4 @@ def publication_definition(name: str, d: dict) -> tuple[str, str]:
     return orjson.dumps(key).decode(), f"CREATE PUBLICATION {name}{target} WITH ({options})"
 
 
-def used_schemas(d: dict) -> list:
-    return [QualifiedName(s, "") for s in d["publication"]["schemas"]]
-
-
-__all__ = ["create_publication", "alter_publication", "publication_definition", "carried_ref"]
+__all__ = ["create_publication", "alter_publication", "publication_definition"]
