@@ -271,6 +271,9 @@ def function_dependencies(f, catalog: Catalog) -> set[ObjectRef]:
             if t is not None:
                 deps |= {column_ref(t.name, c.name) for c in t.columns}
         deps |= {sequence_ref(s) for s in sequences_used(text) if s in catalog.sequences}
+    for used in key.get("uses", ()):  # an aggregate's support functions
+        schema, _, name = used.partition(".")
+        deps |= {function_ref(g) for g in catalog.functions if (g.schema, g.name) == (schema, name)}
     for text in [p["type"] for p in key["params"]] + ([f.returns] if f.returns else []):
         t = type_dependency(text.removeprefix("SETOF "), catalog)
         if t is not None:

@@ -38,8 +38,8 @@ PROCESS_THRESHOLD = 1_500_000
 
 
 @gc_paused
-def load_catalogs(paths: list[Path], dsn: str, *, process_threshold: int = PROCESS_THRESHOLD
-                  ) -> tuple[Catalog, Catalog]:
+def load_catalogs(paths: list[Path], dsn: str, *, process_threshold: int = PROCESS_THRESHOLD,
+                  ignore_data_statements: bool = False) -> tuple[Catalog, Catalog]:
     """(live, declared)."""
     from .introspect.catalog import live_catalog
     from .parse import load_schema
@@ -50,7 +50,7 @@ def load_catalogs(paths: list[Path], dsn: str, *, process_threshold: int = PROCE
     in_process = bool(sys.executable) and sum(f.stat().st_size for f in files) >= process_threshold
     reader = _ProcessReader(dsn) if in_process else _ThreadReader(dsn)
     try:
-        desired = load_schema(files)
+        desired = load_schema(files, ignore_data_statements=ignore_data_statements)
     except BaseException:
         reader.cancel()
         raise

@@ -230,9 +230,9 @@ def test_all_syntax_errors_are_reported_together(project, db_with):
 
 
 @pytest.mark.parametrize(("statement", "label"), [
-    ("CREATE RULE r AS ON INSERT TO t DO INSTEAD NOTHING;", "CREATE RULE"),
-    ("CREATE STATISTICS st ON id, name FROM t;", "CREATE STATISTICS"),
-    ("CREATE PUBLICATION pub FOR TABLE t;", "CREATE PUBLICATION"),
+    ("CREATE FOREIGN DATA WRAPPER w;", "CREATE FOREIGN"),
+    ("CREATE CONVERSION c FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8;", "CREATE CONVERSION"),
+    ("CREATE ACCESS METHOD am TYPE TABLE HANDLER heap_tableam_handler;", "CREATE ACCESS"),
 ])
 def test_unsupported_statement_is_an_error_naming_it(project, db_with, statement, label):
     dsn = db_with()
@@ -351,3 +351,23 @@ def test_pyproject_bad_key_is_an_error(project, db_with):
     result = run("check", "--db", dsn)
     assert result.exit_code == 2, result.output
     assert "schemas" in result.stderr
+
+
+def test_data_statements_are_refused_unless_configured_away(project, db_with):
+    dsn = db_with()
+    path = write_schema(project, "CREATE TABLE t (id int);\nINSERT INTO t VALUES (1);\n"
+                                 "SELECT pg_catalog.setval('s', 1, true);\n")
+    refused = run("plan", "--schema", str(project / "schema"), "--db", dsn)
+    assert refused.exit_code == 2, refused.output
+    assert f"{path}:2:1: unsupported statement: INSERT INTO t" in refused.stderr
+    assert f"{path}:3:1: unsupported statement: SELECT pg_catalog.setval(...)" in refused.stderr
+    assert "ignore_data_statements" in refused.stderr
+    flagged = run("plan", "--schema", str(project / "schema"), "--db", dsn, "--ignore-data-statements")
+    assert flagged.exit_code == 0, flagged.output
+    assert "CREATE TABLE public.t" in flagged.stdout
+    (project / "pyproject.toml").write_text("[tool.schemadiff]\nignore_data_statements = true\n")
+    configured = run("check", "--schema", str(project / "schema"), "--db", dsn)
+    assert configured.exit_code == 1, configured.output  # t is missing: drift, not an error
+    (project / "pyproject.toml").write_text("[tool.schemadiff]\nignore_data_statements = 'yes'\n")
+    bad = run("check", "--schema", str(project / "schema"), "--db", dsn)
+    assert bad.exit_code == 2 and "ignore_data_statements must be true or false" in bad.stderr

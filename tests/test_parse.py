@@ -172,22 +172,22 @@ def test_all_files_with_syntax_errors_are_reported_together(tmp_path):
 
 def test_semantic_problems_are_reported_together_with_locations(tmp_path):
     first = write(tmp_path, "01.sql", "CREATE TABLE a (id int);\nALTER TABLE nope ADD COLUMN x int;\n")
-    second = write(tmp_path, "02.sql", "\nCOMMENT ON COLUMN a.missing IS 'x';\nCREATE RULE r AS ON INSERT TO a DO NOTHING;\n")
+    second = write(tmp_path, "02.sql", "\nCOMMENT ON COLUMN a.missing IS 'x';\nCREATE FOREIGN DATA WRAPPER w;\n")
     with pytest.raises(ParseError) as info:
         load_schema([tmp_path])
     located = {(loc.file, loc.line, loc.column) for loc, _ in info.value.problems}
     assert {(str(first), 2, 1), (str(second), 2, 1), (str(second), 3, 1)} <= located
     text = str(info.value)
-    assert "nope" in text and "missing" in text and "CREATE RULE" in text
+    assert "nope" in text and "missing" in text and "CREATE FOREIGN" in text
 
 
 def test_statement_location_skips_leading_comments(tmp_path):
-    path = write(tmp_path, "s.sql", "CREATE TABLE a (id int);\n-- note\n/* block */\n    CREATE RULE r AS ON INSERT TO a DO NOTHING;\n")
+    path = write(tmp_path, "s.sql", "CREATE TABLE a (id int);\n-- note\n/* block */\n    CREATE FOREIGN DATA WRAPPER w;\n")
     with pytest.raises(ParseError) as info:
         load_schema([tmp_path])
     [(loc, message)] = info.value.problems
     assert (loc.file, loc.line, loc.column) == (str(path), 4, 5)
-    assert "CREATE RULE" in message
+    assert "CREATE FOREIGN" in message
 
 
 # -- files in any order --------------------------------------------------------------------------

@@ -22,6 +22,9 @@ class Config:
     lock_timeout: str | None = "5s"
     statement_timeout: str | None = None
     lint: dict = field(default_factory=dict)  # [tool.schemadiff.lint], checked by schemadiff.lint.lint_config
+    # INSERT / UPDATE / DELETE / SELECT setval(...) in the schema files (Rails' structure.sql appends
+    # INSERT INTO schema_migrations): skipped when true, an error naming each one when false.
+    ignore_data_statements: bool = False
 
 
 def find_project_dir(start: Path | None = None) -> Path:
@@ -46,7 +49,7 @@ def load_config(start: Path | None = None) -> Config:
     if not isinstance(section, dict):
         raise ConfigError(f"{path}: [tool.schemadiff] must be a table")
     unknown = set(section) - {"schema", "exclude", "database_url_env", "online", "lock_timeout",
-                              "statement_timeout", "groups", "lint"}
+                              "statement_timeout", "groups", "lint", "ignore_data_statements"}
     if unknown:
         raise ConfigError(f"{path}: unknown [tool.schemadiff] keys: {', '.join(sorted(unknown))}")
     if "schema" in section:
@@ -57,6 +60,10 @@ def load_config(start: Path | None = None) -> Config:
         cfg.database_url_env = str(section["database_url_env"])
     if "online" in section:
         cfg.online = bool(section["online"])
+    if "ignore_data_statements" in section:
+        if not isinstance(section["ignore_data_statements"], bool):
+            raise ConfigError(f"{path}: [tool.schemadiff] ignore_data_statements must be true or false")
+        cfg.ignore_data_statements = section["ignore_data_statements"]
     for key in ("lock_timeout", "statement_timeout"):
         if key in section:
             setattr(cfg, key, str(section[key]) if section[key] not in (None, "", False) else None)

@@ -20,7 +20,7 @@ def load_catalog(schema_paths, db_url: str | None) -> tuple[Config, Catalog]:
     else:
         from ..parse import load_schema
         paths = list(schema_paths) or [cfg.project_dir / p for p in cfg.schema]
-        catalog = load_schema(paths)
+        catalog = load_schema(paths, ignore_data_statements=cfg.ignore_data_statements)
     if cfg.exclude:
         catalog = catalog.filtered(exclusion(list(cfg.exclude)))
     return cfg, catalog

@@ -44,7 +44,7 @@ def lint(schema_paths, db_url, exclude, with_plan, fmt, fail_on, enable, disable
         from ..introspect.catalog import inspect_database
         catalog = inspect_database(db_url).filtered(keep)
     else:
-        catalog = load_schema(paths).filtered(keep)
+        catalog = load_schema(paths, ignore_data_statements=cfg.ignore_data_statements).filtered(keep)
     findings = lint_catalog(catalog, config)
     if with_plan:
         findings += _plan_findings(cfg, catalog, url, keep, config)

@@ -39,11 +39,27 @@ def common_options(fn):
                       help="schema file or directory (repeatable; default from [tool.schemadiff], else ./schema)")(fn)
     fn = click.option("--db", "db_url", help="database URL (default: $DATABASE_URL, else the embedded database)")(fn)
     fn = click.option("--exclude", multiple=True, help="leave out objects matching this pattern (schema.name, globs)")(fn)
-    return fn
+    return data_statements_option(fn)
+
+
+def data_statements_option(fn):
+    """--ignore-data-statements: stored on the click context, read by resolve() (no command spells it out)."""
+    def remember(ctx, _param, value):
+        if value:
+            ctx.meta["schemadiff.ignore_data_statements"] = True
+    return click.option("--ignore-data-statements", is_flag=True, expose_value=False, callback=remember,
+                        help="skip INSERT/UPDATE/DELETE/SELECT setval(...) in the schema files instead of "
+                             "refusing them (default from [tool.schemadiff] ignore_data_statements)")(fn)
+
+
+def _ignore_data_flag() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.meta.get("schemadiff.ignore_data_statements"))
 
 
 def resolve(schema_paths, db_url, exclude) -> tuple[Config, list[Path], str, object]:
     cfg = load_config()
+    cfg.ignore_data_statements = cfg.ignore_data_statements or _ignore_data_flag()
     paths = list(schema_paths) or [cfg.project_dir / p for p in cfg.schema]
     url = db_url or database_url(cfg)
     if not url:
@@ -53,9 +69,10 @@ def resolve(schema_paths, db_url, exclude) -> tuple[Config, list[Path], str, obj
     return cfg, paths, url, keep
 
 
-def load_both(paths: list[Path], url: str, keep) -> tuple[Catalog, Catalog]:
+def load_both(paths: list[Path], url: str, keep, cfg: Config | None = None) -> tuple[Catalog, Catalog]:
     from ..load import load_catalogs
-    current, desired = load_catalogs(paths, url)
+    ignore = cfg.ignore_data_statements if cfg is not None else _ignore_data_flag()
+    current, desired = load_catalogs(paths, url, ignore_data_statements=ignore)
     return current.filtered(keep), desired.filtered(keep)
 
 
@@ -96,7 +113,7 @@ def plan(schema_paths, db_url, exclude, online, phase, fmt, exit_code, reverse, 
     from ..render.markdown import plan_markdown
     from ..render.text import plan_json, plan_sql
     cfg, paths, url, keep = resolve(schema_paths, db_url, exclude)
-    current, desired = load_both(paths, url, keep)
+    current, desired = load_both(paths, url, keep, cfg)
     if reverse:
         current, desired = desired, current
     p = sized(plan_migration(current, desired, plan_options(cfg, online, phase)), url)
@@ -127,7 +144,7 @@ def apply(schema_paths, db_url, exclude, online, phase, allow_destructive, yes, 
     from ..plan import plan_migration
     from ..render.text import plan_sql
     cfg, paths, url, keep = resolve(schema_paths, db_url, exclude)
-    current, desired = load_both(paths, url, keep)
+    current, desired = load_both(paths, url, keep, cfg)
     p = sized(plan_migration(current, desired, plan_options(cfg, online, phase)), url)
     if not p:
         click.echo("schemadiff: the database matches the schema; nothing to do", err=True)
@@ -157,8 +174,8 @@ def check(schema_paths, db_url, exclude, fmt) -> None:
     import json
 
     from ..diff import diff_catalogs
-    _, paths, url, keep = resolve(schema_paths, db_url, exclude)
-    current, desired = load_both(paths, url, keep)
+    cfg, paths, url, keep = resolve(schema_paths, db_url, exclude)
+    current, desired = load_both(paths, url, keep, cfg)
     changes = diff_catalogs(current, desired)
     if fmt == "json":
         click.echo(json.dumps({"drift": bool(changes), "differences": [

@@ -397,6 +397,9 @@ class _Differ:
                          requires=index_dependencies(idx, self.new))
             if (old.comment if old else None) != idx.comment:  # the label costs more than the check
                 self.comment(f"INDEX {qn}", target, old.comment if old else None, idx.comment)
+            if (old.statistics if old else ()) != idx.statistics:
+                self.add("set_index_statistics", ref("index_statistics", qn.schema, qn.name), old, idx,
+                         requires=[target])
         for qn, idx in self.old.indexes.items():
             if qn not in self.new.indexes and owner(idx, self.old) not in recreated:
                 self.add("drop_index", index_ref(qn), idx, None, drops=[index_ref(qn)],
@@ -509,6 +512,8 @@ def diff_catalogs(old: Catalog, new: Catalog) -> list[Change]:
     d.indexes()
     diff_triggers(d)
     diff_policies(d)
+    from .carried import diff_carried
+    diff_carried(d)
     d.rebuild_blocked()
     diff_grants(d)
     diff_owners(d)

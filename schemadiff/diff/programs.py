@@ -18,7 +18,8 @@ def diff_functions(d) -> None:
         if prev is None:
             d.add("create_function", target, None, f, creates=[target], requires=deps)
         elif prev.definition != f.definition:
-            if prev.returns == f.returns and prev.signature == f.signature and prev.kind == f.kind:
+            if prev.returns == f.returns and prev.signature == f.signature and prev.kind == f.kind \
+                    and f.kind != "aggregate":  # an aggregate is re-created, never replaced
                 # Before what the old body used is dropped (the server tracks SQL bodies' uses).
                 d.add("replace_function", target, prev, f, requires=deps | {target},
                       old_requires=function_dependencies(prev, d.old) - deps - {target})

@@ -160,6 +160,8 @@ def _classify(it: Item, idx: _Index) -> None:  # noqa: C901 - one branch per sta
         it.kind, it.owner, it.subject, it.rank = VIEW, qn, qn, 0
     elif isinstance(n, ast.CreateFunctionStmt):
         it.kind, it.owner, it.rank = FUNCTION, _names(n.funcname), 0
+    elif isinstance(n, ast.DefineStmt) and n.kind == ObjectType.OBJECT_AGGREGATE:
+        it.kind, it.owner, it.rank = FUNCTION, _names(n.defnames), 0
     elif isinstance(n, ast.IndexStmt):
         qn = _qn(n.relation)
         it.kind, it.owner = idx.relation_group(qn)
@@ -210,6 +212,8 @@ def _alter_rank(n) -> int:
     return _R_SETTINGS
 
 
+_ROUTINES = (ObjectType.OBJECT_FUNCTION, ObjectType.OBJECT_PROCEDURE, ObjectType.OBJECT_ROUTINE,
+             ObjectType.OBJECT_AGGREGATE)
 _RELATION_COMMENTS = {ObjectType.OBJECT_TABLE, ObjectType.OBJECT_VIEW, ObjectType.OBJECT_MATVIEW,
                       ObjectType.OBJECT_SEQUENCE, ObjectType.OBJECT_FOREIGN_TABLE}
 
@@ -224,7 +228,7 @@ def _comment(it: Item, idx: _Index) -> None:
         it.kind, it.owner, it.rank = EXTENSION, obj.sval, 1
     elif t in (ObjectType.OBJECT_TYPE, ObjectType.OBJECT_DOMAIN):
         it.kind, it.owner, it.rank = TYPE, _names(obj.names), 1
-    elif t in (ObjectType.OBJECT_FUNCTION, ObjectType.OBJECT_PROCEDURE, ObjectType.OBJECT_ROUTINE):
+    elif t in _ROUTINES:
         it.kind, it.owner, it.rank = FUNCTION, _names(obj.objname), 1
     elif t in _RELATION_COMMENTS:
         qn = _names(obj)
@@ -262,7 +266,7 @@ def _with_object(it: Item, objtype, obj, rank: int) -> None:
     """A statement about a schema, routine or type: in its object's group, at `rank`."""
     if objtype == ObjectType.OBJECT_SCHEMA:
         it.kind, it.owner, it.rank = SCHEMA, obj.sval, rank
-    elif objtype in (ObjectType.OBJECT_FUNCTION, ObjectType.OBJECT_PROCEDURE, ObjectType.OBJECT_ROUTINE):
+    elif objtype in _ROUTINES:
         it.kind, it.owner, it.rank = FUNCTION, _names(obj.objname), rank
     elif objtype in (ObjectType.OBJECT_TYPE, ObjectType.OBJECT_DOMAIN):
         it.kind, it.owner, it.rank = TYPE, _names(obj), rank

@@ -167,7 +167,7 @@ def _grant_queries(version: int) -> list[str]:
         _acl_grants("SEQUENCE", _REL, "c.relacl", "c.relowner", "'SELECT','UPDATE','USAGE'",
                     f"c.relkind = 'S' AND {rel_where}", rel_from),
         _acl_grants("FUNCTION", "p.oid::regprocedure::text", "p.proacl", "p.proowner", "'EXECUTE'",
-                    f"p.pronamespace IN {_USER_NS} AND p.prokind IN ('f', 'p', 'w') AND {_not_ext('pg_proc', 'p.oid')}"
+                    f"p.pronamespace IN {_USER_NS} AND p.prokind IN ('f', 'p', 'w', 'a') AND {_not_ext('pg_proc', 'p.oid')}"
                     f" AND {_NOT_IMPLICIT}",
                     "pg_catalog.pg_proc p", default_public="EXECUTE"),
         _acl_grants("SCHEMA", "pg_catalog.quote_ident(n.nspname)", "n.nspacl", "n.nspowner", "'CREATE','USAGE'",
@@ -220,11 +220,11 @@ WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND c.relowner <> {_ME}
                   AND d.objid = c.oid AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i')
                   AND c.relkind = 'S')
 UNION ALL
-SELECT 'ALTER ROUTINE ' || p.oid::regprocedure::text || ' OWNER TO '
-       || pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(p.proowner)) || ';'
+SELECT 'ALTER ' || CASE p.prokind WHEN 'a' THEN 'AGGREGATE ' ELSE 'ROUTINE ' END || p.oid::regprocedure::text
+       || ' OWNER TO ' || pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(p.proowner)) || ';'
 FROM pg_catalog.pg_proc p
 WHERE p.proowner <> {_ME}
-  AND p.pronamespace IN {_USER_NS} AND p.prokind IN ('f', 'p', 'w') AND {_not_ext('pg_proc', 'p.oid')} AND {_NOT_IMPLICIT}
+  AND p.pronamespace IN {_USER_NS} AND p.prokind IN ('f', 'p', 'w', 'a') AND {_not_ext('pg_proc', 'p.oid')} AND {_NOT_IMPLICIT}
 UNION ALL
 SELECT 'ALTER SCHEMA ' || pg_catalog.quote_ident(n.nspname) || ' OWNER TO '
        || pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(n.nspowner)) || ';'
@@ -245,7 +245,8 @@ ORDER BY 1"""
 COMMENTS = f"""
 SELECT 'COMMENT ON ' || CASE
          WHEN d.classoid = 'pg_catalog.pg_proc'::regclass THEN
-           CASE p.prokind WHEN 'p' THEN 'PROCEDURE ' ELSE 'FUNCTION ' END || p.oid::regprocedure::text
+           CASE p.prokind WHEN 'p' THEN 'PROCEDURE ' WHEN 'a' THEN 'AGGREGATE ' ELSE 'FUNCTION ' END
+           || p.oid::regprocedure::text
          WHEN d.classoid = 'pg_catalog.pg_trigger'::regclass THEN
            'TRIGGER ' || pg_catalog.quote_ident(tg.tgname) || ' ON ' || tg.tgrelid::regclass::text
          WHEN d.classoid = 'pg_catalog.pg_policy'::regclass THEN
@@ -281,5 +282,7 @@ def program_queries(version: int) -> list[str]:
     """The queries that write the programmable objects, their grants, owners and comments as
     statements, one per row (the inspector runs them in its snapshot, after the tables')."""
     # Row security and replica identity come with the tables (inspector.py).
-    return [DOMAINS, COMPOSITES, RANGES, FUNCTIONS, VIEWS, MATVIEW_INDEXES, TRIGGERS, EXTENSION_VERSIONS,
+    from .aggregates import AGGREGATES
+    from .carried import carried_queries
+    return [*carried_queries(version), DOMAINS, COMPOSITES, RANGES, FUNCTIONS, AGGREGATES, VIEWS, MATVIEW_INDEXES, TRIGGERS, EXTENSION_VERSIONS,
             POLICIES, *(_grant_queries(version)), OWNERS, COMMENTS]

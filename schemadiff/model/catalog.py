@@ -11,7 +11,7 @@ from types import MappingProxyType
 from typing import Callable, Mapping
 
 from .names import QualifiedName
-from .objects import (CompositeType, DefaultPrivilege, Domain, EnumType, Extension, Function, FunctionName,
+from .objects import (Carried, CompositeType, DefaultPrivilege, Domain, EnumType, Extension, Function, FunctionName,
                       Grant, Index, Owner, Policy, RangeType, Schema, Sequence, Table, Trigger, View)
 
 DEFAULT_SCHEMA = "public"
@@ -57,6 +57,8 @@ class Catalog:
     grants: frozenset[Grant] = frozenset()
     default_privileges: frozenset[DefaultPrivilege] = frozenset()
     owners: frozenset[Owner] = frozenset()
+    # Operators, casts, collations, statistics, rules, event triggers: by (kind, name) (parse/carried.py).
+    carried: Mapping[tuple[str, str], Carried] = field(default_factory=dict)
     # Who owns what `owners` does not list: the live side's connected role (None for files).
     default_owner: str | None = field(default=None, compare=False)
     server_version: int | None = field(default=None, compare=False)
@@ -66,7 +68,7 @@ class Catalog:
     excluded_partitions: Mapping[QualifiedName, tuple[Table, ...]] = field(default_factory=dict, compare=False)
 
     _MAPPINGS = ("schemas", "extensions", "enums", "sequences", "tables", "indexes", "views", "functions",
-                 "triggers", "domains", "composites", "ranges", "policies")
+                 "triggers", "domains", "composites", "ranges", "policies", "carried")
 
     def __post_init__(self) -> None:
         for f in self._MAPPINGS:

@@ -147,6 +147,8 @@ class Index:
     columns: tuple[str, ...] = ()  # plain key columns, in order (expressions as "")
     comment: str | None = None
     origin: Location = field(default=DATABASE, compare=False)
+    # ALTER INDEX ... ALTER COLUMN n SET STATISTICS m, as (n, m) pairs: set without a rebuild.
+    statistics: tuple[tuple[int, int], ...] = ()
 
 
 @value
@@ -336,3 +338,22 @@ class DefaultPrivilege:
     grantee: str
     privilege: str
     grantable: bool = False
+
+
+@value
+class Carried:
+    """An object of a kind schemadiff carries without modelling its parts: an operator, a cast,
+    a collation, extended statistics, a rule, an event trigger.
+
+    Why whole: these are rare in schemas and changed by re-creation; what matters is that the
+    same definition compares equal on both sides (the key is the parsed CREATE statement with
+    positions and public/pg_catalog qualifications left out, parse/carried.py) and that a changed
+    one is dropped and created again, in dependency order."""
+
+    kind: str  # as DROP / COMMENT ON spell it: OPERATOR, CAST, COLLATION, STATISTICS, RULE, EVENT TRIGGER
+    name: str  # as DROP names it: "public.~<< (text, text)", "(text AS public.t)", "r ON public.t"
+    definition: Expr  # key: canonical statement; sql: the CREATE statement
+    comment: str | None = None
+    origin: Location = field(default=DATABASE, compare=False)
+    depends_on: frozenset[ObjectRef] = field(default=frozenset(), compare=False)
+

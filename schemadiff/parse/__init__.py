@@ -7,16 +7,23 @@ from ..gcpause import gc_paused
 from ..model import Catalog
 from . import handlers as _handlers  # noqa: F401 - registers the statement handlers
 from . import programs as _programs  # noqa: F401
+from . import drops as _drops  # noqa: F401
+from . import aggregates as _aggregates  # noqa: F401
+from . import carried as _carried  # noqa: F401
+from . import publications as _publications  # noqa: F401
 from .builder import Builder
 from .freeze import freeze
 from .source import find_sql_files, parse_statements, read_statements, split_statements
 
 
 @gc_paused
-def load_schema(paths: list[Path] | list[str]) -> Catalog:
-    """Read every *.sql file under `paths` into one Catalog."""
+def load_schema(paths: list[Path] | list[str], *, ignore_data_statements: bool = False) -> Catalog:
+    """Read every *.sql file under `paths` into one Catalog.
+
+    INSERT, SELECT setval(...) and other data statements are an error unless
+    `ignore_data_statements` (see session.py)."""
     files = find_sql_files([Path(p) for p in paths])
-    builder = Builder()
+    builder = Builder(ignore_data_statements)
     builder.run(read_statements(files))
     return freeze(builder)
 

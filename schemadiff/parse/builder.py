@@ -37,10 +37,11 @@ class Unsupported(Exception):
 class Context:
     """Where a statement was written: its location, text and search_path."""
 
-    def __init__(self, stmt: Statement, search_path: tuple[str, ...]):
+    def __init__(self, stmt: Statement, search_path: tuple[str, ...], settings: tuple = ()):
         self.stmt = stmt
         self.location = stmt.location
         self.search_path = search_path or ("public",)
+        self.settings = dict(settings)  # other session settings in force (see session.py)
 
     @property
     def schema(self) -> str:
@@ -63,7 +64,8 @@ def statement_label(stmt: Statement) -> str:
 
 
 class Builder:
-    def __init__(self) -> None:
+    def __init__(self, ignore_data_statements: bool = False) -> None:
+        self.ignore_data_statements = ignore_data_statements  # INSERT, SELECT setval ...: skip, not refuse
         self.schemas: dict[str, tuple[Location, str | None]] = {}
         self.extensions: dict[str, tuple[Location, str | None, str | None]] = {}
         self.enums: dict[QualifiedName, dict] = {}
@@ -87,50 +89,39 @@ class Builder:
         self.owners: dict = {}  # ObjectRef -> Owner (see owners.py)
         self.roles_named: set[str] = set()
         self.extension_versions: dict[str, str] = {}
+        self.carried: dict[tuple[str, str], dict] = {}  # (KIND, name) -> draft (see carried.py)
 
     # -- entry point -------------------------------------------------------------
     def run(self, statements: list[Statement]) -> None:
-        planned: list[tuple[int, int, Statement, tuple[str, ...]]] = []
-        search_path: dict[str, tuple[str, ...]] = {}
-        for n, stmt in enumerate(statements):
-            path = search_path.get(stmt.location.file, ("public",))
-            new_path = _search_path_change(stmt)
-            if new_path is not None:
-                if new_path is not _OTHER_SETTING:
-                    search_path[stmt.location.file] = new_path or ("public",)
-                continue
-            if stmt.kind in _IGNORED or (stmt.kind == "VariableSetStmt"
-                                         and stmt.body.get("name") in _SESSION_SETTINGS):
-                continue
-            if stmt.kind not in _HANDLERS:
-                self.problems.append((stmt.location, f"unsupported statement: {statement_label(stmt)}"))
-                continue
-            phase = _HANDLERS[stmt.kind][0]
-            if stmt.kind == "CreateStmt" and stmt.mentions("partbound"):
-                phase += 1
-            planned.append((phase, n, stmt, path))
+        """Run every statement; see session.py for what file order means."""
+        from .session import run_statements
+        run_statements(self, statements)
+        if self.problems:
+            raise ParseError(self.problems)
+
+    def run_segment(self, planned: list[tuple[int, int, Statement, tuple[str, ...], tuple]]) -> None:
+        """Statements that may come in any order among themselves: run by phase, then position."""
         planned.sort(key=lambda p: (p[0], p[1]))
         deferred = planned
         # Partitions of partitions: retry those whose parent is not declared yet.
         for _ in range(8):
             retry = []
-            for phase, n, stmt, path in deferred:
+            for item in deferred:
+                _, _, stmt, path, settings = item
                 try:
-                    _HANDLERS[stmt.kind][1](self, stmt.body, Context(stmt, path))
+                    _HANDLERS[stmt.kind][1](self, stmt.body, Context(stmt, path, settings))
                 except _ParentNotYet:
-                    retry.append((phase, n, stmt, path))
+                    retry.append(item)
                 except Unsupported as exc:
                     self.problems.append((stmt.location, f"unsupported: {exc} in {statement_label(stmt)}"))
                 except ParseError as exc:
                     self.problems.extend(exc.problems)
             if not retry or len(retry) == len(deferred):
-                for _, _, stmt, path in retry:
-                    parent = _partition_parent(stmt, Context(stmt, path))
+                for _, _, stmt, path, settings in retry:
+                    parent = _partition_parent(stmt, Context(stmt, path, settings))
                     self.problems.append((stmt.location, f"partition of {parent.display}, which is declared nowhere"))
                 break
             deferred = retry
-        if self.problems:
-            raise ParseError(self.problems)
 
     # -- name resolution -------------------------------------------------------------
     @property
@@ -311,41 +302,6 @@ class Builder:
 
 class _ParentNotYet(Exception):
     pass
-
-
-_IGNORED = frozenset()
-
-# Session settings that shape no object (pg_dump writes most of them at the top of a dump): a
-# SET of one of them is skipped.  Settings that do (default_tablespace, timezone and datestyle
-# for literals, role) stay unsupported.
-_SESSION_SETTINGS = frozenset({
-    "statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout", "transaction_timeout",
-    "idle_session_timeout", "client_encoding", "standard_conforming_strings", "check_function_bodies",
-    "client_min_messages", "xmloption", "row_security", "synchronous_commit", "work_mem",
-    "maintenance_work_mem", "application_name", "escape_string_warning", "max_parallel_maintenance_workers",
-})
-
-
-_OTHER_SETTING: tuple[str, ...] = ("<another setting>",)
-
-
-def _search_path_change(stmt: Statement) -> tuple[str, ...] | None:
-    """The new search_path when `stmt` sets it (SET or pg_dump's set_config), else None."""
-    if stmt.kind == "VariableSetStmt":
-        if stmt.body.get("name") == "search_path":
-            return tuple(str(const_value(a)) for a in stmt.body.get("args", ()) if const_value(a))
-        return None
-    if stmt.kind == "SelectStmt":
-        targets = stmt.body.get("targetList") or ()
-        if len(targets) == 1:
-            val = targets[0].get("ResTarget", {}).get("val", {})
-            fn = val.get("FuncCall")
-            if fn and strings(fn.get("funcname"))[-1:] == ["set_config"]:
-                args = [const_value(a) for a in fn.get("args", ())]
-                if args and args[0] == "search_path":
-                    return tuple(s.strip().strip('"') for s in str(args[1]).split(",") if s.strip())
-                return _OTHER_SETTING  # other settings change nothing in the schema
-    return None
 
 
 def _partition_parent(stmt: Statement, ctx: Context) -> QualifiedName:

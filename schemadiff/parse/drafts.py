@@ -82,3 +82,4 @@ class IndexDraft:
     node: dict  # the pglast IndexStmt body
     origin: Location
     comment: str | None = None
+    statistics: dict = field(default_factory=dict)  # column number -> SET STATISTICS target

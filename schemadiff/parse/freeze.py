@@ -261,7 +261,7 @@ def _index(i: IndexDraft) -> Index:
         key_node["options"] = _reloptions(key_node["options"])
     columns = tuple(unwrap(e)[1].get("name") or "" for e in node["indexParams"])
     return Index(i.name, i.table, Expr(canonical({"IndexStmt": key_node}), {"IndexStmt": node}),
-                 bool(node.get("unique")), columns, i.comment, i.origin)
+                 bool(node.get("unique")), columns, i.comment, i.origin, tuple(sorted(i.statistics.items())))
 
 
 def _normalize_bound(bound: dict) -> dict:

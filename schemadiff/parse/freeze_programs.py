@@ -136,7 +136,10 @@ def _policy(table: QualifiedName, name: str, d: dict) -> Policy:
 
 def freeze_programs(b: Builder) -> dict:
     """The new catalog fields (functions, triggers, ...) from the builder's drafts."""
-    functions = {fn: _function(fn, d) for fn, d in b.functions.items()}
+    from .aggregates import freeze_aggregate
+    from .carried import freeze_carried
+    functions = {fn: freeze_aggregate(fn, d, b.functions) if d.get("aggregate") else _function(fn, d)
+                 for fn, d in b.functions.items()}
     triggers = {k: _trigger(k[0], k[1], d) for k, d in b.triggers.items()}
     domains = {}
     for qn, d in b.domains.items():
@@ -155,7 +158,7 @@ def freeze_programs(b: Builder) -> dict:
     grants = fold_all(apply_revokes(grants, b.revokes))
     return {"functions": functions, "triggers": triggers, "domains": domains, "composites": composites,
             "ranges": ranges, "policies": policies, "grants": frozenset(grants), "owners": frozenset(b.owners.values()),
-            "default_privileges": frozenset(b.default_privileges)}
+            "default_privileges": frozenset(b.default_privileges), "carried": freeze_carried(b)}
 
 
 __all__ = ["freeze_programs", "quote_ident"]

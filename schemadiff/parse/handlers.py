@@ -28,6 +28,8 @@ def create_schema(b: Builder, node: dict, ctx: Context) -> None:
 def create_extension(b: Builder, node: dict, ctx: Context) -> None:
     opts = def_elems(node.get("options"))
     schema = const_value(opts["schema"]) if "schema" in opts else None
+    if node["extname"] in b.extensions and node.get("if_not_exists"):
+        return
     b.extensions[node["extname"]] = (ctx.location, schema, None)
     if "new_version" in opts:
         b.extension_versions[node["extname"]] = str(const_value(opts["new_version"]))
@@ -141,8 +143,10 @@ def create_table(b: Builder, node: dict, ctx: Context) -> None:
     if node.get("partspec"):
         table.partition_by = {"PartitionSpec": node["partspec"]}
     table.options = _reloptions(node.get("options"))
-    if node.get("accessMethod") and node["accessMethod"] != "heap":
-        table.access_method = node["accessMethod"]
+    access_method = node.get("accessMethod") or (
+        None if node.get("partspec") else ctx.settings.get("default_table_access_method"))
+    if access_method and access_method != "heap":
+        table.access_method = access_method
     deferred: list[tuple[dict, str | None]] = []
     for elt in node.get("tableElts", ()):
         kind, body = unwrap(elt)
@@ -229,7 +233,7 @@ def add_column(b: Builder, table: TableDraft, body: dict, ctx: Context, deferred
 
 def _collation(clause: dict) -> str:
     names = strings(clause["CollateClause"]["collname"] if "CollateClause" in clause else clause["collname"])
-    if len(names) == 2 and names[0] == "pg_catalog":
+    if len(names) == 2 and names[0] in ("pg_catalog", "public"):  # public: as the live side prints it
         names = names[1:]
     return ".".join(f'"{n}"' for n in names)
 
@@ -262,6 +266,17 @@ def alter_table(b: Builder, node: dict, ctx: Context) -> None:
         # ALTER INDEX parent ATTACH PARTITION child (pg_dump): implied by the parent's index.
         if all(c.get("subtype") == "AT_AttachPartition" for c in cmds):
             return
+        if all(c.get("subtype") == "AT_SetStatistics" and c.get("num") for c in cmds):
+            qn = b.qualify(node["relation"], ctx, b.indexes)
+            if qn not in b.indexes:
+                raise ParseError([(ctx.location, f"index {qn.display} is declared nowhere")])
+            for c in cmds:  # ALTER INDEX i ALTER COLUMN 1 SET STATISTICS 3000 (expression columns)
+                value = const_value(c.get("def"))
+                if value in (None, -1):
+                    b.indexes[qn].statistics.pop(int(c["num"]), None)
+                else:
+                    b.indexes[qn].statistics[int(c["num"])] = int(value)
+            return
         raise Unsupported("ALTER INDEX")
     if objtype != "OBJECT_TABLE":
         raise Unsupported(f"ALTER {objtype.removeprefix('OBJECT_')}")
@@ -278,7 +293,10 @@ def _alter_table_cmd(b: Builder, table: TableDraft, cmd: dict, ctx: Context) -> 
     if sub == "AT_AddConstraint":
         b.add_constraint(table, unwrap(definition)[1], ctx)
     elif sub == "AT_AddColumn":
-        add_column(b, table, unwrap(definition)[1], ctx)
+        coldef = unwrap(definition)[1]
+        if cmd.get("missing_ok") and coldef["colname"] in table.columns:
+            return  # ADD COLUMN IF NOT EXISTS of a column declared before
+        add_column(b, table, coldef, ctx)
     elif sub == "AT_ColumnDefault":
         b.column(table, cmd["name"], ctx).default = definition
     elif sub == "AT_SetNotNull":
@@ -345,8 +363,13 @@ def _alter_table_cmd(b: Builder, table: TableDraft, cmd: dict, ctx: Context) -> 
             raise ParseError([(ctx.location, f"trigger {cmd['name']} on {table.name.display} is declared nowhere")])
         trigger["enabled"] = _TRIGGER_STATES[sub]
     elif sub == "AT_DropConstraint":
-        if table.constraints.pop(cmd["name"], None) is None and not cmd.get("missing_ok"):
+        con = table.constraints.pop(cmd["name"], None)
+        if con is None and not cmd.get("missing_ok"):
             raise ParseError([(ctx.location, f"constraint {cmd['name']} is declared nowhere")])
+        if con is not None:  # its name is free again, for a re-definition after the drop
+            b.constraint_names.get(table.name.schema, set()).discard(con.name)
+            if con.node["contype"] in ("CONSTR_PRIMARY", "CONSTR_UNIQUE", "CONSTR_EXCLUSION"):
+                b.relation_names.get(table.name.schema, set()).discard(con.name)
     elif sub == "AT_DropColumn":
         if table.columns.pop(cmd["name"], None) is None and not cmd.get("missing_ok"):
             raise ParseError([(ctx.location, f"column {cmd['name']} is declared nowhere")])
@@ -428,7 +451,7 @@ def comment(b: Builder, node: dict, ctx: Context) -> None:
             return
         table = b.table(rv, ctx)
         b.column(table, names[-1], ctx).comment = text
-    elif objtype in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE"):
+    elif objtype in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE", "OBJECT_AGGREGATE"):
         from .programs import function_name
         body = unwrap(obj)[1]
         fn = function_name(strings(body.get("objname")), body.get("objargs"), ctx)
@@ -482,7 +505,9 @@ def comment(b: Builder, node: dict, ctx: Context) -> None:
             raise ParseError([(ctx.location, f"type {qn.display} is declared nowhere")])
         b.enums[qn]["comment"] = text
     else:
-        raise Unsupported(f"COMMENT ON {objtype.removeprefix('OBJECT_').replace('_', ' ')}")
+        from .carried import comment as carried_comment
+        if not carried_comment(b, node, ctx):
+            raise Unsupported(f"COMMENT ON {objtype.removeprefix('OBJECT_').replace('_', ' ')}")
 
 
 def _view(b: Builder, names: list[str], ctx: Context) -> dict:
@@ -509,21 +534,3 @@ def _items(obj):
 def _schema_of(obj) -> str | None:
     names = strings(_items(obj))
     return names[-2] if len(names) > 1 else None
-
-
-# -- DROP (pg_dump-style scripts sometimes carry them; they act on the declaration) ----
-@handles("DropStmt", ALTERS)
-def drop(b: Builder, node: dict, ctx: Context) -> None:
-    kinds = {"OBJECT_TABLE": b.tables, "OBJECT_INDEX": b.indexes, "OBJECT_SEQUENCE": b.sequences,
-             "OBJECT_TYPE": b.enums, "OBJECT_VIEW": b.views, "OBJECT_MATVIEW": b.views}
-    target = kinds.get(node["removeType"])
-    if target is None:
-        raise Unsupported(f"DROP {node['removeType'].removeprefix('OBJECT_')}")
-    for obj in node.get("objects", ()):
-        if node["removeType"] == "OBJECT_TYPE":
-            names = strings(unwrap(obj)[1].get("names"))
-        else:
-            names = strings(_items(obj))
-        qn = b.qualify_names(names, ctx, target)
-        if target.pop(qn, None) is None and not node.get("missing_ok"):
-            raise ParseError([(ctx.location, f"{qn.display} is declared nowhere")])

@@ -38,9 +38,10 @@ def owner_statement(b: Builder, node: dict, ctx: Context) -> None:
     kind = node.get("objectType")
     role = _role(node["newowner"])
     obj = node.get("object")
-    if kind in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE"):
+    if kind in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE", "OBJECT_AGGREGATE"):
         fn = declared_function(b, unwrap(obj)[1], ctx, "OWNER TO on")
-        _record(b, Owner(function_ref(fn), "ROUTINE", str(fn), role))
+        keyword = "AGGREGATE" if b.functions[fn].get("aggregate") else "ROUTINE"  # as pg_dump writes it
+        _record(b, Owner(function_ref(fn), keyword, str(fn), role))
     elif kind == "OBJECT_SCHEMA":
         name = unwrap(obj)[1].get("sval", "")
         if name not in b.schemas and name != "public":
@@ -57,7 +58,9 @@ def owner_statement(b: Builder, node: dict, ctx: Context) -> None:
             raise ParseError([(ctx.location, f"OWNER TO on type {qn.display}, which is declared nowhere")])
         _record(b, Owner(type_ref(qn), keyword, str(qn), role))
     else:
-        raise Unsupported(f"ALTER {str(kind).removeprefix('OBJECT_').replace('_', ' ')} ... OWNER TO")
+        from .carried import owner as carried_owner
+        if not carried_owner(b, node, role, ctx):
+            raise Unsupported(f"ALTER {str(kind).removeprefix('OBJECT_').replace('_', ' ')} ... OWNER TO")
 
 
 def _type_in_path(b: Builder, name: str, ctx: Context) -> QualifiedName:

@@ -1,0 +1,191 @@
+"""DROP: removes from the declaration what was declared before it (file order: session.py).
+
+Why a module: a DROP names any kind of object, and removing one takes what goes with it on
+the server (a table's indexes, triggers, policies, owned sequences, its owner and grants), so
+that a re-definition after the drop starts clean.
+"""
+from __future__ import annotations
+
+from ..errors import ParseError
+from ..graph import function_ref, schema_ref, sequence_ref, table_ref, type_ref, view_ref
+from ..model import QualifiedName
+from .builder import Builder, Context, Unsupported, handles
+from .nodes import strings, unwrap
+
+ALTERS = 4
+
+
+@handles("DropStmt", ALTERS)
+def drop(b: Builder, node: dict, ctx: Context) -> None:
+    kind = node["removeType"]
+    dropper = _DROPPERS.get(kind)
+    if dropper is None:
+        raise Unsupported(f"DROP {kind.removeprefix('OBJECT_').replace('_', ' ')}")
+    for obj in node.get("objects", ()):
+        label = dropper(b, obj, ctx)
+        if label is not None and not node.get("missing_ok"):
+            raise ParseError([(ctx.location, f"DROP {kind.removeprefix('OBJECT_').replace('_', ' ')}: "
+                                             f"{label} is declared nowhere before this statement")])
+
+
+def _names(obj) -> list[str]:
+    kind, body = unwrap(obj)
+    if kind == "List":
+        return strings(body.get("items", ()))
+    if kind == "TypeName":
+        return strings(body.get("names"))
+    if kind == "String":
+        return [body["sval"]]
+    return strings([obj])
+
+
+def _release(b: Builder, qn: QualifiedName) -> None:
+    b.relation_names.get(qn.schema, set()).discard(qn.name)
+
+
+def _forget(b: Builder, target, object_kind: str, object_name: str) -> None:
+    """The owner and grants of a dropped object go with it."""
+    b.owners.pop(target, None)
+    b.grants[:] = [g for g in b.grants if not (g.object_kind == object_kind and
+                                               (g.object_name == object_name))]
+    b.revokes[:] = [r for r in b.revokes if not (r[0].object_kind == object_kind and r[0].object_name == object_name)]
+
+
+def drop_table(b: Builder, qn: QualifiedName) -> None:
+    """Remove a table and everything the server drops with it."""
+    table = b.tables.pop(qn)
+    _release(b, qn)
+    for con in table.constraints.values():
+        b.constraint_names.get(qn.schema, set()).discard(con.name)
+        if con.node["contype"] in ("CONSTR_PRIMARY", "CONSTR_UNIQUE", "CONSTR_EXCLUSION"):
+            _release(b, QualifiedName(qn.schema, con.name))
+    for name in [i for i, d in b.indexes.items() if d.table == qn]:
+        b.indexes.pop(name)
+        _release(b, name)
+    for key in [k for k in b.triggers if k[0] == qn]:
+        b.triggers.pop(key)
+    for key in [k for k in b.policies if k[0] == qn]:
+        b.policies.pop(key)
+    for name in [s for s, d in b.sequences.items() if d.owned_by and d.owned_by[0] == qn]:
+        b.sequences.pop(name)
+        _release(b, name)
+        _forget(b, sequence_ref(name), "sequence", str(name))
+    for child in [c for c in b.tables.values() if c.partition_of == qn]:
+        drop_table(b, child.name)
+    _forget(b, table_ref(qn), "table", str(qn))
+
+
+def _table(b: Builder, obj, ctx: Context) -> str | None:
+    qn = b.qualify_names(_names(obj), ctx, b.tables)
+    if qn not in b.tables:
+        return qn.display
+    drop_table(b, qn)
+    return None
+
+
+def _view(materialized: bool):
+    def dropper(b: Builder, obj, ctx: Context) -> str | None:
+        qn = b.qualify_names(_names(obj), ctx, b.views)
+        view = b.views.get(qn)
+        if view is None or view["materialized"] != materialized:
+            return qn.display
+        b.views.pop(qn)
+        _release(b, qn)
+        for name in [i for i, d in b.indexes.items() if d.table == qn]:
+            b.indexes.pop(name)
+            _release(b, name)
+        for key in [k for k in b.triggers if k[0] == qn]:
+            b.triggers.pop(key)
+        _forget(b, view_ref(qn), "table", str(qn))
+        return None
+    return dropper
+
+
+def _index(b: Builder, obj, ctx: Context) -> str | None:
+    qn = b.qualify_names(_names(obj), ctx, b.indexes)
+    if b.indexes.pop(qn, None) is None:
+        return qn.display
+    _release(b, qn)
+    return None
+
+
+def _sequence(b: Builder, obj, ctx: Context) -> str | None:
+    qn = b.qualify_names(_names(obj), ctx, b.sequences)
+    if b.sequences.pop(qn, None) is None:
+        return qn.display
+    _release(b, qn)
+    _forget(b, sequence_ref(qn), "sequence", str(qn))
+    return None
+
+
+def _type(domain: bool):
+    def dropper(b: Builder, obj, ctx: Context) -> str | None:
+        names = _names(obj)
+        pools = (b.domains,) if domain else (b.enums, b.composites, b.ranges, b.domains)
+        for pool in pools:
+            qn = b.qualify_names(names, ctx, pool)
+            if pool.pop(qn, None) is not None:
+                if pool is b.composites:
+                    _release(b, qn)
+                _forget(b, type_ref(qn), "type", str(qn))
+                return None
+        return b.qualify_names(names, ctx).display
+    return dropper
+
+
+def _function(b: Builder, obj, ctx: Context) -> str | None:
+    from .programs import function_name
+    body = unwrap(obj)[1]
+    fn = function_name(strings(body.get("objname")), body.get("objargs"), ctx)
+    if fn not in b.functions and body.get("args_unspecified"):
+        matches = [f for f in b.functions if (f.schema, f.name) == (fn.schema, fn.name)]
+        fn = matches[0] if len(matches) == 1 else fn
+    if b.functions.pop(fn, None) is None:
+        return fn.display
+    _forget(b, function_ref(fn), "function", str(fn))
+    return None
+
+
+def _on_table(pool_name: str, what: str):
+    """DROP TRIGGER / POLICY name ON table."""
+    def dropper(b: Builder, obj, ctx: Context) -> str | None:
+        names = _names(obj)
+        pool = getattr(b, pool_name)
+        table = b.qualify_names(names[:-1], ctx, b.relations)
+        if pool.pop((table, names[-1]), None) is None:
+            return f"{what} {names[-1]} on {table.display}"
+        return None
+    return dropper
+
+
+def _schema(b: Builder, obj, ctx: Context) -> str | None:
+    name = _names(obj)[-1]
+    if b.schemas.pop(name, None) is None:
+        return f"schema {name}"
+    _forget(b, schema_ref(name), "schema", name)
+    return None
+
+
+def _extension(b: Builder, obj, ctx: Context) -> str | None:
+    name = _names(obj)[-1]
+    if b.extensions.pop(name, None) is None:
+        return f"extension {name}"
+    b.extension_versions.pop(name, None)
+    return None
+
+
+_DROPPERS = {
+    "OBJECT_TABLE": _table, "OBJECT_FOREIGN_TABLE": _table, "OBJECT_VIEW": _view(False),
+    "OBJECT_MATVIEW": _view(True), "OBJECT_INDEX": _index, "OBJECT_SEQUENCE": _sequence,
+    "OBJECT_TYPE": _type(False), "OBJECT_DOMAIN": _type(True), "OBJECT_FUNCTION": _function,
+    "OBJECT_PROCEDURE": _function, "OBJECT_AGGREGATE": _function, "OBJECT_ROUTINE": _function,
+    "OBJECT_TRIGGER": _on_table("triggers", "trigger"),
+    "OBJECT_POLICY": _on_table("policies", "policy"), "OBJECT_SCHEMA": _schema, "OBJECT_EXTENSION": _extension,
+}
+
+
+def register(kind: str, dropper) -> None:
+    """Other modules (carried.py) add the kinds they declare."""
+    if kind in _DROPPERS:
+        raise RuntimeError(f"two droppers for {kind}")
+    _DROPPERS[kind] = dropper
