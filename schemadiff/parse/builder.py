@@ -192,7 +192,8 @@ class Builder:
         return choose_name(name1, name2, label, self.relation_names.setdefault(schema, set()))
 
     # -- constraints (shared by CREATE TABLE and ALTER TABLE) ---------------------
-    def add_constraint(self, table: TableDraft, node: dict, ctx: Context, column: str | None = None) -> None:
+    def add_constraint(self, table: TableDraft, node: dict, ctx: Context,
+                       column: str | None = None) -> ConstraintDraft | None:
         contype = node["contype"]
         if contype in ("CONSTR_NOTNULL", "CONSTR_NULL", "CONSTR_DEFAULT", "CONSTR_IDENTITY", "CONSTR_GENERATED"):
             if column is None:
@@ -232,6 +233,7 @@ class Builder:
         if name in table.constraints:
             raise ParseError([(ctx.location, f"constraint {name} on {table.name.display} is declared twice")])
         table.constraints[name] = ConstraintDraft(name, named, node, ctx.location, columns)
+        return table.constraints[name]
 
     def _adopt_index(self, table: TableDraft, node: dict, ctx: Context) -> dict:
         """ADD PRIMARY KEY / UNIQUE USING INDEX i: the index becomes the constraint's (and takes its name)."""
