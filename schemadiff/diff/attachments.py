@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import orjson
+
 from ..graph import constraint_ref, index_dependencies, index_ref, table_ref
 from ..model import Catalog, Constraint, Index, ObjectRef, QualifiedName, Table, ref
 from .changes import Change
@@ -60,6 +62,14 @@ def _nodes(cat: Catalog) -> dict[QualifiedName, _Node]:
         if idx.table in trees:
             out[idx.name] = _Node(idx.name, idx.table, idx.parent, idx.valid, idx)
     return out
+
+
+def _shape(idx: Index) -> tuple:
+    """What the server compares when it looks for an index to adopt: all but the name and the
+    storage parameters."""
+    key = orjson.loads(idx.definition.key)["IndexStmt"]
+    key.pop("options", None)
+    return tuple(sorted((k, orjson.dumps(v, option=orjson.OPT_SORT_KEYS)) for k, v in key.items()))
 
 
 def _children(nodes: dict[QualifiedName, _Node]) -> dict[QualifiedName, list[_Node]]:
@@ -136,6 +146,8 @@ class _Pass:
         self._cascade_drops()
         self._inline_keys()
         self._attach()
+        self._stand_aside()
+        self._foreign_keys_over_dropped_keys()
 
     def _parents_to_rebuild(self) -> set[QualifiedName]:
         out = set()
@@ -193,7 +205,9 @@ class _Pass:
         return out
 
     def _widen_drop(self, parent: _Node, kid: _Node) -> None:
-        """The parent's drop also drops `kid`: creations of `kid` wait for it."""
+        """The parent's drop also drops `kid`: creations of `kid` wait for it.  A partition's
+        own key that a plain index adopted keeps both from being dropped alone: the index
+        goes with CASCADE (the key's own dependents are dropped before, see rebuild_blocked)."""
         d = self.d
         kinds = ("drop_constraint",) if parent.is_key else ("drop_index",)
         i = self._find(kinds, parent.ref)
@@ -201,7 +215,11 @@ class _Pass:
             i = self._find(("drop_table",), table_ref(parent.table))
         if i is not None:
             c = d.changes[i]
-            d.changes[i] = replace(c, drops=c.drops | {kid.ref})
+            args = c.args
+            if c.kind == "drop_index" and kid.is_key and ("cascade", True) not in args:
+                args = (*args, ("cascade", True))
+            d.changes[i] = replace(c, drops=c.drops | {kid.ref}, args=args)
+
 
     def _inline_keys(self) -> None:
         """Keys of a created partitioned table that must not be part of its CREATE TABLE."""
@@ -246,6 +264,38 @@ class _Pass:
                 # ON ONLY: after the partitions exist, or they would get indexes of their own.
                 self._require(parent, *(table_ref(p.name) for p in d.new.partitions_of(parent.table)))
 
+    def _foreign_keys_over_dropped_keys(self) -> None:
+        """A foreign key to a partitioned table uses each partition's index of the referenced
+        key; where that is a partition's own key (adopted by a plain parent index), dropping
+        the partition fails while the foreign key stands: it goes first and comes back."""
+        d = self.d
+        for n in self.old.values():
+            if not n.is_key or n.parent is None or ("drop_table", table_ref(n.table)) not in self.dropping:
+                continue
+            parent = self.old.get(n.parent)
+            if parent is None or parent.is_key:
+                continue
+            for t in d.old.tables.values():
+                for fk in t.constraints:
+                    if fk.kind == "f" and fk.ref_table == parent.table and \
+                            set(fk.ref_columns) == set(parent.obj.columns) and \
+                            ("drop_table", table_ref(t.name)) not in self.dropping and \
+                            ("drop_constraint", constraint_ref(t.name, fk.name)) not in self.dropping:
+                        d._rebuild(constraint_ref(t.name, fk.name))
+                        self.dropping.add(("drop_constraint", constraint_ref(t.name, fk.name)))
+
+    def _stand_aside(self) -> None:
+        """A partition's own index created with a parent index that it looks like: after the
+        parent, or the parent's CREATE INDEX would adopt it."""
+        for parent in self.new.values():
+            if parent.is_key or not parent.valid or not self.made(parent):
+                continue
+            look = _shape(parent.obj)
+            for part in self.d.new.partitions_of(parent.table):
+                for idx in self.d.new.indexes_of(part.name):
+                    if idx.parent is None and self.made(self.new[idx.name]) and _shape(idx) == look:
+                        self._require(self.new[idx.name], parent.ref)
+
     def _require(self, n: _Node, *refs: ObjectRef) -> None:
         d = self.d
         kinds = ("add_constraint",) if n.is_key else ("create_index",)
@@ -253,3 +303,15 @@ class _Pass:
         if i is not None:
             c = d.changes[i]
             d.changes[i] = replace(c, requires=c.requires | set(refs))
+
+
+def drop_with_tables(d) -> None:
+    """Indexes and keys of partitioned trees whose table the plan drops go with it, not before
+    (a parent index cannot be dropped while a partition's key is attached to it)."""
+    dropped = {c.target for c in d.changes if c.kind == "drop_table"}
+    if not dropped:
+        return
+    nodes = _nodes(d.old)
+    refs = {n.ref for n in nodes.values() if table_ref(n.table) in dropped}
+    if refs:
+        d.changes[:] = [c for c in d.changes if not (c.kind in ("drop_index", "drop_constraint") and c.target in refs)]

@@ -467,7 +467,7 @@ def _(c: Change) -> list[str]:
 
 @renders("drop_index")
 def _(c: Change) -> list[str]:
-    return [f"DROP INDEX {c.old.name};"]
+    return [f"DROP INDEX {c.old.name}{' CASCADE' if c.arg('cascade') else ''};"]
 
 
 from . import ddl_programs as _programs  # noqa: E402,F401 - registers the renderers of programmable objects
