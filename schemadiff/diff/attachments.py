@@ -93,6 +93,9 @@ class _Pass:
         self.old, self.new = old_nodes, new_nodes
         self.old_children, self.new_children = _children(old_nodes), _children(new_nodes)
         self.detached = {c.target for c in d.changes if c.kind == "detach_partition"}
+        # Newly attached: ATTACH PARTITION adopts the partition's matching indexes itself.
+        self.attached = {table_ref(c.new.name) for c in d.changes
+                         if c.kind == "attach_partition" and c.old is not None and c.old.partition_of is None}
 
     # -- what the other passes already do -----------------------------------------------------
     def _find(self, kinds: tuple[str, ...], target: ObjectRef) -> int | None:
@@ -158,7 +161,7 @@ class _Pass:
             kids_old = {k.name for k in self.old_children.get(name, ())
                         if self.d.new.tables.get(k.table) is not None
                         and table_ref(k.table) not in self.detached}
-            kids_new = {k.name for k in self.new_children.get(name, ())}
+            kids_new = {k.name for k in self.new_children.get(name, ()) if table_ref(k.table) not in self.attached}
             gained = {k for k in kids_new - kids_old}
             if kids_old - kids_new or (old.valid and not new.valid):
                 out.add(name)
@@ -249,6 +252,8 @@ class _Pass:
                 continue
             parent = self.new[new.parent]
             old = self.old.get(name)
+            if table_ref(new.table) in self.attached and not self.made(new):
+                continue
             fresh = self.made(new) or old is None
             moved = old is None or old.parent != new.parent
             parent_made = self.made(parent)
@@ -315,3 +320,72 @@ def drop_with_tables(d) -> None:
     refs = {n.ref for n in nodes.values() if table_ref(n.table) in dropped}
     if refs:
         d.changes[:] = [c for c in d.changes if not (c.kind in ("drop_index", "drop_constraint") and c.target in refs)]
+
+
+def with_moved_partitions(old: Catalog, new: Catalog) -> tuple[Catalog, Catalog]:
+    """Both catalogs, where a table becomes or stops being a partition, with what the server
+    moves along: DETACH leaves the partition its parent's columns and the indexes and keys
+    the parent's made on it (now its own); ATTACH adopts a standalone table's look-alikes of
+    the parent's.  The model lists neither (a partition's columns are its parent's, and the
+    indexes the parent's statement makes are left out), so they are filled in here, under
+    the names the server chooses, for the comparison to see them."""
+    detached = [qn for qn, t in old.tables.items() if _moves(t, new.tables.get(qn))]
+    attached = [qn for qn, t in new.tables.items() if _moves(t, old.tables.get(qn))]
+    if detached:
+        old = _materialized(old, detached, None)
+    if attached:
+        new = _materialized(new, attached, old)
+    return old, new
+
+
+def _moves(partition: Table, other: Table | None) -> bool:
+    return (partition.partition_of is not None and other is not None and other.partition_of is None
+            and partition.partition_by is None and other.partition_by is None)
+
+
+def _materialized(cat: Catalog, names: list[QualifiedName], standalone: Catalog | None) -> Catalog:
+    """`cat` with each partition in `names` given its columns and its implied indexes and keys;
+    with `standalone` (the catalog where they are plain tables), only those it has already."""
+    from ..parse.naming import index_column_names, make_object_name, name_addition
+    tables = dict(cat.tables)
+    indexes = dict(cat.indexes)
+    for qn in names:
+        t = tables[qn]
+        parent = cat.tables.get(t.partition_of)
+        root = parent
+        while root is not None and root.partition_of is not None:
+            root = cat.tables.get(root.partition_of)
+        if parent is None or root is None:
+            continue
+        if standalone is not None:
+            columns = standalone.tables[qn].columns
+        else:
+            columns = tuple(replace(c, not_null=c.not_null or c.name in t.partition_not_null, comment=None)
+                            for c in root.columns)
+        have = {c.parent for c in t.constraints if c.parent is not None}
+        have |= {i.parent for i in cat.indexes_of(qn) if i.parent is not None}
+        extra = []
+        for con in parent.constraints:
+            pname = QualifiedName(parent.name.schema, con.name)
+            if con.kind not in _KEYS or pname in have:
+                continue
+            addition = None if con.kind == "p" else name_addition(index_column_names(list(con.columns)))
+            name = make_object_name(qn.name, addition, {"p": "pkey", "u": "key", "x": "excl"}[con.kind])
+            extra.append(replace(con, name=name, parent=pname, comment=None, index_comment=None))
+        for idx in cat.indexes_of(parent.name):
+            if idx.name in have:
+                continue
+            name = QualifiedName(qn.schema, make_object_name(
+                qn.name, name_addition(index_column_names([c or None for c in idx.columns])), "idx"))
+            if name not in indexes:
+                indexes[name] = replace(idx, name=name, table=qn, parent=idx.name, comment=None)
+        if standalone is not None:
+            mine = {c.name: c for c in standalone.tables[qn].constraints}
+            extra = [c for c in extra if c.name in mine and mine[c.name].definition == c.definition]
+            for name in [n for n, i in indexes.items() if i.table == qn and n not in cat.indexes]:
+                prev = standalone.indexes.get(name)
+                if prev is None or prev.definition != indexes[name].definition:
+                    del indexes[name]
+        tables[qn] = replace(t, columns=columns, partition_not_null=(),
+                             constraints=tuple(sorted(t.constraints + tuple(extra), key=lambda c: c.name)))
+    return replace(cat, tables=tables, indexes=indexes)
