@@ -159,3 +159,10 @@ def test_detach_keeps_what_the_parent_made_on_the_partition(pg):
     sql = _converge(pg, NATURAL, DETACHED)
     assert "DETACH PARTITION public.c" in sql
     assert "c_pkey" not in sql and "c_a_idx" not in sql and "ADD COLUMN" not in sql
+
+
+def test_a_partial_unique_index_with_nulls_not_distinct_is_printed_in_the_grammars_order(pg):
+    """pglast prints NULLS NOT DISTINCT after WHERE (a syntax error); lago's structure.sql has one."""
+    target = RANGE + "CREATE UNIQUE INDEX p_u ON p (id, a) NULLS NOT DISTINCT WHERE a > 0;\n"
+    sql = _converge(pg, "", target)
+    assert "(id, a) NULLS NOT DISTINCT WHERE a > 0;" in sql
