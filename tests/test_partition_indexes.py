@@ -166,3 +166,14 @@ def test_a_partial_unique_index_with_nulls_not_distinct_is_printed_in_the_gramma
     target = RANGE + "CREATE UNIQUE INDEX p_u ON p (id, a) NULLS NOT DISTINCT WHERE a > 0;\n"
     sql = _converge(pg, "", target)
     assert "(id, a) NULLS NOT DISTINCT WHERE a > 0;" in sql
+
+
+@pytest.mark.parametrize("layout", ["schema", "table"])
+@pytest.mark.parametrize("sql", [INVALID, COLUMN_ORDER_RENAMED, OWN_KEY, LOOK_ALIKE],
+                         ids=["invalid", "column-order-renamed", "own-key", "look-alike"])
+def test_dump_round_trip(pg, tmp_path, sql, layout):
+    """The dump states attachments (ALTER INDEX ... ATTACH PARTITION) where the files it writes
+    read them after both indexes."""
+    from test_dump import plan_of_dump
+    dsn = pg.create_database(sql)
+    assert plan_of_dump(dsn, tmp_path / "out", layout) == []
