@@ -150,7 +150,7 @@ class _Pass:
         self._inline_keys()
         self._attach()
         self._stand_aside()
-        self._foreign_keys_over_dropped_keys()
+        self._foreign_keys_over_dropped_partitions()
 
     def _parents_to_rebuild(self) -> set[QualifiedName]:
         out = set()
@@ -200,9 +200,12 @@ class _Pass:
                     self._add("create", new, "new")
 
     def _descendants(self, n: _Node) -> list[_Node]:
+        """The indexes attached under `n`, but for those of partitions the plan detaches first."""
         out, todo = [], list(self.old_children.get(n.name, ()))
         while todo:
             kid = todo.pop()
+            if table_ref(kid.table) in self.detached:
+                continue
             out.append(kid)
             todo.extend(self.old_children.get(kid.name, ()))
         return out
@@ -269,25 +272,28 @@ class _Pass:
                 # ON ONLY: after the partitions exist, or they would get indexes of their own.
                 self._require(parent, *(table_ref(p.name) for p in d.new.partitions_of(parent.table)))
 
-    def _foreign_keys_over_dropped_keys(self) -> None:
-        """A foreign key to a partitioned table uses each partition's index of the referenced
-        key; where that is a partition's own key (adopted by a plain parent index), dropping
-        the partition fails while the foreign key stands: it goes first and comes back."""
+    def _foreign_keys_over_dropped_partitions(self) -> None:
+        """A foreign key to a partitioned table keeps a row per partition (pg_constraint), so
+        dropping a partition while the parent and the key stay fails ("constraint ... depends
+        on table"): the key goes first and comes back."""
         d = self.d
-        for n in self.old.values():
-            if not n.is_key or n.parent is None or ("drop_table", table_ref(n.table)) not in self.dropping:
-                continue
-            parent = self.old.get(n.parent)
-            if parent is None or parent.is_key:
-                continue
-            for t in d.old.tables.values():
-                for fk in t.constraints:
-                    if fk.kind == "f" and fk.ref_table == parent.table and \
-                            set(fk.ref_columns) == set(parent.obj.columns) and \
-                            ("drop_table", table_ref(t.name)) not in self.dropping and \
-                            ("drop_constraint", constraint_ref(t.name, fk.name)) not in self.dropping:
-                        d._rebuild(constraint_ref(t.name, fk.name))
-                        self.dropping.add(("drop_constraint", constraint_ref(t.name, fk.name)))
+        parents: set[QualifiedName] = set()
+        for kind, target in self.dropping:
+            t = d.old.tables.get(QualifiedName(*target.path)) if kind == "drop_table" else None
+            while t is not None and t.partition_of is not None:
+                parents.add(t.partition_of)
+                t = d.old.tables.get(t.partition_of)
+        parents = {p for p in parents if ("drop_table", table_ref(p)) not in self.dropping}
+        if not parents:
+            return
+        for t in d.old.tables.values():
+            for fk in t.constraints:
+                cref = constraint_ref(t.name, fk.name)
+                if fk.kind == "f" and fk.ref_table in parents and \
+                        ("drop_table", table_ref(t.name)) not in self.dropping and \
+                        ("drop_constraint", cref) not in self.dropping:
+                    d._rebuild(cref)
+                    self.dropping.add(("drop_constraint", cref))
 
     def _stand_aside(self) -> None:
         """A partition's own index created with a parent index that it looks like: after the
@@ -389,3 +395,19 @@ def _materialized(cat: Catalog, names: list[QualifiedName], standalone: Catalog 
         tables[qn] = replace(t, columns=columns, partition_not_null=(),
                              constraints=tuple(sorted(t.constraints + tuple(extra), key=lambda c: c.name)))
     return replace(cat, tables=tables, indexes=indexes)
+
+
+def after_detach(d) -> None:
+    """An inherited key or attached index of a partition the plan detaches is dropped after
+    the DETACH (the server refuses before: "cannot drop inherited constraint").  Run last:
+    rebuilds of blocked dependents drop them too."""
+    detached = {c.target for c in d.changes if c.kind == "detach_partition"}
+    if not detached:
+        return
+    marks = {t: ref("detached", *t.path) for t in detached}
+    on_detached = {n.ref: marks[table_ref(n.table)] for n in _nodes(d.old).values() if table_ref(n.table) in marks}
+    for i, c in enumerate(d.changes):
+        if c.kind == "detach_partition" and c.target in marks:
+            d.changes[i] = replace(c, creates=c.creates | {marks[c.target]})
+        elif c.kind in ("drop_constraint", "drop_index") and c.target in on_detached:
+            d.changes[i] = replace(c, requires=c.requires | {on_detached[c.target]})

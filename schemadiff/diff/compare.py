@@ -9,7 +9,7 @@ from ..graph import (column_dependencies, column_ref, constraint_dependencies, c
                      index_dependencies, index_ref, schema_ref, sequence_ref, sequences_used,
                      table_dependencies, table_ref, type_ref, enum_values_ref)
 from ..model import Catalog, Column, Constraint, ObjectRef, QualifiedName, Table, ref
-from .attachments import diff_attachments, drop_with_tables, with_moved_partitions
+from .attachments import after_detach, diff_attachments, drop_with_tables, with_moved_partitions
 from .changes import Change
 from .programs import diff_functions, diff_grants, diff_owners, diff_policies, diff_triggers, diff_types, diff_views
 
@@ -514,6 +514,7 @@ def diff_catalogs(old: Catalog, new: Catalog) -> list[Change]:
     diff_policies(d)
     d.rebuild_blocked()
     drop_with_tables(d)
+    after_detach(d)
     diff_grants(d)
     diff_owners(d)
     return d.changes
