@@ -391,7 +391,7 @@ def create_index(b: Builder, node: dict, ctx: Context) -> None:
         name = b.choose_relation_name(schema, table.name.name, name_addition(index_column_names(cols)),
                                       "idx")
         qn = QualifiedName(schema, name)
-    b.indexes[qn] = IndexDraft(qn, table.name, node, ctx.location)
+    partitions.add_index(b, IndexDraft(qn, table.name, node, ctx.location))
     if table.partition_by is not None and node["relation"].get("inh"):
         partitions.cascade(b, partitions.Ix(table, b.indexes[qn], "i"))
 

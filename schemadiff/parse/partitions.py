@@ -54,8 +54,30 @@ def indexes_of(b, table: TableDraft) -> list[Ix]:
     """The table's indexes, keys' first (an approximation of creation order, which the
     server's search for a look-alike follows)."""
     out = [Ix(table, c, key_kind(c)) for c in table.constraints.values() if key_kind(c)]
-    out += [Ix(table, d, "i") for d in b.indexes.values() if d.table == table.name]
+    out += [Ix(table, d, "i") for d in _by_table(b).get(table.name, ())]
     return out
+
+
+def _by_table(b) -> dict[QualifiedName, list[IndexDraft]]:
+    """The builder's indexes by table, rebuilt when the set of indexes changed (its size and
+    last entry tell): a scan of every index per partition made big trees quadratic."""
+    stamp = (len(b.indexes), next(reversed(b.indexes), None))
+    cached = getattr(b, "_indexes_by_table", None)
+    if cached is None or cached[0] != stamp:
+        by_table: dict[QualifiedName, list[IndexDraft]] = {}
+        for d in b.indexes.values():
+            by_table.setdefault(d.table, []).append(d)
+        cached = (stamp, by_table)
+        b._indexes_by_table = cached
+    return cached[1]
+
+
+def add_index(b, draft: IndexDraft) -> None:
+    """Register a new index, keeping the by-table view current."""
+    by_table = _by_table(b)
+    b.indexes[draft.name] = draft
+    by_table.setdefault(draft.table, []).append(draft)
+    b._indexes_by_table = ((len(b.indexes), draft.name), by_table)
 
 
 def find(b, qn: QualifiedName) -> Ix | None:
@@ -122,14 +144,16 @@ def column_names(ix: Ix) -> list[str]:
 # -- the server's actions ------------------------------------------------------------------
 def cascade(b, parent: Ix) -> None:
     """`parent` was created on a partitioned table without ONLY: every partition gets an index."""
+    wanted = shape(parent)
     for part in partitions(b, parent.table):
-        clone_onto(b, parent, part)
+        clone_onto(b, parent, part, wanted)
 
 
-def clone_onto(b, parent: Ix, part: TableDraft) -> None:
+def clone_onto(b, parent: Ix, part: TableDraft, wanted: tuple | None | bool = False) -> None:
     """Adopt `part`'s look-alike of `parent` that is not attached yet, or create one
     under the server's name (DefineIndex on a partition, AttachPartitionEnsureIndexes)."""
-    wanted = shape(parent)
+    if wanted is False:
+        wanted = shape(parent)
     child = None
     if wanted is not None:
         for candidate in indexes_of(b, part):
@@ -151,7 +175,7 @@ def _create_clone(b, parent: Ix, part: TableDraft) -> Ix:
         node = {**parent.draft.node, "idxname": name,
                 "relation": {"relname": part.name.name, "schemaname": schema, "inh": True, "relpersistence": "p"}}
         draft = IndexDraft(QualifiedName(schema, name), part.name, node, parent.draft.origin)
-        b.indexes[draft.name] = draft
+        add_index(b, draft)
         return Ix(part, draft, "i")
     addition = None if parent.kind == "p" else name_addition(column_names(parent))
     name = b.choose_relation_name(schema, part.name.name, addition, _LABELS[parent.kind])
@@ -203,11 +227,19 @@ class Settled:
             if ix.draft.parent is not None:
                 self.children.setdefault(ix.draft.parent, []).append(ix)
         self._valid: dict[QualifiedName, bool] = {}
+        self._partitions: dict[QualifiedName, list[TableDraft]] = {}
+        for t in trees:
+            if t.partition_of is not None:
+                self._partitions.setdefault(t.partition_of, []).append(t)
         self.implied: set[QualifiedName] = set()
+        names: dict[QualifiedName, list[str]] = {}
         for ix in self.by_name.values():
             parent = self.by_name.get(ix.draft.parent) if ix.draft.parent is not None else None
-            if parent is not None and self.valid(parent.name) and _inherited(ix, parent) and \
-                    server_chosen(ix.name.name, ix.table.name.name, column_names(parent), ix.kind):
+            if parent is None or not _inherited(ix, parent) or not self.valid(parent.name):
+                continue
+            if parent.name not in names:
+                names[parent.name] = column_names(parent)
+            if server_chosen(ix.name.name, ix.table.name.name, names[parent.name], ix.kind):
                 self.implied.add(ix.name)
 
     def valid(self, qn: QualifiedName) -> bool:
@@ -219,7 +251,8 @@ class Settled:
         ok = True
         if ix is not None and ix.table.partition_by is not None:
             attached = {c.table.name: c for c in self.children.get(qn, ())}
-            ok = all(p.name in attached and self.valid(attached[p.name].name) for p in partitions(self.b, ix.table))
+            ok = all(p.name in attached and self.valid(attached[p.name].name)
+                     for p in self._partitions.get(ix.table.name, ()))
         self._valid[qn] = ok
         return ok
 
