@@ -9,6 +9,7 @@ from ..graph import (column_dependencies, column_ref, constraint_dependencies, c
                      index_dependencies, index_ref, schema_ref, sequence_ref, sequences_used,
                      table_dependencies, table_ref, type_ref, enum_values_ref)
 from ..model import Catalog, Column, Constraint, ObjectRef, QualifiedName, Table, ref
+from .attachments import after_detach, diff_attachments, drop_with_tables, with_moved_partitions
 from .changes import Change
 from .programs import diff_functions, diff_grants, diff_owners, diff_policies, diff_triggers, diff_types, diff_views
 
@@ -500,6 +501,7 @@ def _is_subsequence(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
 @gc_paused
 def diff_catalogs(old: Catalog, new: Catalog) -> list[Change]:
     """Every change that turns `old` (the live database) into `new` (the files)."""
+    old, new = with_moved_partitions(old, new)
     d = _Differ(old, new)
     d.schemas()
     d.extensions()
@@ -510,11 +512,14 @@ def diff_catalogs(old: Catalog, new: Catalog) -> list[Change]:
     d.tables()
     diff_views(d)
     d.indexes()
+    diff_attachments(d)
     diff_triggers(d)
     diff_policies(d)
     from .carried import diff_carried
     diff_carried(d)
     d.rebuild_blocked()
+    drop_with_tables(d)
+    after_detach(d)
     diff_grants(d)
     diff_owners(d)
     return d.changes

@@ -136,6 +136,13 @@ class Constraint:
     comment: str | None = None
     index_comment: str | None = None  # on the index that implements a primary key/unique/exclusion
     origin: Location = field(default=DATABASE, compare=False)
+    # Keys of partitioned trees: the parent table's index that this key's index is attached to
+    # (a parent key: the key is inherited; a plain unique index: the partition's own key was
+    # adopted), and whether a parent's key reaches every partition (False: added with ONLY and
+    # not yet attached everywhere).  A partition's key the parent's creates under the server's
+    # name is not listed at all: the parent's statement makes it.
+    parent: QualifiedName | None = None
+    index_valid: bool = True
 
 
 @value
@@ -149,6 +156,12 @@ class Index:
     origin: Location = field(default=DATABASE, compare=False)
     # ALTER INDEX ... ALTER COLUMN n SET STATISTICS m, as (n, m) pairs: set without a rebuild.
     statistics: tuple[tuple[int, int], ...] = ()
+    # Partitioned trees (see Constraint.parent): the parent table's index this one is attached
+    # to, and whether an index of a partitioned table reaches every partition (False: created
+    # ON ONLY and not yet attached everywhere).  A partition's index that the parent's creates
+    # under the server's name is not listed: the parent's statement makes it.
+    parent: QualifiedName | None = None
+    valid: bool = True
 
 
 @value

@@ -183,7 +183,8 @@ class Builder:
         return choose_name(name1, name2, label, self.relation_names.setdefault(schema, set()))
 
     # -- constraints (shared by CREATE TABLE and ALTER TABLE) ---------------------
-    def add_constraint(self, table: TableDraft, node: dict, ctx: Context, column: str | None = None) -> None:
+    def add_constraint(self, table: TableDraft, node: dict, ctx: Context,
+                       column: str | None = None) -> ConstraintDraft | None:
         contype = node["contype"]
         if contype in ("CONSTR_NOTNULL", "CONSTR_NULL", "CONSTR_DEFAULT", "CONSTR_IDENTITY", "CONSTR_GENERATED"):
             if column is None:
@@ -197,7 +198,10 @@ class Builder:
         if contype.startswith("CONSTR_ATTR_"):
             return  # folded into the constraint before them by _fold_attributes
         node = dict(node)
+        attached_to = None  # USING INDEX of a partition index attached to a parent's: the key is
         if node.get("indexname") and contype in ("CONSTR_PRIMARY", "CONSTR_UNIQUE"):
+            used = self.indexes.get(QualifiedName(table.name.schema, node["indexname"]))
+            attached_to = used.parent if used is not None else None
             node = self._adopt_index(table, node, ctx)
         if column is not None and contype in ("CONSTR_PRIMARY", "CONSTR_UNIQUE"):
             node["keys"] = [{"String": {"sval": column}}]
@@ -222,7 +226,8 @@ class Builder:
             name = self._implicit_constraint_name(table, node, columns)
         if name in table.constraints:
             raise ParseError([(ctx.location, f"constraint {name} on {table.name.display} is declared twice")])
-        table.constraints[name] = ConstraintDraft(name, named, node, ctx.location, columns)
+        table.constraints[name] = ConstraintDraft(name, named, node, ctx.location, columns, parent=attached_to)
+        return table.constraints[name]
 
     def _adopt_index(self, table: TableDraft, node: dict, ctx: Context) -> dict:
         """ADD PRIMARY KEY / UNIQUE USING INDEX i: the index becomes the constraint's (and takes its name)."""

@@ -41,6 +41,8 @@ class ConstraintDraft:
     columns: list[str] = field(default_factory=list)
     comment: str | None = None
     index_comment: str | None = None  # COMMENT ON INDEX of the index behind the constraint
+    # The parent table's index that this key's index is attached to (see partitions.py).
+    parent: QualifiedName | None = None
 
 
 @dataclass
@@ -83,3 +85,4 @@ class IndexDraft:
     origin: Location
     comment: str | None = None
     statistics: dict = field(default_factory=dict)  # column number -> SET STATISTICS target
+    parent: QualifiedName | None = None  # the parent table's index this one is attached to

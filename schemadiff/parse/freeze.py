@@ -15,6 +15,7 @@ from .views import ViewNormalizer
 from .drafts import ColumnDraft, ConstraintDraft, IndexDraft, SequenceDraft, TableDraft
 from .handlers import _reloptions
 from .nodes import strings, unwrap
+from .partitions import Settled, key_kind
 
 _TYPE_RANGE = {"smallint": (-32768, 32767), "integer": (-2147483648, 2147483647),
                "bigint": (-9223372036854775808, 9223372036854775807)}
@@ -64,13 +65,14 @@ def freeze(b: Builder) -> Catalog:
                   for n, (loc, schema, comment) in b.extensions.items()}
     enums = {qn: EnumType(qn, tuple(e["labels"]), e["comment"], e["origin"]) for qn, e in b.enums.items()}
     sequences = {qn: _sequence(s) for qn, s in b.sequences.items()}
+    settled = Settled(b)
     tables = {}
     for qn, t in b.tables.items():
         try:
-            tables[qn] = _table(t, b)
+            tables[qn] = _table(t, b, settled)
         except ParseError as exc:
             problems.extend(exc.problems)
-    indexes = {qn: _index(i) for qn, i in b.indexes.items()}
+    indexes = {qn: _index(i, settled) for qn, i in b.indexes.items() if qn not in settled.implied}
     views = _views(b)
     programs = freeze_programs(b)
     for s in sequences.values():
@@ -125,8 +127,9 @@ def _column(c: ColumnDraft) -> Column:
                   c.comment, c.origin, c.generated_kind, c.storage, c.compression, c.statistics, tuple(c.options))
 
 
-def _table(t: TableDraft, b: Builder) -> Table:
-    constraints = tuple(_constraint(t, c, b) for _, c in sorted(t.constraints.items()))
+def _table(t: TableDraft, b: Builder, settled: Settled) -> Table:
+    constraints = tuple(_constraint(t, c, b, settled) for _, c in sorted(t.constraints.items())
+                        if QualifiedName(t.name.schema, c.name) not in settled.implied or key_kind(c) is None)
     partition_by = None
     if t.partition_by is not None:
         partition_by = Expr(canonical(t.partition_by), t.partition_by)
@@ -155,7 +158,7 @@ def _partition_not_null(t: TableDraft, b: Builder) -> tuple[str, ...]:
     return tuple(sorted(n for n, c in t.partition_columns.items() if c.not_null and n not in inherited))
 
 
-def _constraint(t: TableDraft, c: ConstraintDraft, b: Builder) -> Constraint:
+def _constraint(t: TableDraft, c: ConstraintDraft, b: Builder, settled: Settled) -> Constraint:
     node = {k: v for k, v in c.node.items() if k not in _CONSTRAINT_NOISE}
     kind = _CONTYPE[node["contype"]]
     ref_table, ref_columns = None, ()
@@ -185,8 +188,10 @@ def _constraint(t: TableDraft, c: ConstraintDraft, b: Builder) -> Constraint:
         key_node["options"] = _reloptions(key_node["options"])
     definition = Expr(kind + canonical({"Constraint": key_node}), {"Constraint": node})
     validated = not c.node.get("skip_validation") and c.node.get("initially_valid", True) is not False
+    index_valid = kind not in ("p", "u", "x") or settled.valid(QualifiedName(t.name.schema, c.name))
     return Constraint(c.name, kind, definition, tuple(c.columns), ref_table, ref_columns, c.named, validated,
-                      c.comment, c.index_comment, c.origin)
+                      c.comment, c.index_comment, c.origin, c.parent if kind in ("p", "u", "x") else None,
+                      index_valid)
 
 
 def _table_columns(b: Builder, t: TableDraft) -> dict:
@@ -245,7 +250,7 @@ def _normalize_index_elem(elem: dict) -> dict:
     return {kind: body}
 
 
-def _index(i: IndexDraft) -> Index:
+def _index(i: IndexDraft, settled: Settled) -> Index:
     node = dict(i.node)
     for k in ("concurrent", "if_not_exists", "tableSpace", "idxcomment", "oldNumber", "oldCreateSubid",
               "oldFirstRelfilelocatorSubid", "transformed", "reset_default_tblspc"):
@@ -261,7 +266,8 @@ def _index(i: IndexDraft) -> Index:
         key_node["options"] = _reloptions(key_node["options"])
     columns = tuple(unwrap(e)[1].get("name") or "" for e in node["indexParams"])
     return Index(i.name, i.table, Expr(canonical({"IndexStmt": key_node}), {"IndexStmt": node}),
-                 bool(node.get("unique")), columns, i.comment, i.origin, tuple(sorted(i.statistics.items())))
+                 bool(node.get("unique")), columns, i.comment, i.origin, tuple(sorted(i.statistics.items())),
+                 i.parent, settled.valid(i.name))
 
 
 def _normalize_bound(bound: dict) -> dict:

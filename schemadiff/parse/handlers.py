@@ -7,6 +7,7 @@ from ..model.types import format_type
 from .builder import (Builder, Context, Unsupported, _ParentNotYet, fold_attributes, handles,
                       serial_type)
 from .drafts import ColumnDraft, IndexDraft, SequenceDraft, TableDraft
+from . import partitions
 from .naming import index_column_names, name_addition
 from .nodes import const_value, def_elems, strings, unwrap
 
@@ -142,6 +143,8 @@ def create_table(b: Builder, node: dict, ctx: Context) -> None:
     b.tables[qn] = table
     if node.get("partspec"):
         table.partition_by = {"PartitionSpec": node["partspec"]}
+    if table.partition_of is not None:
+        partitions.clone_parent_indexes(b, table)  # before its own keys, as the server does
     table.options = _reloptions(node.get("options"))
     access_method = node.get("accessMethod") or (
         None if node.get("partspec") else ctx.settings.get("default_table_access_method"))
@@ -263,8 +266,13 @@ def alter_table(b: Builder, node: dict, ctx: Context) -> None:
         relation_owner(b, node, cmds[-1]["newowner"], ctx)
         return
     if objtype == "OBJECT_INDEX":
-        # ALTER INDEX parent ATTACH PARTITION child (pg_dump): implied by the parent's index.
         if all(c.get("subtype") == "AT_AttachPartition" for c in cmds):
+            parent = b.qualify_names([x for x in (node["relation"].get("schemaname"),
+                                                  node["relation"]["relname"]) if x], ctx, b.indexes)
+            for c in cmds:
+                rv = unwrap(c["def"])[1]["name"]
+                child = b.qualify_names([x for x in (rv.get("schemaname"), rv["relname"]) if x], ctx, b.indexes)
+                partitions.attach(b, parent, child, ctx)
             return
         if all(c.get("subtype") == "AT_SetStatistics" and c.get("num") for c in cmds):
             qn = b.qualify(node["relation"], ctx, b.indexes)
@@ -283,15 +291,18 @@ def alter_table(b: Builder, node: dict, ctx: Context) -> None:
     if node.get("missing_ok") and b.qualify(node["relation"], ctx, b.tables) not in b.tables:
         return
     table = b.table(node["relation"], ctx)
+    only = not node["relation"].get("inh")
     for c in node.get("cmds", ()):
-        _alter_table_cmd(b, table, unwrap(c)[1], ctx)
+        _alter_table_cmd(b, table, unwrap(c)[1], ctx, only)
 
 
-def _alter_table_cmd(b: Builder, table: TableDraft, cmd: dict, ctx: Context) -> None:
+def _alter_table_cmd(b: Builder, table: TableDraft, cmd: dict, ctx: Context, only: bool = False) -> None:
     sub = cmd["subtype"]
     definition = cmd.get("def")
     if sub == "AT_AddConstraint":
-        b.add_constraint(table, unwrap(definition)[1], ctx)
+        con = b.add_constraint(table, unwrap(definition)[1], ctx)
+        if con is not None and table.partition_by is not None and partitions.key_kind(con) and not only:
+            partitions.cascade(b, partitions.Ix(table, con, partitions.key_kind(con)))
     elif sub == "AT_AddColumn":
         coldef = unwrap(definition)[1]
         if cmd.get("missing_ok") and coldef["colname"] in table.columns:
@@ -317,6 +328,7 @@ def _alter_table_cmd(b: Builder, table: TableDraft, cmd: dict, ctx: Context) -> 
         child.partition_of = table.name
         child.partition_bound = {"PartitionBoundSpec": pc["bound"]}
         child.columns = {}
+        partitions.clone_parent_indexes(b, child)
     elif sub == "AT_SetRelOptions":
         opts = dict(o.split("=", 1) for o in table.options)
         opts.update(o.split("=", 1) for o in _reloptions(definition["List"]["items"] if "List" in definition
@@ -402,7 +414,9 @@ def create_index(b: Builder, node: dict, ctx: Context) -> None:
         name = b.choose_relation_name(schema, table.name.name, name_addition(index_column_names(cols)),
                                       "idx")
         qn = QualifiedName(schema, name)
-    b.indexes[qn] = IndexDraft(qn, table.name, node, ctx.location)
+    partitions.add_index(b, IndexDraft(qn, table.name, node, ctx.location))
+    if table.partition_by is not None and node["relation"].get("inh"):
+        partitions.cascade(b, partitions.Ix(table, b.indexes[qn], "i"))
 
 
 def _index_column_name(elem: dict) -> str | None:

@@ -440,7 +440,8 @@ def _split_clauses(clauses: str) -> list[str]:
 
 @renders("add_constraint")
 def _(c: Change) -> list[str]:
-    return [f"ALTER TABLE {c.arg('table')} ADD {constraint_clause(c.new)};"]
+    only = "ONLY " if not c.new.index_valid else ""  # a partitioned table's key that not every partition has
+    return [f"ALTER TABLE {only}{c.arg('table')} ADD {constraint_clause(c.new)};"]
 
 
 @renders("drop_constraint")
@@ -451,12 +452,22 @@ def _(c: Change) -> list[str]:
 # -- indexes -----------------------------------------------------------------------------------
 @renders("create_index")
 def _(c: Change) -> list[str]:
+    if not c.new.valid:  # a partitioned table's index that not every partition has
+        node = c.new.definition.source
+        node["IndexStmt"]["relation"]["inh"] = False
+        from ..model.exprs import to_sql
+        return [to_sql(node) + ";"]
     return [c.new.definition.sql + ";"]
+
+
+@renders("attach_index")
+def _(c: Change) -> list[str]:
+    return [f"ALTER INDEX {c.arg('parent')} ATTACH PARTITION {c.arg('child')};"]
 
 
 @renders("drop_index")
 def _(c: Change) -> list[str]:
-    return [f"DROP INDEX {c.old.name};"]
+    return [f"DROP INDEX {c.old.name}{' CASCADE' if c.arg('cascade') else ''};"]
 
 
 from . import ddl_programs as _programs  # noqa: E402,F401 - registers the renderers of programmable objects
