@@ -328,10 +328,55 @@ CASES: dict[str, str] = {
         ALTER TABLE t ENABLE ROW LEVEL SECURITY;
         CREATE POLICY mine ON t USING (owner = current_setting('app.user')::text AND lower(owner)::text <> '');
     """,
+    "operator-classes-qualified-or-found-through-the-search-path": """
+        CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+        CREATE EXTENSION IF NOT EXISTS btree_gin;
+        CREATE TABLE t (id int, name text, deleted_at timestamptz);
+        CREATE INDEX t_qualified ON public.t USING gin (name public.gin_trgm_ops);
+        CREATE INDEX t_bare ON t USING gist (name gist_trgm_ops) WHERE deleted_at IS NULL;
+        CREATE INDEX t_two ON t USING gin (id, name public.gin_trgm_ops);
+        CREATE INDEX t_expr ON t USING gin ((lower(name)) gin_trgm_ops);
+        CREATE INDEX t_catalog ON t (name pg_catalog.text_pattern_ops);
+        CREATE INDEX t_brin ON t USING brin (id int4_minmax_multi_ops);
+    """,
+    "extension-default-operator-class-spelled-out": """
+        CREATE EXTENSION IF NOT EXISTS btree_gin;
+        CREATE TABLE t (id int, name text);
+        CREATE INDEX t_name ON t USING gin (name text_ops);
+    """,
+    "extension-comments-stated-or-not": """
+        CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+        COMMENT ON EXTENSION pg_trgm IS 'text similarity measurement and index searching based on trigrams';
+        CREATE EXTENSION IF NOT EXISTS hstore;
+        CREATE EXTENSION IF NOT EXISTS citext;
+        COMMENT ON EXTENSION citext IS 'our own words';
+    """,
+    "grants-on-schema-public-in-pg-dump-order": """
+        REVOKE USAGE ON SCHEMA public FROM PUBLIC;
+        GRANT ALL ON SCHEMA public TO PUBLIC;
+        CREATE TABLE t (id int);
+    """,
+    "schema-public-without-public-access": """
+        REVOKE ALL ON SCHEMA public FROM PUBLIC;
+        CREATE TABLE t (id int);
+    """,
+    "serial-of-an-unlogged-table": """
+        CREATE UNLOGGED TABLE t (id serial PRIMARY KEY, n bigserial);
+        CREATE TABLE u (id serial PRIMARY KEY);
+    """,
+    "partial-revoke-of-all-keeps-maintain": """
+        CREATE TABLE t (id int);
+        GRANT ALL ON t TO PUBLIC;
+        REVOKE DELETE ON t FROM PUBLIC;
+    """,
 }
 
 # case id -> why schemadiff still reports drift (strict xfail: a fix shows as XPASS)
 KNOWN_BUGS: dict[str, str] = {
+    "extension-default-operator-class-spelled-out": (
+        "an extension's default operator class (btree_gin's text_ops for gin, btree_gist's gist_int4_ops) "
+        "written out in the files is left out by pg_get_indexdef; only the server knows it is the default, "
+        "so the index is re-created on every plan"),
     "date-time-literals-in-canonical-form": (
         "date/time constant defaults are compared by the literal's text, but the server stores the type's "
         "output form ('epoch' -> '1970-01-01 00:00:00+00', '2024-1-2' -> '2024-01-02', '1:02' -> '01:02:00', "

@@ -51,7 +51,10 @@ class _Differ:
                 self.add("alter_extension_schema", target, old, e, requires=[schema_ref(e.schema)])
             if old is not None and e.version is not None and old.version != e.version:
                 self.add("alter_extension_version", ref("extension_version", name), old, e, requires=[target])
-            self.comment(f"EXTENSION {_q(name)}", target, old.comment if old else None, e.comment)
+            # A comment left unsaid, or the one CREATE EXTENSION sets, is that one: never planned.
+            default = self.old.extension_comments.get(name)
+            have = old.comment if old is not None and old.comment is not None else default
+            self.comment(f"EXTENSION {_q(name)}", target, have, e.comment if e.comment is not None else default)
         for name, e in self.old.extensions.items():
             if name not in self.new.extensions:
                 self.add("drop_extension", ref("extension", name), e, None, drops=[ref("extension", name)],
@@ -97,9 +100,12 @@ class _Differ:
                 self.add("drop_enum", type_ref(qn), e, None, drops=[type_ref(qn)])
 
     def sequences(self) -> None:
+        version = self.old.server_version or self.new.server_version
         for qn, s in self.new.sequences.items():
             old = self.old.sequences.get(qn)
             target = sequence_ref(qn)
+            if version is not None and version < 150000 and s.unlogged:
+                s = replace(s, unlogged=False)  # no unlogged sequences before PostgreSQL 15
             if old is None:
                 self.add("create_sequence", target, None, s, creates=[target], requires=[schema_ref(qn.schema)])
             elif old.options != s.options or old.unlogged != s.unlogged:
@@ -159,7 +165,7 @@ class _Differ:
                 old = None
             if old is None:
                 self._create_table(t)
-            elif old != t:  # most tables of a big schema are unchanged: compare once, not member by member
+            elif old != t or _to_validate(old, t):  # most tables are unchanged: compare once, not by member
                 self._alter_table(old, t)
         for qn, t in self.old.tables.items():
             if qn not in self.new.tables:
@@ -271,6 +277,13 @@ class _Differ:
                 self.add("add_column", cref, None, col, args=(("table", t.name), ("position", position)),
                          creates=[cref], requires=deps)
                 continue
+            if self._new_expression_only(prev, col):
+                # PostgreSQL 17+: the column stays (and what depends on it); its rows are recomputed.
+                self.add("set_generated_expression", ref("column_expression", *cref.path), prev, col,
+                         args=(("table", t.name),), requires=deps | {cref},
+                         old_requires=column_dependencies(t.name, prev, self.old) - deps)
+                self._alter_column(t.name, replace(prev, generated=col.generated), col, deps)
+                continue
             if (prev.generated is None) != (col.generated is None) or (
                     prev.generated is not None and (prev.generated != col.generated
                                                     or prev.generated_kind != col.generated_kind)):
@@ -284,6 +297,13 @@ class _Differ:
                 cref = column_ref(t.name, prev.name)
                 self.add("drop_column", cref, prev, None, args=(("table", t.name),), drops=[cref],
                          old_requires=column_dependencies(t.name, prev, self.old))
+
+    def _new_expression_only(self, prev: Column, col: Column) -> bool:
+        """A stored generated column whose expression alone changes, on a server that has
+        ALTER COLUMN ... SET EXPRESSION (17+)."""
+        version = self.old.server_version or 0
+        return (version >= 170000 and prev.generated is not None and col.generated is not None
+                and prev.generated != col.generated and prev.generated_kind == col.generated_kind == "stored")
 
     def _alter_column(self, table: QualifiedName, prev: Column, col: Column, deps: set) -> None:
         cref = column_ref(table, col.name)
@@ -339,6 +359,8 @@ class _Differ:
                     self._constraint_comments(t, None, con)
                 else:
                     self._constraint_comments(t, prev, con)
+                    if con.validated and not prev.validated:
+                        self._validate_constraint(t, con)
             else:
                 pending.append(con)
         for con in pending:
@@ -352,6 +374,17 @@ class _Differ:
         cref = constraint_ref(t.name, con.name)
         self.add("add_constraint", cref, None, con, args=(("table", t.name),), creates=[cref],
                  requires=constraint_dependencies(t.name, con, self.new))
+
+    def _validate_constraint(self, t: Table, con: Constraint) -> None:
+        """Valid in the files, NOT VALID in the database: rows may break it, so it differs.
+
+        The reverse (NOT VALID in the files, valid in the database) is no difference: NOT VALID
+        only says the rows were not checked yet, and a validated constraint is all it asks for.
+        VALIDATE CONSTRAINT scans under SHARE UPDATE EXCLUSIVE (writes go on), and finishes an
+        online apply stopped between its ADD ... NOT VALID and its VALIDATE."""
+        cref = constraint_ref(t.name, con.name)
+        self.add("validate_constraint", ref("constraint_validation", *cref.path), None, con,
+                 args=(("table", t.name),), requires=[cref])
 
     def _drop_constraint(self, t: Table, con: Constraint) -> None:
         cref = constraint_ref(t.name, con.name)
@@ -482,6 +515,15 @@ class _Differ:
             if new is not None:
                 self.add("create_trigger", r, None, new, creates=[r], requires=trigger_dependencies(new, self.new))
                 self.comment(f"TRIGGER {_q(new.name)} ON {new.table}", r, None, new.comment)
+
+
+def _to_validate(old: Table, new: Table) -> bool:
+    """Does the live table hold NOT VALID a constraint the files have valid? (Validity takes no
+    part in equality: see _validate_constraint.)"""
+    if all(c.validated for c in old.constraints):
+        return False
+    valid = {c.name for c in new.constraints if c.validated}
+    return any(not c.validated and c.name in valid for c in old.constraints)
 
 
 def _q(name: str) -> str:

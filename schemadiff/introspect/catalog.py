@@ -30,6 +30,7 @@ class LiveSchema:
     server_version: int
     current_user: str
     invalid_indexes: frozenset[QualifiedName] = frozenset()
+    extension_comments: tuple[tuple[str, str], ...] = ()
 
 
 def read_live_schema(conn: psycopg.Connection) -> LiveSchema:
@@ -38,7 +39,8 @@ def read_live_schema(conn: psycopg.Connection) -> LiveSchema:
     statements = live_schema_sql(conn)
     user = conn.execute("SELECT current_user").fetchone()[0]
     invalid = frozenset(QualifiedName(schema, name) for schema, name in conn.execute(_INVALID_INDEXES))
-    return LiveSchema(statements, server_version_num(conn), user, invalid)
+    comments = tuple(sorted(conn.execute(_EXTENSION_COMMENTS).fetchall()))
+    return LiveSchema(statements, server_version_num(conn), user, invalid, comments)
 
 
 # Plain indexes only: a partitioned table's index is invalid on purpose while its partitions'
@@ -49,6 +51,12 @@ FROM pg_catalog.pg_index i
 JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE NOT i.indisvalid AND c.relkind = 'i'
+"""
+
+# The comment CREATE EXTENSION gives each extension the server has (its control file's), installed
+# or not: a file that restates it, or says nothing, asks for what the server does anyway.
+_EXTENSION_COMMENTS = """
+SELECT name, comment FROM pg_catalog.pg_available_extensions WHERE comment IS NOT NULL
 """
 
 
@@ -64,7 +72,8 @@ def live_catalog(live: LiveSchema) -> Catalog:
     # ALTER DEFAULT PRIVILEGES without FOR ROLE is for the role that runs it: the one connected.
     defaults = {dp if dp.role != live.current_user else replace(dp, role=None) for dp in catalog.default_privileges}
     return replace(catalog, schemas=schemas, default_privileges=defaults, server_version=live.server_version,
-                   invalid_indexes=live.invalid_indexes, default_owner=live.current_user)
+                   invalid_indexes=live.invalid_indexes, default_owner=live.current_user,
+                   extension_comments=dict(live.extension_comments))
 
 
 def inspect_connection(conn: psycopg.Connection) -> Catalog:

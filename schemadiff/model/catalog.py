@@ -57,6 +57,9 @@ class Catalog:
     grants: frozenset[Grant] = frozenset()
     default_privileges: frozenset[DefaultPrivilege] = frozenset()
     owners: frozenset[Owner] = frozenset()
+    # The grants on schema public under PostgreSQL 14's defaults (PUBLIC had CREATE too); `grants`
+    # has them under 15's.  The diff takes these against a server older than 15.
+    public_schema_grants_14: frozenset[Grant] = field(default=frozenset(), compare=False)
     # Who owns what `owners` does not list: the live side's connected role (None for files).
     default_owner: str | None = field(default=None, compare=False)
     server_version: int | None = field(default=None, compare=False)
@@ -64,6 +67,8 @@ class Catalog:
     invalid_indexes: frozenset[QualifiedName] = field(default=frozenset(), compare=False)
     # Partitions that --exclude took out, by parent: an online index build must still reach them.
     excluded_partitions: Mapping[QualifiedName, tuple[Table, ...]] = field(default_factory=dict, compare=False)
+    # Live side: the comment CREATE EXTENSION sets, by extension name (see diff extensions()).
+    extension_comments: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     _MAPPINGS = ("schemas", "extensions", "enums", "sequences", "tables", "indexes", "views", "functions",
                  "triggers", "domains", "composites", "ranges", "policies")

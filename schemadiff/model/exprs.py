@@ -32,6 +32,7 @@ import orjson
 from pglast import ast
 from pglast.stream import RawStream
 
+from . import printers as _printers  # noqa: F401 - registers corrected pglast printers
 from .objects import Expr
 from .types import DEFAULT_SCHEMA, format_type
 

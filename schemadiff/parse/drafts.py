@@ -73,6 +73,7 @@ class SequenceDraft:
     owned_by: tuple[QualifiedName, str] | None = None
     unlogged: bool = False
     comment: str | None = None
+    made_by_serial: bool = False  # a serial column's: logged or not as its table is (PostgreSQL 15+)
 
 
 @dataclass
@@ -82,3 +83,4 @@ class IndexDraft:
     node: dict  # the pglast IndexStmt body
     origin: Location
     comment: str | None = None
+    search_path: tuple[str, ...] = ("public",)  # where the statement was written: resolves operator classes

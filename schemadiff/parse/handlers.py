@@ -210,7 +210,7 @@ def add_column(b: Builder, table: TableDraft, body: dict, ctx: Context, deferred
         schema = table.name.schema
         seq_name = b.choose_relation_name(schema, table.name.name, name, "seq")
         seq = SequenceDraft(QualifiedName(schema, seq_name), ctx.location, {"as": serial},
-                            owned_by=(table.name, name))
+                            owned_by=(table.name, name), made_by_serial=True)
         b.sequences[seq.name] = seq
         qualified = quote_ident(seq_name) if schema == "public" else f"{quote_ident(schema)}.{quote_ident(seq_name)}"
         col.default = {"FuncCall": {"funcname": [{"String": {"sval": "nextval"}}], "args": [
@@ -379,7 +379,7 @@ def create_index(b: Builder, node: dict, ctx: Context) -> None:
         name = b.choose_relation_name(schema, table.name.name, name_addition(index_column_names(cols)),
                                       "idx")
         qn = QualifiedName(schema, name)
-    b.indexes[qn] = IndexDraft(qn, table.name, node, ctx.location)
+    b.indexes[qn] = IndexDraft(qn, table.name, node, ctx.location, search_path=ctx.search_path)
 
 
 def _index_column_name(elem: dict) -> str | None:

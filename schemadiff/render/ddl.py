@@ -389,6 +389,11 @@ def _(c: Change) -> list[str]:
     return [f"ALTER TABLE {c.arg('table')} ALTER COLUMN {q(col.name)} SET DEFAULT {col.default.sql};"]
 
 
+@renders("set_generated_expression")
+def _(c: Change) -> list[str]:
+    return [f"ALTER TABLE {c.arg('table')} ALTER COLUMN {q(c.new.name)} SET EXPRESSION AS ({c.new.generated.sql});"]
+
+
 @renders("set_not_null")
 def _(c: Change) -> list[str]:
     action = "SET NOT NULL" if c.new.not_null else "DROP NOT NULL"
@@ -441,6 +446,11 @@ def _split_clauses(clauses: str) -> list[str]:
 @renders("add_constraint")
 def _(c: Change) -> list[str]:
     return [f"ALTER TABLE {c.arg('table')} ADD {constraint_clause(c.new)};"]
+
+
+@renders("validate_constraint")
+def _(c: Change) -> list[str]:
+    return [f"ALTER TABLE {c.arg('table')} VALIDATE CONSTRAINT {q(c.new.name)};"]
 
 
 @renders("drop_constraint")
