@@ -364,6 +364,22 @@ CASES: dict[str, str] = {
         CREATE UNLOGGED TABLE t (id serial PRIMARY KEY, n bigserial);
         CREATE TABLE u (id serial PRIMARY KEY);
     """,
+    "function-types-with-modifiers-and-sql-bodies": """
+        CREATE FUNCTION money_of(x integer) RETURNS numeric(12,2) LANGUAGE sql AS $$ SELECT x::numeric $$;
+        CREATE FUNCTION label(code varchar(10)) RETURNS varchar(20) LANGUAGE sql RETURN 'x' || code;
+        CREATE FUNCTION next_of(x int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT x + 1; END;
+    """,
+    "default-privileges-for-the-connected-role": """
+        ALTER DEFAULT PRIVILEGES FOR ROLE CURRENT_USER GRANT SELECT ON TABLES TO PUBLIC;
+        ALTER DEFAULT PRIVILEGES GRANT USAGE ON SEQUENCES TO PUBLIC;
+    """,
+    "trigger-with-a-built-in-function": """
+        CREATE TABLE docs (id int, body text, tsv tsvector);
+        CREATE TRIGGER docs_tsv BEFORE INSERT OR UPDATE ON docs
+            FOR EACH ROW EXECUTE FUNCTION tsvector_update_trigger(tsv, 'pg_catalog.english', body);
+        CREATE TRIGGER docs_same BEFORE UPDATE ON docs
+            FOR EACH ROW EXECUTE FUNCTION pg_catalog.suppress_redundant_updates_trigger();
+    """,
     "partial-revoke-of-all-keeps-maintain": """
         CREATE TABLE t (id int);
         GRANT ALL ON t TO PUBLIC;

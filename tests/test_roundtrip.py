@@ -169,6 +169,7 @@ SELECT (SELECT count(*) FROM pg_class WHERE oid >= 16384 AND relpersistence <> '
      + (SELECT count(*) FROM pg_collation WHERE oid >= 16384)
      + (SELECT count(*) FROM pg_extension WHERE extname <> 'plpgsql')
      + (SELECT count(*) FROM pg_description WHERE objoid >= 16384)
+     + (SELECT count(*) FROM pg_default_acl)
 """
 
 

@@ -137,7 +137,26 @@ class _Differ:
                 continue
             if s.owned_by is not None and self._column_goes(s.owned_by):
                 continue  # the server drops an owned sequence with its column
+            if self._serial_to_identity(qn) is not None:
+                continue  # the identity takes its value over, then drops it (alter_identity)
             self.add("drop_sequence", sequence_ref(qn), s, None, drops=[sequence_ref(qn)])
+
+    def _serial_to_identity(self, qn: QualifiedName) -> tuple[QualifiedName, str] | None:
+        """(table, column) when the sequence `qn` is a column's serial default that the files make
+        an identity column: the sequence goes, its counter goes on in the identity's."""
+        s = self.old.sequences.get(qn)
+        if s is None or s.owned_by is None or qn in self.new.sequences:
+            return None
+        table, column = s.owned_by
+        old_t, new_t = self.old.tables.get(table), self.new.tables.get(table)
+        prev = old_t.column(column) if old_t is not None else None
+        col = new_t.column(column) if new_t is not None else None
+        if prev is None or col is None or prev.identity or not col.identity or prev.default is None:
+            return None
+        if qn not in sequences_used(prev.default.key):
+            return None
+        others = (c for t in self.new.tables.values() for c in t.columns if c.default is not None)
+        return None if any(qn in sequences_used(c.default.key) for c in others) else (table, column)
 
     def _column_goes(self, owner: tuple[QualifiedName, str]) -> bool:
         table, col = owner
@@ -327,16 +346,21 @@ class _Differ:
             from ..parse.naming import make_object_name
             seq = sequence_ref(QualifiedName(table.schema, make_object_name(table.name, col.name, "seq")))
             drops, creates = [], []
+            serial = None
             if prev.identity and not col.identity:
                 drops.append(seq)
             if col.identity and not prev.identity:
                 creates.append(seq)
+                serial = next((s for s in sequences_used(prev.default.key) if self._serial_to_identity(s))
+                              if prev.default is not None else (), None)
+                # Not in `drops`: what depends on the column (its key) does not depend on the sequence.
                 if prev.default is not None:
                     self.add("set_column_default", ref("column_default", *cref.path), prev,
                              replace(col, default=None, identity=None), args=args, requires=[cref],
                              old_requires={sequence_ref(s) for s in sequences_used(prev.default.key)})
                     prev = replace(prev, default=None)
-            self.add("alter_identity", ref("column_identity", *cref.path), prev, col, args=args, requires=[cref],
+            self.add("alter_identity", ref("column_identity", *cref.path), prev, col,
+                     args=args + ((("serial_sequence", serial),) if serial is not None else ()), requires=[cref],
                      drops=drops, creates=creates)
         if (prev.storage, prev.compression, prev.statistics, prev.options) != (
                 col.storage, col.compression, col.statistics, col.options):

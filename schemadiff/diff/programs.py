@@ -285,8 +285,11 @@ def diff_grants(d) -> None:
               requires=[target] if target is not None else [])
     # FOR ROLE <the connected role> is what no FOR ROLE means (the live side writes it so).
     me = d.old.default_owner or d.new.default_owner
-    want_dp = {replace(p, role=None) if p.role == me else p for p in d.new.default_privileges}
-    have_dp = {replace(p, role=None) if p.role == me else p for p in d.old.default_privileges if p.grantee in roles}
+
+    def mine(p):
+        return replace(p, role=None) if p.role == me or p.role in _DEPLOYER else p
+    want_dp = {mine(p) for p in d.new.default_privileges}
+    have_dp = {mine(p) for p in d.old.default_privileges if p.grantee in roles}
     for p in sorted(have_dp - want_dp, key=repr):
         d.add("revoke_default", ref("default_privilege", str(p)), p, None)
     for p in sorted(want_dp - have_dp, key=repr):

@@ -415,7 +415,19 @@ def _(c: Change) -> list[str]:
             out.append(f"{alter} DROP DEFAULT;")
         if not prev.not_null:
             out.append(f"{alter} SET NOT NULL;")  # identity columns must be NOT NULL first
+        serial = c.arg("serial_sequence")
+        if serial is not None:
+            # serial -> identity: the serial's sequence makes way for the identity's (same name),
+            # which goes on from its value, then goes.
+            old = QualifiedName(serial.schema, (serial.name + "__serial")[:63])
+            out.append(f"ALTER SEQUENCE {serial} OWNED BY NONE;")  # else pg_get_serial_sequence finds it
+            out.append(f"ALTER SEQUENCE {serial} RENAME TO {q(old.name)};")
         out.append(f"{alter} ADD GENERATED {col.identity.upper()} AS IDENTITY{_identity_options(col)};")
+        if serial is not None:
+            table = c.arg("table")
+            out.append(f"SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence({quote_literal(str(table))}, "
+                       f"{quote_literal(q(col.name))}), last_value, is_called) FROM {old};")
+            out.append(f"DROP SEQUENCE {old};")
         return out
     out = []
     if prev.identity != col.identity:
