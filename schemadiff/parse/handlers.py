@@ -16,7 +16,11 @@ SCHEMAS, TYPES, TABLES, ALTERS, COMMENTS = 0, 1, 2, 4, 5
 # -- schemas and extensions -------------------------------------------------------------
 @handles("CreateSchemaStmt", SCHEMAS)
 def create_schema(b: Builder, node: dict, ctx: Context) -> None:
-    name = node["schemaname"]
+    from .owners import schema_authorization
+    role = node.get("authrole")
+    name = node.get("schemaname") or (schema_authorization(b, role) if role else None)
+    if role and node.get("schemaname"):
+        schema_authorization(b, role, name)  # AUTHORIZATION x: x owns it
     if node.get("schemaElts"):
         raise Unsupported("CREATE SCHEMA with schema elements")
     if name in b.schemas and not node.get("if_not_exists"):
