@@ -343,6 +343,9 @@ CASES: dict[str, str] = {
         CREATE EXTENSION IF NOT EXISTS btree_gin;
         CREATE TABLE t (id int, name text);
         CREATE INDEX t_name ON t USING gin (name text_ops);
+        CREATE EXTENSION IF NOT EXISTS btree_gist;
+        CREATE TABLE r (room int, during tstzrange,
+                        EXCLUDE USING gist (room public.gist_int4_ops WITH =, during WITH &&));
     """,
     "extension-comments-stated-or-not": """
         CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
@@ -389,10 +392,6 @@ CASES: dict[str, str] = {
 
 # case id -> why schemadiff still reports drift (strict xfail: a fix shows as XPASS)
 KNOWN_BUGS: dict[str, str] = {
-    "extension-default-operator-class-spelled-out": (
-        "an extension's default operator class (btree_gin's text_ops for gin, btree_gist's gist_int4_ops) "
-        "written out in the files is left out by pg_get_indexdef; only the server knows it is the default, "
-        "so the index is re-created on every plan"),
     "date-time-literals-in-canonical-form": (
         "date/time constant defaults are compared by the literal's text, but the server stores the type's "
         "output form ('epoch' -> '1970-01-01 00:00:00+00', '2024-1-2' -> '2024-01-02', '1:02' -> '01:02:00', "

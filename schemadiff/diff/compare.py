@@ -8,7 +8,8 @@ from ..gcpause import gc_paused
 from ..graph import (column_dependencies, column_ref, constraint_dependencies, constraint_ref,
                      index_dependencies, index_ref, schema_ref, sequence_ref, sequences_used,
                      table_dependencies, table_ref, type_ref, enum_values_ref)
-from ..model import Catalog, Column, Constraint, ObjectRef, QualifiedName, Table, ref
+from ..model import Catalog, Column, Constraint, Expr, ObjectRef, QualifiedName, Table, ref
+from ..model.exprs import without_default_opclasses
 from .changes import Change
 from .programs import diff_functions, diff_grants, diff_owners, diff_policies, diff_triggers, diff_types, diff_views
 
@@ -377,7 +378,7 @@ class _Differ:
             prev = old_by_name.get(con.name)
             if prev is not None:
                 matched.add(prev.name)
-                if prev.definition != con.definition:
+                if not self._same_definition(prev.definition, con.definition):
                     self._drop_constraint(old, prev)
                     self._add_constraint(t, con)
                     self._constraint_comments(t, None, con)
@@ -398,6 +399,15 @@ class _Differ:
         cref = constraint_ref(t.name, con.name)
         self.add("add_constraint", cref, None, con, args=(("table", t.name),), creates=[cref],
                  requires=constraint_dependencies(t.name, con, self.new))
+
+    def _same_definition(self, old: Expr, new: Expr) -> bool:
+        """Equal keys, or keys that differ only by an operator class the server takes by default."""
+        if old == new:
+            return True
+        defaults = self.old.default_opclasses | self.new.default_opclasses
+        if not defaults or "opclass" not in old.key + new.key:
+            return False
+        return without_default_opclasses(old.key, defaults) == without_default_opclasses(new.key, defaults)
 
     def _validate_constraint(self, t: Table, con: Constraint) -> None:
         """Valid in the files, NOT VALID in the database: rows may break it, so it differs.
@@ -444,7 +454,8 @@ class _Differ:
             old = self.old.indexes.get(qn)
             target = index_ref(qn)
             if old is not None and (owner(old, self.old) in recreated or old.table != idx.table
-                                    or old.definition != idx.definition or qn in self.old.invalid_indexes):
+                                    or not self._same_definition(old.definition, idx.definition)
+                                    or qn in self.old.invalid_indexes):
                 if owner(old, self.old) not in recreated:
                     self.add("drop_index", target, old, None, drops=[target],
                              old_requires=index_dependencies(old, self.old))

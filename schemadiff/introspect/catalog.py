@@ -31,6 +31,7 @@ class LiveSchema:
     current_user: str
     invalid_indexes: frozenset[QualifiedName] = frozenset()
     extension_comments: tuple[tuple[str, str], ...] = ()
+    default_opclasses: frozenset[tuple[str, str, str]] = frozenset()
 
 
 def read_live_schema(conn: psycopg.Connection) -> LiveSchema:
@@ -40,7 +41,8 @@ def read_live_schema(conn: psycopg.Connection) -> LiveSchema:
     user = conn.execute("SELECT current_user").fetchone()[0]
     invalid = frozenset(QualifiedName(schema, name) for schema, name in conn.execute(_INVALID_INDEXES))
     comments = tuple(sorted(conn.execute(_EXTENSION_COMMENTS).fetchall()))
-    return LiveSchema(statements, server_version_num(conn), user, invalid, comments)
+    opclasses = frozenset(tuple(row) for row in conn.execute(_DEFAULT_OPCLASSES))
+    return LiveSchema(statements, server_version_num(conn), user, invalid, comments, opclasses)
 
 
 # Plain indexes only: a partitioned table's index is invalid on purpose while its partitions'
@@ -59,6 +61,14 @@ _EXTENSION_COMMENTS = """
 SELECT name, comment FROM pg_catalog.pg_available_extensions WHERE comment IS NOT NULL
 """
 
+# Default operator classes outside pg_catalog (extensions'): pg_get_indexdef leaves them out.
+_DEFAULT_OPCLASSES = """
+SELECT am.amname, n.nspname, o.opcname
+FROM pg_catalog.pg_opclass o JOIN pg_catalog.pg_am am ON am.oid = o.opcmethod
+JOIN pg_catalog.pg_namespace n ON n.oid = o.opcnamespace
+WHERE o.opcdefault AND n.nspname <> 'pg_catalog'
+"""
+
 
 @gc_paused
 def live_catalog(live: LiveSchema) -> Catalog:
@@ -73,7 +83,7 @@ def live_catalog(live: LiveSchema) -> Catalog:
     defaults = {dp if dp.role != live.current_user else replace(dp, role=None) for dp in catalog.default_privileges}
     return replace(catalog, schemas=schemas, default_privileges=defaults, server_version=live.server_version,
                    invalid_indexes=live.invalid_indexes, default_owner=live.current_user,
-                   extension_comments=dict(live.extension_comments))
+                   extension_comments=dict(live.extension_comments), default_opclasses=live.default_opclasses)
 
 
 def inspect_connection(conn: psycopg.Connection) -> Catalog:

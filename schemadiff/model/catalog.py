@@ -69,6 +69,8 @@ class Catalog:
     excluded_partitions: Mapping[QualifiedName, tuple[Table, ...]] = field(default_factory=dict, compare=False)
     # Live side: the comment CREATE EXTENSION sets, by extension name (see diff extensions()).
     extension_comments: Mapping[str, str] = field(default_factory=dict, compare=False)
+    # Live side: default operator classes outside pg_catalog, as (access method, schema, name).
+    default_opclasses: frozenset[tuple[str, str, str]] = field(default=frozenset(), compare=False)
 
     _MAPPINGS = ("schemas", "extensions", "enums", "sequences", "tables", "indexes", "views", "functions",
                  "triggers", "domains", "composites", "ranges", "policies")
