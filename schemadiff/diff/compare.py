@@ -352,8 +352,8 @@ class _Differ:
                 drops.append(seq)
             if col.identity and not prev.identity:
                 creates.append(seq)
-                serial = next((s for s in sequences_used(prev.default.key) if self._serial_to_identity(s))
-                              if prev.default is not None else (), None)
+                used = sequences_used(prev.default.key) if prev.default is not None else set()
+                serial = next((s for s in sorted(used) if self._serial_to_identity(s)), None)
                 # Not in `drops`: what depends on the column (its key) does not depend on the sequence.
                 if prev.default is not None:
                     self.add("set_column_default", ref("column_default", *cref.path), prev,
