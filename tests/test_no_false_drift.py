@@ -328,6 +328,66 @@ CASES: dict[str, str] = {
         ALTER TABLE t ENABLE ROW LEVEL SECURITY;
         CREATE POLICY mine ON t USING (owner = current_setting('app.user')::text AND lower(owner)::text <> '');
     """,
+    "operator-classes-qualified-or-found-through-the-search-path": """
+        CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+        CREATE EXTENSION IF NOT EXISTS btree_gin;
+        CREATE TABLE t (id int, name text, deleted_at timestamptz);
+        CREATE INDEX t_qualified ON public.t USING gin (name public.gin_trgm_ops);
+        CREATE INDEX t_bare ON t USING gist (name gist_trgm_ops) WHERE deleted_at IS NULL;
+        CREATE INDEX t_two ON t USING gin (id, name public.gin_trgm_ops);
+        CREATE INDEX t_expr ON t USING gin ((lower(name)) gin_trgm_ops);
+        CREATE INDEX t_catalog ON t (name pg_catalog.text_pattern_ops);
+        CREATE INDEX t_brin ON t USING brin (id int4_minmax_multi_ops);
+    """,
+    "extension-default-operator-class-spelled-out": """
+        CREATE EXTENSION IF NOT EXISTS btree_gin;
+        CREATE TABLE t (id int, name text);
+        CREATE INDEX t_name ON t USING gin (name text_ops);
+        CREATE EXTENSION IF NOT EXISTS btree_gist;
+        CREATE TABLE r (room int, during tstzrange,
+                        EXCLUDE USING gist (room public.gist_int4_ops WITH =, during WITH &&));
+    """,
+    "extension-comments-stated-or-not": """
+        CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+        COMMENT ON EXTENSION pg_trgm IS 'text similarity measurement and index searching based on trigrams';
+        CREATE EXTENSION IF NOT EXISTS hstore;
+        CREATE EXTENSION IF NOT EXISTS citext;
+        COMMENT ON EXTENSION citext IS 'our own words';
+    """,
+    "grants-on-schema-public-in-pg-dump-order": """
+        REVOKE USAGE ON SCHEMA public FROM PUBLIC;
+        GRANT ALL ON SCHEMA public TO PUBLIC;
+        CREATE TABLE t (id int);
+    """,
+    "schema-public-without-public-access": """
+        REVOKE ALL ON SCHEMA public FROM PUBLIC;
+        CREATE TABLE t (id int);
+    """,
+    "serial-of-an-unlogged-table": """
+        CREATE UNLOGGED TABLE t (id serial PRIMARY KEY, n bigserial);
+        CREATE TABLE u (id serial PRIMARY KEY);
+    """,
+    "function-types-with-modifiers-and-sql-bodies": """
+        CREATE FUNCTION money_of(x integer) RETURNS numeric(12,2) LANGUAGE sql AS $$ SELECT x::numeric $$;
+        CREATE FUNCTION label(code varchar(10)) RETURNS varchar(20) LANGUAGE sql RETURN 'x' || code;
+        CREATE FUNCTION next_of(x int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT x + 1; END;
+    """,
+    "default-privileges-for-the-connected-role": """
+        ALTER DEFAULT PRIVILEGES FOR ROLE CURRENT_USER GRANT SELECT ON TABLES TO PUBLIC;
+        ALTER DEFAULT PRIVILEGES GRANT USAGE ON SEQUENCES TO PUBLIC;
+    """,
+    "trigger-with-a-built-in-function": """
+        CREATE TABLE docs (id int, body text, tsv tsvector);
+        CREATE TRIGGER docs_tsv BEFORE INSERT OR UPDATE ON docs
+            FOR EACH ROW EXECUTE FUNCTION tsvector_update_trigger(tsv, 'pg_catalog.english', body);
+        CREATE TRIGGER docs_same BEFORE UPDATE ON docs
+            FOR EACH ROW EXECUTE FUNCTION pg_catalog.suppress_redundant_updates_trigger();
+    """,
+    "partial-revoke-of-all-keeps-maintain": """
+        CREATE TABLE t (id int);
+        GRANT ALL ON t TO PUBLIC;
+        REVOKE DELETE ON t FROM PUBLIC;
+    """,
 }
 
 # case id -> why schemadiff still reports drift (strict xfail: a fix shows as XPASS)

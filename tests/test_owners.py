@@ -137,3 +137,17 @@ def test_verify_rehearses_objects_owned_by_roles_the_scratch_server_lacks(pg, ro
     messages: list[str] = []
     verify_plan(dsn, plan, catalog_from_sql(sql), keep=lambda qn: True, progress=messages.append)
     assert any("converges" in m for m in messages), messages
+
+
+@pytest.mark.db
+def test_create_schema_authorization_sets_the_owner(pg, role):
+    files = f"CREATE SCHEMA app AUTHORIZATION {ROLE}; CREATE SCHEMA AUTHORIZATION {ROLE};"
+    assert {o.object_name: o.role for o in catalog_from_sql(files).owners} == {"app": ROLE, ROLE: ROLE}
+    dsn = pg.create_database()
+    plan = _plan(dsn, files)
+    assert plan_sql(plan).count(" OWNER TO ") == 2, plan_sql(plan)
+    apply_plan(dsn, plan)
+    assert _owners(dsn)["app"] == ROLE
+    assert not _plan(dsn, files).steps
+    loaded = pg.create_database(files)
+    assert not _plan(loaded, files).steps

@@ -155,6 +155,10 @@ BEGIN
    WHERE typnamespace = 'public'::regnamespace AND typtype = 'e';
   IF names IS NOT NULL THEN EXECUTE 'DROP TYPE ' || names || ' CASCADE'; END IF;
   COMMENT ON SCHEMA public IS 'standard public schema';
+  -- what PUBLIC has on schema public in a new database (CREATE too before PostgreSQL 15)
+  REVOKE ALL ON SCHEMA public FROM PUBLIC;
+  IF current_setting('server_version_num')::int >= 150000 THEN GRANT USAGE ON SCHEMA public TO PUBLIC;
+  ELSE GRANT ALL ON SCHEMA public TO PUBLIC; END IF;
 END $reset$
 """
 _LEFTOVERS = """
@@ -165,6 +169,7 @@ SELECT (SELECT count(*) FROM pg_class WHERE oid >= 16384 AND relpersistence <> '
      + (SELECT count(*) FROM pg_collation WHERE oid >= 16384)
      + (SELECT count(*) FROM pg_extension WHERE extname <> 'plpgsql')
      + (SELECT count(*) FROM pg_description WHERE objoid >= 16384)
+     + (SELECT count(*) FROM pg_default_acl)
 """
 
 

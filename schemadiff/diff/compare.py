@@ -8,7 +8,8 @@ from ..gcpause import gc_paused
 from ..graph import (column_dependencies, column_ref, constraint_dependencies, constraint_ref,
                      index_dependencies, index_ref, schema_ref, sequence_ref, sequences_used,
                      table_dependencies, table_ref, type_ref, enum_values_ref)
-from ..model import Catalog, Column, Constraint, ObjectRef, QualifiedName, Table, ref
+from ..model import Catalog, Column, Constraint, Expr, ObjectRef, QualifiedName, Table, ref
+from ..model.exprs import without_default_opclasses
 from .attachments import after_detach, diff_attachments, drop_with_tables, with_moved_partitions
 from .changes import Change
 from .programs import diff_functions, diff_grants, diff_owners, diff_policies, diff_triggers, diff_types, diff_views
@@ -52,7 +53,10 @@ class _Differ:
                 self.add("alter_extension_schema", target, old, e, requires=[schema_ref(e.schema)])
             if old is not None and e.version is not None and old.version != e.version:
                 self.add("alter_extension_version", ref("extension_version", name), old, e, requires=[target])
-            self.comment(f"EXTENSION {_q(name)}", target, old.comment if old else None, e.comment)
+            # A comment left unsaid, or the one CREATE EXTENSION sets, is that one: never planned.
+            default = self.old.extension_comments.get(name)
+            have = old.comment if old is not None and old.comment is not None else default
+            self.comment(f"EXTENSION {_q(name)}", target, have, e.comment if e.comment is not None else default)
         for name, e in self.old.extensions.items():
             if name not in self.new.extensions:
                 self.add("drop_extension", ref("extension", name), e, None, drops=[ref("extension", name)],
@@ -98,9 +102,12 @@ class _Differ:
                 self.add("drop_enum", type_ref(qn), e, None, drops=[type_ref(qn)])
 
     def sequences(self) -> None:
+        version = self.old.server_version or self.new.server_version
         for qn, s in self.new.sequences.items():
             old = self.old.sequences.get(qn)
             target = sequence_ref(qn)
+            if version is not None and version < 150000 and s.unlogged:
+                s = replace(s, unlogged=False)  # no unlogged sequences before PostgreSQL 15
             if old is None:
                 self.add("create_sequence", target, None, s, creates=[target], requires=[schema_ref(qn.schema)])
             elif old.options != s.options or old.unlogged != s.unlogged:
@@ -132,7 +139,26 @@ class _Differ:
                 continue
             if s.owned_by is not None and self._column_goes(s.owned_by):
                 continue  # the server drops an owned sequence with its column
+            if self._serial_to_identity(qn) is not None:
+                continue  # the identity takes its value over, then drops it (alter_identity)
             self.add("drop_sequence", sequence_ref(qn), s, None, drops=[sequence_ref(qn)])
+
+    def _serial_to_identity(self, qn: QualifiedName) -> tuple[QualifiedName, str] | None:
+        """(table, column) when the sequence `qn` is a column's serial default that the files make
+        an identity column: the sequence goes, its counter goes on in the identity's."""
+        s = self.old.sequences.get(qn)
+        if s is None or s.owned_by is None or qn in self.new.sequences:
+            return None
+        table, column = s.owned_by
+        old_t, new_t = self.old.tables.get(table), self.new.tables.get(table)
+        prev = old_t.column(column) if old_t is not None else None
+        col = new_t.column(column) if new_t is not None else None
+        if prev is None or col is None or prev.identity or not col.identity or prev.default is None:
+            return None
+        if qn not in sequences_used(prev.default.key):
+            return None
+        others = (c for t in self.new.tables.values() for c in t.columns if c.default is not None)
+        return None if any(qn in sequences_used(c.default.key) for c in others) else (table, column)
 
     def _column_goes(self, owner: tuple[QualifiedName, str]) -> bool:
         table, col = owner
@@ -160,7 +186,7 @@ class _Differ:
                 old = None
             if old is None:
                 self._create_table(t)
-            elif old != t:  # most tables of a big schema are unchanged: compare once, not member by member
+            elif old != t or _to_validate(old, t):  # most tables are unchanged: compare once, not by member
                 self._alter_table(old, t)
         for qn, t in self.old.tables.items():
             if qn not in self.new.tables:
@@ -272,6 +298,13 @@ class _Differ:
                 self.add("add_column", cref, None, col, args=(("table", t.name), ("position", position)),
                          creates=[cref], requires=deps)
                 continue
+            if self._new_expression_only(prev, col):
+                # PostgreSQL 17+: the column stays (and what depends on it); its rows are recomputed.
+                self.add("set_generated_expression", ref("column_expression", *cref.path), prev, col,
+                         args=(("table", t.name),), requires=deps | {cref},
+                         old_requires=column_dependencies(t.name, prev, self.old) - deps)
+                self._alter_column(t.name, replace(prev, generated=col.generated), col, deps)
+                continue
             if (prev.generated is None) != (col.generated is None) or (
                     prev.generated is not None and (prev.generated != col.generated
                                                     or prev.generated_kind != col.generated_kind)):
@@ -285,6 +318,13 @@ class _Differ:
                 cref = column_ref(t.name, prev.name)
                 self.add("drop_column", cref, prev, None, args=(("table", t.name),), drops=[cref],
                          old_requires=column_dependencies(t.name, prev, self.old))
+
+    def _new_expression_only(self, prev: Column, col: Column) -> bool:
+        """A stored generated column whose expression alone changes, on a server that has
+        ALTER COLUMN ... SET EXPRESSION (17+)."""
+        version = self.old.server_version or 0
+        return (version >= 170000 and prev.generated is not None and col.generated is not None
+                and prev.generated != col.generated and prev.generated_kind == col.generated_kind == "stored")
 
     def _alter_column(self, table: QualifiedName, prev: Column, col: Column, deps: set) -> None:
         cref = column_ref(table, col.name)
@@ -308,16 +348,21 @@ class _Differ:
             from ..parse.naming import make_object_name
             seq = sequence_ref(QualifiedName(table.schema, make_object_name(table.name, col.name, "seq")))
             drops, creates = [], []
+            serial = None
             if prev.identity and not col.identity:
                 drops.append(seq)
             if col.identity and not prev.identity:
                 creates.append(seq)
+                used = sequences_used(prev.default.key) if prev.default is not None else set()
+                serial = next((s for s in sorted(used) if self._serial_to_identity(s)), None)
+                # Not in `drops`: what depends on the column (its key) does not depend on the sequence.
                 if prev.default is not None:
                     self.add("set_column_default", ref("column_default", *cref.path), prev,
                              replace(col, default=None, identity=None), args=args, requires=[cref],
                              old_requires={sequence_ref(s) for s in sequences_used(prev.default.key)})
                     prev = replace(prev, default=None)
-            self.add("alter_identity", ref("column_identity", *cref.path), prev, col, args=args, requires=[cref],
+            self.add("alter_identity", ref("column_identity", *cref.path), prev, col,
+                     args=args + ((("serial_sequence", serial),) if serial is not None else ()), requires=[cref],
                      drops=drops, creates=creates)
         if (prev.storage, prev.compression, prev.statistics, prev.options) != (
                 col.storage, col.compression, col.statistics, col.options):
@@ -334,12 +379,14 @@ class _Differ:
             prev = old_by_name.get(con.name)
             if prev is not None:
                 matched.add(prev.name)
-                if prev.definition != con.definition:
+                if not self._same_definition(prev.definition, con.definition):
                     self._drop_constraint(old, prev)
                     self._add_constraint(t, con)
                     self._constraint_comments(t, None, con)
                 else:
                     self._constraint_comments(t, prev, con)
+                    if con.validated and not prev.validated:
+                        self._validate_constraint(t, con)
             else:
                 pending.append(con)
         for con in pending:
@@ -353,6 +400,26 @@ class _Differ:
         cref = constraint_ref(t.name, con.name)
         self.add("add_constraint", cref, None, con, args=(("table", t.name),), creates=[cref],
                  requires=constraint_dependencies(t.name, con, self.new))
+
+    def _same_definition(self, old: Expr, new: Expr) -> bool:
+        """Equal keys, or keys that differ only by an operator class the server takes by default."""
+        if old == new:
+            return True
+        defaults = self.old.default_opclasses | self.new.default_opclasses
+        if not defaults or "opclass" not in old.key + new.key:
+            return False
+        return without_default_opclasses(old.key, defaults) == without_default_opclasses(new.key, defaults)
+
+    def _validate_constraint(self, t: Table, con: Constraint) -> None:
+        """Valid in the files, NOT VALID in the database: rows may break it, so it differs.
+
+        The reverse (NOT VALID in the files, valid in the database) is no difference: NOT VALID
+        only says the rows were not checked yet, and a validated constraint is all it asks for.
+        VALIDATE CONSTRAINT scans under SHARE UPDATE EXCLUSIVE (writes go on), and finishes an
+        online apply stopped between its ADD ... NOT VALID and its VALIDATE."""
+        cref = constraint_ref(t.name, con.name)
+        self.add("validate_constraint", ref("constraint_validation", *cref.path), None, con,
+                 args=(("table", t.name),), requires=[cref])
 
     def _drop_constraint(self, t: Table, con: Constraint) -> None:
         cref = constraint_ref(t.name, con.name)
@@ -388,7 +455,8 @@ class _Differ:
             old = self.old.indexes.get(qn)
             target = index_ref(qn)
             if old is not None and (owner(old, self.old) in recreated or old.table != idx.table
-                                    or old.definition != idx.definition or qn in self.old.invalid_indexes):
+                                    or not self._same_definition(old.definition, idx.definition)
+                                    or qn in self.old.invalid_indexes):
                 if owner(old, self.old) not in recreated:
                     self.add("drop_index", target, old, None, drops=[target],
                              old_requires=index_dependencies(old, self.old))
@@ -486,6 +554,15 @@ class _Differ:
             if new is not None:
                 self.add("create_trigger", r, None, new, creates=[r], requires=trigger_dependencies(new, self.new))
                 self.comment(f"TRIGGER {_q(new.name)} ON {new.table}", r, None, new.comment)
+
+
+def _to_validate(old: Table, new: Table) -> bool:
+    """Does the live table hold NOT VALID a constraint the files have valid? (Validity takes no
+    part in equality: see _validate_constraint.)"""
+    if all(c.validated for c in old.constraints):
+        return False
+    valid = {c.name for c in new.constraints if c.validated}
+    return any(not c.validated and c.name in valid for c in old.constraints)
 
 
 def _q(name: str) -> str:

@@ -4,6 +4,8 @@ Separate from compare.py only to keep modules small; the _Differ calls these.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..graph import (function_dependencies, function_ref, functions_used, policy_dependencies, schema_ref,
                      table_ref, trigger_dependencies, type_dependency, type_ref, view_ref)
 from ..model import Catalog, Grant, QualifiedName, ref
@@ -183,6 +185,50 @@ def diff_policies(d) -> None:
                   old_requires=policy_dependencies(p, d.old))
 
 
+# What ALL is, per kind, where a plan takes part of it away or adds the rest.
+_ALL_OF = {"table": ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"),
+           "sequence": ("USAGE", "SELECT", "UPDATE"), "schema": ("USAGE", "CREATE")}
+
+
+def _all_against_parts(have: set[Grant], wanted: set[Grant], version: int | None) -> tuple[set[Grant], set[Grant]]:
+    """ALL on one side and some of its privileges on the other, as the privileges: REVOKE CREATE,
+    not REVOKE ALL then GRANT USAGE (a moment without USAGE), and GRANT ALL without revoking
+    the parts first."""
+    def key(g: Grant) -> tuple:
+        return (g.object_kind, g.object_name, g.grantee, g.column, g.grantable)
+
+    def parts(g: Grant) -> set[Grant]:
+        privs = _ALL_OF[g.object_kind] + (("MAINTAIN",) if g.object_kind == "table" and (version or 0) >= 170000
+                                          else ())
+        return {Grant(g.object_kind, g.object_name, g.grantee, p, g.column, g.grantable) for p in privs}
+
+    wanted_keys = {key(g) for g in wanted}
+    have_all = {key(g): g for g in have if g.privilege == "ALL" and g.object_kind in _ALL_OF and g.column is None}
+    wanted_all = {key(g) for g in wanted if g.privilege == "ALL"}
+    have, wanted = set(have), set(wanted)
+    for k, g in have_all.items():
+        if k not in wanted_all and k in wanted_keys:
+            have.discard(g)
+            have |= parts(g)
+    for g in list(have):
+        if key(g) in wanted_all and g.privilege != "ALL":
+            have.discard(g)  # GRANT ALL gives it again
+    return have, wanted
+
+
+def _grants(catalog: Catalog, server_version: int | None) -> set[Grant]:
+    """The catalog's grants as the given server has them: no MAINTAIN before PostgreSQL 17, and
+    those on schema public as the server starts them (PUBLIC could CREATE in schema public before
+    PostgreSQL 15: see Catalog.public_schema_grants_14)."""
+    grants = set(catalog.grants)
+    if server_version is not None and server_version < 170000:  # no MAINTAIN before 17
+        grants = {g for g in grants if g.privilege != "MAINTAIN"}
+    if server_version is None or server_version >= 150000:
+        return grants
+    return {g for g in grants if not (g.object_kind == "schema" and g.object_name == "public")} \
+        | set(catalog.public_schema_grants_14)
+
+
 def _grant_target(g: Grant, catalog: Catalog):
     """The object a grant is on, as a plan reference (so GRANT runs after CREATE)."""
     if g.object_kind == "schema":
@@ -210,14 +256,15 @@ def diff_grants(d) -> None:
     and USAGE on types for PUBLIC) and none of the grants its previous incarnation had.
     """
     roles = {g.grantee for g in d.new.grants} | {p.grantee for p in d.new.default_privileges} | {"public"}
-    wanted = set(d.new.grants)
+    version = d.old.server_version or d.new.server_version
+    wanted = _grants(d.new, version)
     created: set = set()
     dropped: set = set()
     for c in d.changes:
         created |= c.creates
         dropped |= c.drops
     have = set()
-    for g in d.old.grants:
+    for g in _grants(d.old, version):
         target = _grant_target(g, d.old)
         if g.grantee in roles and not (target is not None and (target in dropped or target in created)):
             have.add(g)
@@ -227,6 +274,7 @@ def diff_grants(d) -> None:
     for qn in d.new.types():
         if type_ref(qn) in created:
             have.add(Grant("type", str(qn), "public", "USAGE"))
+    have, wanted = _all_against_parts(have, wanted, version)
     for g in sorted(have - wanted):
         target = _grant_target(g, d.new) or _grant_target(g, d.old)
         d.add("revoke", ref("grant", g.object_kind, g.object_name, g.grantee, g.privilege, g.column or ""), g, None,
@@ -236,8 +284,13 @@ def diff_grants(d) -> None:
         target = _grant_target(g, d.new)
         d.add("grant", ref("grant", g.object_kind, g.object_name, g.grantee, g.privilege, g.column or ""), None, g,
               requires=[target] if target is not None else [])
-    want_dp = set(d.new.default_privileges)
-    have_dp = {p for p in d.old.default_privileges if p.grantee in roles}
+    # FOR ROLE <the connected role> is what no FOR ROLE means (the live side writes it so).
+    me = d.old.default_owner or d.new.default_owner
+
+    def mine(p):
+        return replace(p, role=None) if p.role == me or p.role in _DEPLOYER else p
+    want_dp = {mine(p) for p in d.new.default_privileges}
+    have_dp = {mine(p) for p in d.old.default_privileges if p.grantee in roles}
     for p in sorted(have_dp - want_dp, key=repr):
         d.add("revoke_default", ref("default_privilege", str(p)), p, None)
     for p in sorted(want_dp - have_dp, key=repr):

@@ -30,6 +30,8 @@ class LiveSchema:
     server_version: int
     current_user: str
     invalid_indexes: frozenset[QualifiedName] = frozenset()
+    extension_comments: tuple[tuple[str, str], ...] = ()
+    default_opclasses: frozenset[tuple[str, str, str]] = frozenset()
 
 
 def read_live_schema(conn: psycopg.Connection) -> LiveSchema:
@@ -38,7 +40,9 @@ def read_live_schema(conn: psycopg.Connection) -> LiveSchema:
     statements = live_schema_sql(conn)
     user = conn.execute("SELECT current_user").fetchone()[0]
     invalid = frozenset(QualifiedName(schema, name) for schema, name in conn.execute(_INVALID_INDEXES))
-    return LiveSchema(statements, server_version_num(conn), user, invalid)
+    comments = tuple(sorted(conn.execute(_EXTENSION_COMMENTS).fetchall()))
+    opclasses = frozenset(tuple(row) for row in conn.execute(_DEFAULT_OPCLASSES))
+    return LiveSchema(statements, server_version_num(conn), user, invalid, comments, opclasses)
 
 
 # Plain indexes only: a partitioned table's index is invalid on purpose while its partitions'
@@ -49,6 +53,20 @@ FROM pg_catalog.pg_index i
 JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE NOT i.indisvalid AND c.relkind = 'i'
+"""
+
+# The comment CREATE EXTENSION gives each extension the server has (its control file's), installed
+# or not: a file that restates it, or says nothing, asks for what the server does anyway.
+_EXTENSION_COMMENTS = """
+SELECT name, comment FROM pg_catalog.pg_available_extensions WHERE comment IS NOT NULL
+"""
+
+# Default operator classes outside pg_catalog (extensions'): pg_get_indexdef leaves them out.
+_DEFAULT_OPCLASSES = """
+SELECT am.amname, n.nspname, o.opcname
+FROM pg_catalog.pg_opclass o JOIN pg_catalog.pg_am am ON am.oid = o.opcmethod
+JOIN pg_catalog.pg_namespace n ON n.oid = o.opcnamespace
+WHERE o.opcdefault AND n.nspname <> 'pg_catalog'
 """
 
 
@@ -64,7 +82,8 @@ def live_catalog(live: LiveSchema) -> Catalog:
     # ALTER DEFAULT PRIVILEGES without FOR ROLE is for the role that runs it: the one connected.
     defaults = {dp if dp.role != live.current_user else replace(dp, role=None) for dp in catalog.default_privileges}
     return replace(catalog, schemas=schemas, default_privileges=defaults, server_version=live.server_version,
-                   invalid_indexes=live.invalid_indexes, default_owner=live.current_user)
+                   invalid_indexes=live.invalid_indexes, default_owner=live.current_user,
+                   extension_comments=dict(live.extension_comments), default_opclasses=live.default_opclasses)
 
 
 def inspect_connection(conn: psycopg.Connection) -> Catalog:

@@ -172,6 +172,12 @@ def _grant_queries(version: int) -> list[str]:
                     "pg_catalog.pg_proc p", default_public="EXECUTE"),
         _acl_grants("SCHEMA", "pg_catalog.quote_ident(n.nspname)", "n.nspacl", "n.nspowner", "'CREATE','USAGE'",
                     f"n.oid IN {_USER_NS} AND n.nspname <> 'public'", "pg_catalog.pg_namespace n"),
+        # Schema public starts with grants to PUBLIC, which differ by version (the parser starts
+        # from them too): its ACL is written whole, after taking everything away.
+        f"""SELECT 'REVOKE ALL ON SCHEMA public FROM PUBLIC;' FROM pg_catalog.pg_namespace n
+            WHERE n.nspname = 'public' AND n.oid IN {_USER_NS}""",
+        _acl_grants("SCHEMA", "pg_catalog.quote_ident(n.nspname)", "n.nspacl", "n.nspowner", "'CREATE','USAGE'",
+                    f"n.oid IN {_USER_NS} AND n.nspname = 'public'", "pg_catalog.pg_namespace n"),
         _acl_grants("TYPE", _QN.format(ns="n.nspname", name="t.typname"), "t.typacl", "t.typowner", "'USAGE'",
                     f"t.typnamespace IN {_USER_NS} AND t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND "
                     f"t.typnamespace IN {_USER_NS} AND EXISTS (SELECT 1 FROM pg_catalog.pg_class k "

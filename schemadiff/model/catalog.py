@@ -59,6 +59,9 @@ class Catalog:
     owners: frozenset[Owner] = frozenset()
     # Operators, casts, collations, statistics, rules, event triggers: by (kind, name) (parse/carried.py).
     carried: Mapping[tuple[str, str], Carried] = field(default_factory=dict)
+    # The grants on schema public under PostgreSQL 14's defaults (PUBLIC had CREATE too); `grants`
+    # has them under 15's.  The diff takes these against a server older than 15.
+    public_schema_grants_14: frozenset[Grant] = field(default=frozenset(), compare=False)
     # Who owns what `owners` does not list: the live side's connected role (None for files).
     default_owner: str | None = field(default=None, compare=False)
     server_version: int | None = field(default=None, compare=False)
@@ -66,6 +69,10 @@ class Catalog:
     invalid_indexes: frozenset[QualifiedName] = field(default=frozenset(), compare=False)
     # Partitions that --exclude took out, by parent: an online index build must still reach them.
     excluded_partitions: Mapping[QualifiedName, tuple[Table, ...]] = field(default_factory=dict, compare=False)
+    # Live side: the comment CREATE EXTENSION sets, by extension name (see diff extensions()).
+    extension_comments: Mapping[str, str] = field(default_factory=dict, compare=False)
+    # Live side: default operator classes outside pg_catalog, as (access method, schema, name).
+    default_opclasses: frozenset[tuple[str, str, str]] = field(default=frozenset(), compare=False)
 
     _MAPPINGS = ("schemas", "extensions", "enums", "sequences", "tables", "indexes", "views", "functions",
                  "triggers", "domains", "composites", "ranges", "policies", "carried")

@@ -32,6 +32,7 @@ import orjson
 from pglast import ast
 from pglast.stream import RawStream
 
+from . import printers as _printers  # noqa: F401 - registers corrected pglast printers
 from .objects import Expr
 from .types import DEFAULT_SCHEMA, format_type
 
@@ -317,6 +318,35 @@ def canonical(node: dict, default_schema: str = DEFAULT_SCHEMA, type_hint: str |
     if type_hint is not None and isinstance(normal, dict) and "C" in normal and normal["C"] is not None:
         normal = {"C": constant_text(normal["C"], type_hint)}
     return orjson.dumps(normal, option=orjson.OPT_SORT_KEYS).decode()
+
+
+def without_default_opclasses(key: str, defaults: frozenset[tuple[str, str, str]]) -> str:
+    """An index's or exclusion constraint's comparison key without the operator classes that are
+    their column type's default, given as (access method, schema, name): extensions bring
+    defaults of their own (btree_gist's gist_int4_ops), which only the server knows and
+    pg_get_indexdef leaves out."""
+    prefix, brace, body = key.partition("{")
+    tree = orjson.loads(brace + body)
+    for node in tree.values():
+        if isinstance(node, dict):
+            method = node.get("accessMethod") or node.get("access_method") or "btree"
+            _drop_opclasses(node, method, defaults)
+    return prefix + orjson.dumps(tree, option=orjson.OPT_SORT_KEYS).decode()
+
+
+def _drop_opclasses(x: Any, method: str, defaults: frozenset[tuple[str, str, str]]) -> None:
+    if isinstance(x, dict):
+        elem = x.get("IndexElem")
+        if isinstance(elem, dict):
+            opclass = elem.get("opclass")
+            if opclass and len(opclass) == 2 and not elem.get("opclassopts") \
+                    and (method, opclass[0], opclass[1]) in defaults:
+                del elem["opclass"]
+        for v in x.values():
+            _drop_opclasses(v, method, defaults)
+    elif isinstance(x, list):
+        for v in x:
+            _drop_opclasses(v, method, defaults)
 
 
 def make_expr(node: dict, default_schema: str = DEFAULT_SCHEMA, type_hint: str | None = None) -> Expr:

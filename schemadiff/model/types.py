@@ -7,6 +7,7 @@ catalog's own spelling back through the parser), so aliases never make drift.
 from __future__ import annotations
 
 import functools
+import re
 
 from .names import quote_ident
 
@@ -180,3 +181,12 @@ def base_name(canonical: str) -> str:
     if "(" in text:
         text = text[: text.index("(")] + text[text.index(")") + 1:]
     return text
+
+
+_TYPMOD = re.compile(r"\(\s*-?\d+(?:\s*,\s*-?\d+)?\s*\)")
+
+
+def without_typmod(type_text: str) -> str:
+    """A type as a function's argument or result: the server keeps no modifier there
+    (RETURNS numeric(12,2) is stored, and printed back, as RETURNS numeric)."""
+    return _TYPMOD.sub("", type_text)

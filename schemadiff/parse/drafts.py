@@ -75,6 +75,7 @@ class SequenceDraft:
     owned_by: tuple[QualifiedName, str] | None = None
     unlogged: bool = False
     comment: str | None = None
+    made_by_serial: bool = False  # a serial column's: logged or not as its table is (PostgreSQL 15+)
 
 
 @dataclass
@@ -86,3 +87,4 @@ class IndexDraft:
     comment: str | None = None
     statistics: dict = field(default_factory=dict)  # column number -> SET STATISTICS target
     parent: QualifiedName | None = None  # the parent table's index this one is attached to
+    search_path: tuple[str, ...] = ("public",)  # where the statement was written: resolves operator classes

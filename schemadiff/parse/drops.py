@@ -46,9 +46,13 @@ def _release(b: Builder, qn: QualifiedName) -> None:
 def _forget(b: Builder, target, object_kind: str, object_name: str) -> None:
     """The owner and grants of a dropped object go with it."""
     b.owners.pop(target, None)
-    b.grants[:] = [g for g in b.grants if not (g.object_kind == object_kind and
-                                               (g.object_name == object_name))]
-    b.revokes[:] = [r for r in b.revokes if not (r[0].object_kind == object_kind and r[0].object_name == object_name)]
+    def gone(g) -> bool:
+        return g.object_kind == object_kind and g.object_name == object_name
+    # A revoke records how many grants came before it (privileges.apply_acl replays them in
+    # order): count again among the grants that stay.
+    kept = [not gone(g) for g in b.grants]
+    b.revokes[:] = [(r, option, sum(kept[:n])) for r, option, n in b.revokes if not gone(r)]
+    b.grants[:] = [g for g, keep in zip(b.grants, kept) if keep]
 
 
 def drop_table(b: Builder, qn: QualifiedName) -> None:

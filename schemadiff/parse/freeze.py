@@ -16,6 +16,7 @@ from .drafts import ColumnDraft, ConstraintDraft, IndexDraft, SequenceDraft, Tab
 from .handlers import _reloptions
 from .nodes import strings, unwrap
 from .partitions import Settled, key_kind
+from .opclasses import resolve_opclass
 
 _TYPE_RANGE = {"smallint": (-32768, 32767), "integer": (-2147483648, 2147483647),
                "bigint": (-9223372036854775808, 9223372036854775807)}
@@ -64,7 +65,7 @@ def freeze(b: Builder) -> Catalog:
     extensions = {n: Extension(n, schema or "public", comment, loc, b.extension_versions.get(n))
                   for n, (loc, schema, comment) in b.extensions.items()}
     enums = {qn: EnumType(qn, tuple(e["labels"]), e["comment"], e["origin"]) for qn, e in b.enums.items()}
-    sequences = {qn: _sequence(s) for qn, s in b.sequences.items()}
+    sequences = {qn: _sequence(s, b) for qn, s in b.sequences.items()}
     settled = Settled(b)
     tables = {}
     for qn, t in b.tables.items():
@@ -72,7 +73,9 @@ def freeze(b: Builder) -> Catalog:
             tables[qn] = _table(t, b, settled)
         except ParseError as exc:
             problems.extend(exc.problems)
-    indexes = {qn: _index(i, settled) for qn, i in b.indexes.items() if qn not in settled.implied}
+    extension_schemas = _extension_schemas(b)
+    indexes = {qn: _index(i, settled, extension_schemas) for qn, i in b.indexes.items()
+               if qn not in settled.implied}
     views = _views(b)
     programs = freeze_programs(b)
     for s in sequences.values():
@@ -113,8 +116,11 @@ def _unknown_types(tables, programs, known_names) -> list[tuple[Location, str]]:
     return out
 
 
-def _sequence(s: SequenceDraft) -> Sequence:
-    return Sequence(s.name, sequence_options(s.options), s.owned_by, s.unlogged, s.comment, s.origin)
+def _sequence(s: SequenceDraft, b: Builder) -> Sequence:
+    unlogged = s.unlogged
+    if s.made_by_serial and s.owned_by is not None and s.owned_by[0] in b.tables:
+        unlogged = unlogged or b.tables[s.owned_by[0]].unlogged  # CREATE UNLOGGED TABLE t (id serial)
+    return Sequence(s.name, sequence_options(s.options), s.owned_by, unlogged, s.comment, s.origin)
 
 
 def _column(c: ColumnDraft) -> Column:
@@ -180,7 +186,8 @@ def _constraint(t: TableDraft, c: ConstraintDraft, b: Builder, settled: Settled)
         node["pktable"] = pktable
     if kind == "x":
         node.setdefault("access_method", "btree")
-        node["exclusions"] = [_exclusion_pair(p) for p in node.get("exclusions", ())]
+        opclasses = _OpclassContext(node["access_method"], (t.name.schema, "public"), _extension_schemas(b))
+        node["exclusions"] = [_exclusion_pair(p, opclasses) for p in node.get("exclusions", ())]
     key_node = dict(node)
     if kind == "f":
         key_node["pktable"] = str(ref_table)
@@ -221,13 +228,28 @@ def _primary_key_columns(b: Builder, table: QualifiedName, c: ConstraintDraft) -
     raise ParseError([(c.origin, f"foreign key {c.name} references {table.display}, which has no primary key")])
 
 
-def _exclusion_pair(pair: Any) -> Any:
+def _exclusion_pair(pair: Any, opclasses: "_OpclassContext") -> Any:
     items = pair["List"]["items"] if isinstance(pair, dict) and "List" in pair else pair
     elem, ops = items[0], items[1]
-    return {"List": {"items": [_normalize_index_elem(elem), ops]}}
+    return {"List": {"items": [_normalize_index_elem(elem, opclasses), ops]}}
 
 
-def _normalize_index_elem(elem: dict) -> dict:
+class _OpclassContext:
+    """What resolving an index column's operator class needs (see opclasses.py)."""
+
+    __slots__ = ("access_method", "search_path", "extension_schemas")
+
+    def __init__(self, access_method: str, search_path: tuple[str, ...], extension_schemas: frozenset[str]):
+        self.access_method = access_method
+        self.search_path = search_path
+        self.extension_schemas = extension_schemas
+
+
+def _extension_schemas(b: Builder) -> frozenset[str]:
+    return frozenset(schema or "public" for _, schema, _ in b.extensions.values())
+
+
+def _normalize_index_elem(elem: dict, opclasses: "_OpclassContext | None" = None) -> dict:
     kind, body = unwrap(elem)
     body = dict(body)
     ordering = body.get("ordering", "SORTBY_DEFAULT")
@@ -241,8 +263,12 @@ def _normalize_index_elem(elem: dict) -> dict:
     body["nulls_ordering"] = nulls
     if body.get("opclass"):
         names = strings(body["opclass"])
-        if len(names) == 2 and names[0] == "pg_catalog":
-            body["opclass"] = [{"String": {"sval": names[1]}}]
+        if opclasses is not None:
+            names = resolve_opclass(names, opclasses.access_method, opclasses.search_path,
+                                    opclasses.extension_schemas)
+        elif len(names) == 2 and names[0] == "pg_catalog":
+            names = names[1:]
+        body["opclass"] = [{"String": {"sval": n}} for n in names]
     if body.get("collation"):
         names = strings(body["collation"])
         if len(names) == 2 and names[0] == "pg_catalog":
@@ -250,7 +276,7 @@ def _normalize_index_elem(elem: dict) -> dict:
     return {kind: body}
 
 
-def _index(i: IndexDraft, settled: Settled) -> Index:
+def _index(i: IndexDraft, settled: Settled, extension_schemas: frozenset[str]) -> Index:
     node = dict(i.node)
     for k in ("concurrent", "if_not_exists", "tableSpace", "idxcomment", "oldNumber", "oldCreateSubid",
               "oldFirstRelfilelocatorSubid", "transformed", "reset_default_tblspc"):
@@ -259,7 +285,8 @@ def _index(i: IndexDraft, settled: Settled) -> Index:
     node["relation"] = {"relname": i.table.name, "schemaname": i.table.schema, "inh": True,
                         "relpersistence": "p"}
     node.setdefault("accessMethod", "btree")
-    node["indexParams"] = [_normalize_index_elem(e) for e in node.get("indexParams", ())]
+    opclasses = _OpclassContext(node["accessMethod"], i.search_path, extension_schemas)
+    node["indexParams"] = [_normalize_index_elem(e, opclasses) for e in node.get("indexParams", ())]
     node["indexIncludingParams"] = [_normalize_index_elem(e) for e in node.get("indexIncludingParams", ())]
     key_node = {k: v for k, v in node.items() if k not in ("idxname", "relation")}
     if "options" in key_node:

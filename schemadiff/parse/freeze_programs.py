@@ -9,11 +9,11 @@ from pglast import parser
 from ..model import (CompositeType, Domain, DomainCheck, Expr, Function, FunctionName, Grant, Policy,
                      QualifiedName, RangeType, Trigger, quote_ident)
 from ..model.exprs import canonical, make_expr, to_sql
-from ..model.types import format_type
+from ..model.types import format_type, without_typmod
 from .builder import Builder
 from .naming import choose_name
 from .nodes import const_value, strings, unwrap
-from .privileges import apply_revokes, fold_all
+from .privileges import apply_acl, fold_all
 
 _PARAM_MODES = {"FUNC_PARAM_DEFAULT": "in", "FUNC_PARAM_IN": "in", "FUNC_PARAM_OUT": "out",
                 "FUNC_PARAM_INOUT": "inout", "FUNC_PARAM_VARIADIC": "variadic", "FUNC_PARAM_TABLE": "table"}
@@ -51,9 +51,9 @@ def _function(name: FunctionName, d: dict) -> Function:
     for p in node.get("parameters", ()):
         body = unwrap(p)[1]
         params.append({"mode": _PARAM_MODES[body.get("mode", "FUNC_PARAM_DEFAULT")], "name": body.get("name"),
-                       "type": format_type(body["argType"]),
+                       "type": without_typmod(format_type(body["argType"])),
                        "default": canonical(body["defexpr"]) if body.get("defexpr") else None})
-    returns = format_type(node["returnType"]) if node.get("returnType") else None
+    returns = without_typmod(format_type(node["returnType"])) if node.get("returnType") else None
     if any(p["mode"] == "table" for p in params):
         returns = "TABLE(" + ", ".join(f"{p['name']} {p['type']}" for p in params if p["mode"] == "table") + ")"
     attrs: dict = {"volatility": "volatile", "strict": False, "security": False, "leakproof": False,
@@ -99,18 +99,35 @@ def _strip_default_schema(names: list[str]) -> list[str]:
     return names[-1:] if len(names) == 2 and names[0] in ("public", "pg_catalog") else names
 
 
-def _trigger(table: QualifiedName, name: str, d: dict) -> Trigger:
+# pg_catalog's trigger functions a user may name (the RI_FKey_* ones are the server's own).
+_BUILTIN_TRIGGER_FUNCTIONS = frozenset({"tsvector_update_trigger", "tsvector_update_trigger_column",
+                                        "suppress_redundant_updates_trigger"})
+
+
+def _trigger_function(names: list[str], search_path: tuple[str, ...], declared: set[QualifiedName]) -> QualifiedName:
+    """The function a trigger executes, found as the server finds it: pg_catalog first, then the
+    search_path (a function the files declare there, else the path's first schema)."""
+    if len(names) >= 2:
+        return QualifiedName(names[-2], names[-1])
+    if names[-1] in _BUILTIN_TRIGGER_FUNCTIONS:
+        return QualifiedName("pg_catalog", names[-1])
+    found = (QualifiedName(s, names[-1]) for s in search_path)
+    return next((qn for qn in found if qn in declared), QualifiedName(search_path[0], names[-1]))
+
+
+def _trigger(table: QualifiedName, name: str, d: dict, declared: set[QualifiedName]) -> Trigger:
     node = dict(d["node"])
-    fn_names = strings(node["funcname"])
-    function = QualifiedName(fn_names[-2], fn_names[-1]) if len(fn_names) >= 2 else QualifiedName(
-        d["search_path"][0], fn_names[-1])
+    function = _trigger_function(strings(node["funcname"]), d["search_path"], declared)
     key_node = {k: v for k, v in node.items() if k not in ("trigname", "relation", "replace", "funcname")}
-    key_node["function"] = [function.schema, function.name] if function.schema != "public" else [function.name]
+    bare = function.schema in ("public", "pg_catalog")
+    key_node["function"] = [function.name] if bare else [function.schema, function.name]
     if node.get("constrrel"):
         rv = node["constrrel"]
         key_node["constrrel"] = [rv.get("schemaname") or "public", rv["relname"]]
     node["relation"] = {"relname": table.name, "schemaname": table.schema, "inh": True, "relpersistence": "p"}
-    node["funcname"] = [{"String": {"sval": function.schema}}, {"String": {"sval": function.name}}]
+    # pg_catalog's functions are printed bare, as the server prints them.
+    node["funcname"] = [{"String": {"sval": n}} for n in
+                        ([function.name] if function.schema == "pg_catalog" else [function.schema, function.name])]
     node.pop("replace", None)
     return Trigger(table, name, Expr(canonical({"CreateTrigStmt": key_node}), {"CreateTrigStmt": node}),
                    function, d["enabled"], d["comment"], d["origin"])
@@ -140,7 +157,8 @@ def freeze_programs(b: Builder) -> dict:
     from .carried import freeze_carried
     functions = {fn: freeze_aggregate(fn, d, b.functions) if d.get("aggregate") else _function(fn, d)
                  for fn, d in b.functions.items()}
-    triggers = {k: _trigger(k[0], k[1], d) for k, d in b.triggers.items()}
+    declared = {fn.qualified for fn in functions}
+    triggers = {k: _trigger(k[0], k[1], d, declared) for k, d in b.triggers.items()}
     domains = {}
     for qn, d in b.domains.items():
         domains[qn] = _domain(qn, d, b.constraint_names.setdefault(qn.schema, set()))
@@ -149,16 +167,35 @@ def freeze_programs(b: Builder) -> dict:
     ranges = {qn: RangeType(qn, d["subtype"], tuple(d["options"]), d["comment"], d["origin"])
               for qn, d in b.ranges.items()}
     policies = {k: _policy(k[0], k[1], d) for k, d in b.policies.items()}
-    grants = set(b.grants)
-    # What every function and type grants by default: EXECUTE / USAGE to PUBLIC, unless revoked.
-    for fn in functions:
-        grants.add(Grant("function", str(fn), "public", "EXECUTE"))
-    for qn in list(b.enums) + list(domains) + list(composites) + list(ranges):
-        grants.add(Grant("type", str(qn), "public", "USAGE"))
-    grants = fold_all(apply_revokes(grants, b.revokes))
+    # What every function and type grants by default: EXECUTE / USAGE to PUBLIC, unless revoked;
+    # and what PUBLIC has on schema public in a new database (see public_schema_grants).
+    base = {Grant("function", str(fn), "public", "EXECUTE") for fn in functions}
+    base |= {Grant("type", str(qn), "public", "USAGE")
+             for qn in list(b.enums) + list(domains) + list(composites) + list(ranges)}
+    grants = fold_all(apply_acl(base | _PUBLIC_SCHEMA_DEFAULT, b.grants, b.revokes))
     return {"functions": functions, "triggers": triggers, "domains": domains, "composites": composites,
             "ranges": ranges, "policies": policies, "grants": frozenset(grants), "owners": frozenset(b.owners.values()),
-            "default_privileges": frozenset(b.default_privileges), "carried": freeze_carried(b)}
+            "default_privileges": frozenset(b.default_privileges), "carried": freeze_carried(b),
+            "public_schema_grants_14": frozenset(public_schema_grants(b, _PUBLIC_SCHEMA_DEFAULT_14))}
+
+
+# PUBLIC's privileges on schema public in a new database: USAGE since PostgreSQL 15, CREATE too
+# before.  A file that says nothing about them means the server's default, whichever it is, so
+# the files' grants on schema public are worked out from both (Catalog.public_schema_grants_14).
+_PUBLIC_SCHEMA_DEFAULT = frozenset({Grant("schema", "public", "public", "USAGE")})
+_PUBLIC_SCHEMA_DEFAULT_14 = frozenset({Grant("schema", "public", "public", "ALL")})
+
+
+def _on_public_schema(g: Grant) -> bool:
+    return g.object_kind == "schema" and g.object_name == "public"
+
+
+def public_schema_grants(b: Builder, base: frozenset[Grant]) -> set[Grant]:
+    """The grants on schema public that the files' GRANT and REVOKE statements leave from `base`."""
+    grants = [g for g in b.grants if _on_public_schema(g)]
+    revokes = [(r, option, sum(1 for g in b.grants[:n] if _on_public_schema(g)))
+               for r, option, n in b.revokes if _on_public_schema(r)]
+    return fold_all(apply_acl(set(base), grants, revokes))
 
 
 __all__ = ["freeze_programs", "quote_ident"]

@@ -17,7 +17,11 @@ SCHEMAS, TYPES, TABLES, ALTERS, COMMENTS = 0, 1, 2, 4, 5
 # -- schemas and extensions -------------------------------------------------------------
 @handles("CreateSchemaStmt", SCHEMAS)
 def create_schema(b: Builder, node: dict, ctx: Context) -> None:
-    name = node["schemaname"]
+    from .owners import schema_authorization
+    role = node.get("authrole")
+    name = node.get("schemaname") or (schema_authorization(b, role) if role else None)
+    if role and node.get("schemaname"):
+        schema_authorization(b, role, name)  # AUTHORIZATION x: x owns it
     if node.get("schemaElts"):
         raise Unsupported("CREATE SCHEMA with schema elements")
     if name in b.schemas and not node.get("if_not_exists"):
@@ -217,7 +221,7 @@ def add_column(b: Builder, table: TableDraft, body: dict, ctx: Context, deferred
         schema = table.name.schema
         seq_name = b.choose_relation_name(schema, table.name.name, name, "seq")
         seq = SequenceDraft(QualifiedName(schema, seq_name), ctx.location, {"as": serial},
-                            owned_by=(table.name, name))
+                            owned_by=(table.name, name), made_by_serial=True)
         b.sequences[seq.name] = seq
         qualified = quote_ident(seq_name) if schema == "public" else f"{quote_ident(schema)}.{quote_ident(seq_name)}"
         col.default = {"FuncCall": {"funcname": [{"String": {"sval": "nextval"}}], "args": [
@@ -414,7 +418,7 @@ def create_index(b: Builder, node: dict, ctx: Context) -> None:
         name = b.choose_relation_name(schema, table.name.name, name_addition(index_column_names(cols)),
                                       "idx")
         qn = QualifiedName(schema, name)
-    partitions.add_index(b, IndexDraft(qn, table.name, node, ctx.location))
+    partitions.add_index(b, IndexDraft(qn, table.name, node, ctx.location, search_path=ctx.search_path))
     if table.partition_by is not None and node["relation"].get("inh"):
         partitions.cascade(b, partitions.Ix(table, b.indexes[qn], "i"))
 

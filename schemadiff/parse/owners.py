@@ -78,3 +78,12 @@ def _role(spec: dict) -> str:
 
 def _record(b: Builder, owner: Owner) -> None:
     b.owners[owner.target] = owner  # the last statement wins, as on the server
+
+
+def schema_authorization(b: Builder, role_spec: dict, name: str | None = None) -> str:
+    """CREATE SCHEMA [name] AUTHORIZATION role: the role owns the schema (named after it when
+    no name is given); returns the schema's name."""
+    role = _role(role_spec)
+    name = name or role
+    _record(b, Owner(schema_ref(name), "SCHEMA", quote_ident(name), role))
+    return name

@@ -174,7 +174,8 @@ def _create_clone(b, parent: Ix, part: TableDraft) -> Ix:
         name = b.choose_relation_name(schema, part.name.name, name_addition(column_names(parent)), "idx")
         node = {**parent.draft.node, "idxname": name,
                 "relation": {"relname": part.name.name, "schemaname": schema, "inh": True, "relpersistence": "p"}}
-        draft = IndexDraft(QualifiedName(schema, name), part.name, node, parent.draft.origin)
+        draft = IndexDraft(QualifiedName(schema, name), part.name, node, parent.draft.origin,
+                            search_path=parent.draft.search_path)
         add_index(b, draft)
         return Ix(part, draft, "i")
     addition = None if parent.kind == "p" else name_addition(column_names(parent))

@@ -129,8 +129,8 @@ def grant_statement(b: Builder, node: dict, ctx: Context) -> None:
                 g = Grant(kind, name, grantee, priv, col, option)
                 if node.get("is_grant"):
                     b.grants.append(g)
-                else:
-                    b.revokes.append((g, option))
+                else:  # with how many grants came before it: statements act in file order
+                    b.revokes.append((g, option, len(b.grants)))
 
 
 def default_privileges_statement(b: Builder, node: dict, ctx: Context) -> None:
@@ -174,23 +174,39 @@ def fold_all(grants: set[Grant]) -> set[Grant]:
     return out
 
 
-def apply_revokes(grants: set[Grant], revokes: list[tuple[Grant, bool]]) -> set[Grant]:
-    """Grants minus revokes; a partial revoke of ALL leaves the rest of ALL."""
-    for r, option_only in revokes:
-        for g in list(grants):
-            if (g.object_kind, g.object_name, g.grantee, g.column) != (r.object_kind, r.object_name, r.grantee,
-                                                                       r.column):
-                continue
-            if r.privilege in (g.privilege, "ALL"):
-                grants.discard(g)
-                if option_only:
-                    grants.add(Grant(g.object_kind, g.object_name, g.grantee, g.privilege, g.column, False))
-            elif g.privilege == "ALL":
-                grants.discard(g)
-                for p in _ALL.get(g.object_kind, []):
-                    if p != r.privilege:
-                        grants.add(Grant(g.object_kind, g.object_name, g.grantee, p, g.column, g.grantable))
-    return grants
+def apply_acl(base: set[Grant], grants: list[Grant], revokes: list[tuple[Grant, bool, int]]) -> set[Grant]:
+    """What `base` (the privileges objects have when created) becomes under the GRANT and REVOKE
+    statements, in file order: each revoke carries the number of grants written before it, so
+    `REVOKE ALL ... FROM PUBLIC; GRANT USAGE ... TO PUBLIC` leaves the USAGE (pg_dump's order)."""
+    out = set(base)
+    pending = sorted(revokes, key=lambda r: r[2])
+    i = 0
+    for n, g in enumerate(grants):
+        while i < len(pending) and pending[i][2] <= n:
+            _revoke(out, *pending[i][:2])
+            i += 1
+        out.add(g)
+    for r, option_only, _ in pending[i:]:
+        _revoke(out, r, option_only)
+    return out
 
 
-__all__ = ["grant_statement", "default_privileges_statement", "apply_revokes", "format_type"]
+def _revoke(grants: set[Grant], r: Grant, option_only: bool) -> None:
+    """Take one revoke away from `grants`; a partial revoke of ALL leaves the rest of ALL."""
+    for g in list(grants):
+        if (g.object_kind, g.object_name, g.grantee, g.column) != (r.object_kind, r.object_name, r.grantee,
+                                                                   r.column):
+            continue
+        if r.privilege in (g.privilege, "ALL"):
+            grants.discard(g)
+            if option_only:
+                grants.add(Grant(g.object_kind, g.object_name, g.grantee, g.privilege, g.column, False))
+        elif g.privilege == "ALL":
+            grants.discard(g)
+            # MAINTAIN stays with the rest where the server has it (17+); the diff drops it elsewhere.
+            for p in _ALL.get(g.object_kind, []) + (["MAINTAIN"] if g.object_kind == "table" else []):
+                if p != r.privilege:
+                    grants.add(Grant(g.object_kind, g.object_name, g.grantee, p, g.column, g.grantable))
+
+
+__all__ = ["grant_statement", "default_privileges_statement", "apply_acl", "format_type"]

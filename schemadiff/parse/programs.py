@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..errors import ParseError
 from ..model import FunctionName, QualifiedName
-from ..model.types import format_type
+from ..model.types import format_type, without_typmod
 from .builder import Builder, Context, Unsupported, handles
 from .nodes import const_value, def_elems, strings, unwrap
 
@@ -27,9 +27,9 @@ def function_name(names: list[str], params: list, ctx: Context) -> FunctionName:
         kind, body = unwrap(p)
         if kind == "FunctionParameter":
             if body.get("mode", "FUNC_PARAM_DEFAULT") in _IDENTITY_MODES:
-                types.append(format_type(body["argType"]))
+                types.append(without_typmod(format_type(body["argType"])))
         else:  # ObjectWithArgs carry bare TypeNames
-            types.append(format_type(body))
+            types.append(without_typmod(format_type(body)))
     return FunctionName(qn.schema, qn.name, ", ".join(types))
 
 

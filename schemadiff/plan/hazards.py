@@ -189,6 +189,19 @@ def _(c: Change) -> list[Hazard]:
             Hazard("blocks-reads", f"ACCESS EXCLUSIVE lock on {table} during the scan")]
 
 
+@hazard_rule("set_generated_expression")
+def _(c: Change) -> list[Hazard]:
+    table = c.arg("table").display
+    return [Hazard("table-rewrite", f"recomputes {c.new.name} for every row of {table}"),
+            Hazard("blocks-reads", f"ACCESS EXCLUSIVE lock on {table} during the rewrite")]
+
+
+@hazard_rule("validate_constraint")
+def _(c: Change) -> list[Hazard]:
+    table = c.arg("table").display
+    return [Hazard("validates", f"scans {table} to validate {c.new.name} (SHARE UPDATE EXCLUSIVE: writes go on)")]
+
+
 @hazard_rule("create_index")
 def _(c: Change) -> list[Hazard]:
     return [Hazard("index-build", f"builds {c.new.name.display}"),

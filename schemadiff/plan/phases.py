@@ -15,7 +15,8 @@ from ..model import ref
 from .hazards import hazards_of
 from .ordering import with_followers
 
-CONTRACT_KINDS = frozenset({"add_constraint", "revoke", "revoke_default", "detach_partition", "rebuild_enum"})
+CONTRACT_KINDS = frozenset({"add_constraint", "validate_constraint", "revoke", "revoke_default", "detach_partition",
+                            "rebuild_enum"})
 
 
 def is_contract(change: Change) -> bool:

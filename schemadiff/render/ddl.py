@@ -389,6 +389,11 @@ def _(c: Change) -> list[str]:
     return [f"ALTER TABLE {c.arg('table')} ALTER COLUMN {q(col.name)} SET DEFAULT {col.default.sql};"]
 
 
+@renders("set_generated_expression")
+def _(c: Change) -> list[str]:
+    return [f"ALTER TABLE {c.arg('table')} ALTER COLUMN {q(c.new.name)} SET EXPRESSION AS ({c.new.generated.sql});"]
+
+
 @renders("set_not_null")
 def _(c: Change) -> list[str]:
     action = "SET NOT NULL" if c.new.not_null else "DROP NOT NULL"
@@ -410,7 +415,19 @@ def _(c: Change) -> list[str]:
             out.append(f"{alter} DROP DEFAULT;")
         if not prev.not_null:
             out.append(f"{alter} SET NOT NULL;")  # identity columns must be NOT NULL first
+        serial = c.arg("serial_sequence")
+        if serial is not None:
+            # serial -> identity: the serial's sequence makes way for the identity's (same name),
+            # which goes on from its value, then goes.
+            old = QualifiedName(serial.schema, (serial.name + "__serial")[:63])
+            out.append(f"ALTER SEQUENCE {serial} OWNED BY NONE;")  # else pg_get_serial_sequence finds it
+            out.append(f"ALTER SEQUENCE {serial} RENAME TO {q(old.name)};")
         out.append(f"{alter} ADD GENERATED {col.identity.upper()} AS IDENTITY{_identity_options(col)};")
+        if serial is not None:
+            table = c.arg("table")
+            out.append(f"SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence({quote_literal(str(table))}, "
+                       f"{quote_literal(q(col.name))}), last_value, is_called) FROM {old};")
+            out.append(f"DROP SEQUENCE {old};")
         return out
     out = []
     if prev.identity != col.identity:
@@ -442,6 +459,11 @@ def _split_clauses(clauses: str) -> list[str]:
 def _(c: Change) -> list[str]:
     only = "ONLY " if not c.new.index_valid else ""  # a partitioned table's key that not every partition has
     return [f"ALTER TABLE {only}{c.arg('table')} ADD {constraint_clause(c.new)};"]
+
+
+@renders("validate_constraint")
+def _(c: Change) -> list[str]:
+    return [f"ALTER TABLE {c.arg('table')} VALIDATE CONSTRAINT {q(c.new.name)};"]
 
 
 @renders("drop_constraint")
