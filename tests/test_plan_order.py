@@ -250,10 +250,6 @@ def test_removing_an_enum_value_is_data_loss_and_adding_is_not():
     assert plan and not plan.destructive_steps
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "serial -> identity drops and re-adds the unchanged primary key (ALTER TABLE v DROP CONSTRAINT v_pkey ... "
-    "ADD CONSTRAINT v_pkey PRIMARY KEY (id)): a needless index rebuild under lock, and every foreign key "
-    "referencing it would have to go too"))
 def test_serial_to_identity_keeps_the_primary_key():
     plan = plan_between("CREATE TABLE v (id serial PRIMARY KEY);",
                         "CREATE TABLE v (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY);")

@@ -66,6 +66,8 @@ def _(c: Change) -> list[Hazard]:
 
 @hazard_rule("drop_column")
 def _(c: Change) -> list[Hazard]:
+    if c.arg("recomputed"):  # a generated column dropped to be added again: its values are computed anew
+        return [Hazard("blocks-reads", "ACCESS EXCLUSIVE lock (brief)")]
     return [Hazard("data-loss", f"drops column {c.old.name} of {c.arg('table').display} and its values"),
             Hazard("blocks-reads", "ACCESS EXCLUSIVE lock (brief)")]
 
