@@ -87,6 +87,16 @@ class HazardError(SchemaDiffError):
         super().__init__(f"refusing {len(statements)} destructive statement(s); pass {flag} to allow them:\n{listed}")
 
 
+class RowsViolateError(SchemaDiffError):
+    """Live rows make statements of the plan fail (will-fail hazards): refused before anything runs."""
+
+    def __init__(self, failures: list[tuple[str, str]]):
+        self.failures = failures  # (statement, reason)
+        listed = "\n".join(f"  {stmt}\n    will fail: {reason}" for stmt, reason in failures)
+        super().__init__(f"refusing the plan: {len(failures)} statement(s) will fail on the live rows; "
+                         f"fix the data (or the declaration) first:\n{listed}")
+
+
 class ApplyError(SchemaDiffError):
     """A statement of the plan failed on the server; earlier groups stay applied."""
 

@@ -86,11 +86,18 @@ def enum_values_ref(name: QualifiedName) -> ObjectRef:
 
 
 def type_dependency(type_text: str, catalog: Catalog) -> ObjectRef | None:
+    """The declared object that makes a type exist: an enum, domain, composite or range type, or a
+    table or view, whose row type every column, argument or result may use (`RETURNS SETOF
+    customer`, `customer[]`)."""
     user_type = type_schema(type_text)
     if user_type is not None:
         qn = QualifiedName(*user_type)
         if qn in catalog.enums or qn in catalog.domains or qn in catalog.composites or qn in catalog.ranges:
             return type_ref(qn)
+        if qn in catalog.tables:
+            return table_ref(qn)
+        if qn in catalog.views:
+            return view_ref(qn)
     return None
 
 
@@ -142,6 +149,10 @@ def column_dependencies(table: QualifiedName, col: Column, catalog: Catalog) -> 
             for seq in sequences_used(expr.key):
                 deps.add(sequence_ref(seq))
             deps |= functions_used(expr.key, catalog)
+    if col.generated is not None:  # the columns it is computed from
+        t = catalog.tables.get(table)
+        deps |= {column_ref(table, c) for c in _columns_named(col.generated.key)
+                 if c != col.name and t is not None and t.column(c) is not None}
     return deps
 
 
@@ -194,16 +205,63 @@ def sequence_dependencies(seq: Sequence) -> set[ObjectRef]:
     return {schema_ref(seq.name.schema)}
 
 
-# What a table (through its columns' types, defaults and parents) can depend on.  Nothing
-# depends on a column, constraint, index or view through a table, so a walk that starts at those
-# never needs the tables' own edges: on a big schema they are most of the graph.
-_TABLES_DEPEND_ON = frozenset({"schema", "type", "sequence", "function", "table"})
+def column_default_ref(table: QualifiedName, column: str) -> ObjectRef:
+    """A column's DEFAULT as an object of its own: the server tracks what it calls apart from the
+    column, so a function under it is replaced by dropping and re-setting the default alone."""
+    return ref("column_default", table.schema, table.name, column)
 
 
-def dependencies(catalog: Catalog, tables: bool = True) -> dict[ObjectRef, set[ObjectRef]]:
-    """Object -> the objects it depends on (schemas, tables, types, sequences, constraints,
-    indexes, views, functions, triggers): the edges of the catalog's dependency graph.
-    `tables=False` leaves out the edges from tables (see _TABLES_DEPEND_ON)."""
+def policy_ref(table: QualifiedName, name: str) -> ObjectRef:
+    return ref("policy", table.schema, table.name, name)
+
+
+def trigger_ref(table: QualifiedName, name: str) -> ObjectRef:
+    return ref("trigger", table.schema, table.name, name)
+
+
+def _column_edges(t: Table, col: Column, catalog: Catalog) -> set[ObjectRef]:
+    """What the server records for a column: its table, its type (a table's row type included)
+    and, for a generated column, the functions and sibling columns of its expression."""
+    deps = {table_ref(t.name)}
+    typ = type_dependency(col.type, catalog)
+    if typ is not None:
+        deps.add(typ)
+    if col.generated is not None:
+        deps |= functions_used(col.generated.key, catalog)
+        deps |= {column_ref(t.name, c) for c in _columns_named(col.generated.key)
+                 if c != col.name and t.column(c) is not None}
+    return deps
+
+
+def _default_edges(t: Table, col: Column, catalog: Catalog) -> set[ObjectRef]:
+    deps = {column_ref(t.name, col.name)} | functions_used(col.default.key, catalog)
+    return deps | {sequence_ref(s) for s in sequences_used(col.default.key)}
+
+
+def _tracked_function_edges(f, catalog: Catalog) -> set[ObjectRef]:
+    """What the server records for a function: its argument and result types, and what a
+    BEGIN ATOMIC body uses.  A body in a string is checked when created but not tracked after,
+    so dropping a table it reads does not need the function dropped."""
+    deps = function_dependencies(f, catalog)
+    if orjson.loads(f.definition.key).get("body", "").startswith("sql:"):
+        deps = {d for d in deps if d.kind in ("schema", "type") or d in _signature_types(f, catalog)}
+    return deps
+
+
+def _signature_types(f, catalog: Catalog) -> set[ObjectRef]:
+    texts = [p["type"] for p in orjson.loads(f.definition.key)["params"]]
+    if f.returns and not f.returns.startswith("TABLE("):
+        texts.append(f.returns.removeprefix("SETOF "))
+    return {t for text in texts if (t := type_dependency(text, catalog)) is not None}
+
+
+def dependencies(catalog: Catalog) -> dict[ObjectRef, set[ObjectRef]]:
+    """Object -> the objects it depends on, as the server records them (pg_depend): the edges
+    that decide what must be dropped and re-created when something it uses is replaced.
+
+    Finer than what a creation needs (table_dependencies): a column, its default, each
+    constraint, index, policy and trigger are nodes of their own, so that replacing a function
+    under a DEFAULT replaces the default, not the table and every key on it."""
     out: dict[ObjectRef, set[ObjectRef]] = {}
 
     def add(node: ObjectRef, deps) -> None:
@@ -213,11 +271,18 @@ def dependencies(catalog: Catalog, tables: bool = True) -> dict[ObjectRef, set[O
         add(schema_ref(s), ())
     for qn in catalog.enums:
         add(type_ref(qn), (schema_ref(qn.schema),))
+    for pool in (catalog.domains, catalog.composites, catalog.ranges):
+        for qn, typ in pool.items():
+            add(type_ref(qn), type_dependencies(typ, catalog) | {schema_ref(qn.schema)})
     for qn, seq in catalog.sequences.items():
         add(sequence_ref(qn), sequence_dependencies(seq))
     for qn, t in catalog.tables.items():
-        if tables:
-            add(table_ref(qn), table_dependencies(t, catalog))
+        parents = {table_ref(p) for p in (t.partition_of, *t.inherits) if p is not None}
+        add(table_ref(qn), {schema_ref(qn.schema)} | parents)
+        for col in t.columns:
+            add(column_ref(qn, col.name), _column_edges(t, col, catalog))
+            if col.default is not None:
+                add(column_default_ref(qn, col.name), _default_edges(t, col, catalog))
         for con in t.constraints:
             add(constraint_ref(qn, con.name), constraint_dependencies(qn, con, catalog))
     for qn, idx in catalog.indexes.items():
@@ -225,18 +290,35 @@ def dependencies(catalog: Catalog, tables: bool = True) -> dict[ObjectRef, set[O
     for qn, v in catalog.views.items():
         add(view_ref(qn), v.depends_on | {schema_ref(qn.schema)})
     for fn, f in catalog.functions.items():
-        add(function_ref(fn), function_dependencies(f, catalog))
+        add(function_ref(fn), _tracked_function_edges(f, catalog))
     for (table, name), trig in catalog.triggers.items():
-        add(ref("trigger", table.schema, table.name, name), trigger_dependencies(trig, catalog))
+        add(trigger_ref(table, name), trigger_dependencies(trig, catalog))
+    for (table, name), p in catalog.policies.items():
+        add(policy_ref(table, name), policy_dependencies(p, catalog))
     return out
 
 
-def dependents(catalog: Catalog, of: set[ObjectRef] | None = None) -> dict[ObjectRef, set[ObjectRef]]:
-    """Object -> the objects that depend on it directly (the dependency edges reversed), enough
-    to walk from the objects `of` (default: from anything)."""
-    tables = of is None or any(r.kind in _TABLES_DEPEND_ON for r in of)
+def type_dependencies(t, catalog: Catalog) -> set[ObjectRef]:
+    """What a domain, composite or range type uses: its base, attribute or subtype types (a
+    table's row type included) and the functions its checks and default call."""
+    texts = []
+    if hasattr(t, "base_type"):
+        texts.append(t.base_type)
+    if hasattr(t, "attributes"):
+        texts.extend(a[1] for a in t.attributes)
+    if hasattr(t, "subtype"):
+        texts.append(t.subtype)
+    out = {dep for text in texts if (dep := type_dependency(text, catalog)) is not None}
+    exprs = [c.expr for c in getattr(t, "checks", ())] + [e for e in [getattr(t, "default", None)] if e]
+    for expr in exprs:
+        out |= functions_used(expr.key, catalog)
+    return out
+
+
+def dependents(catalog: Catalog) -> dict[ObjectRef, set[ObjectRef]]:
+    """Object -> the objects that depend on it directly (the dependency edges reversed)."""
     out: dict[ObjectRef, set[ObjectRef]] = {}
-    for node, deps in dependencies(catalog, tables).items():
+    for node, deps in dependencies(catalog).items():
         for d in deps:
             out.setdefault(d, set()).add(node)
     return out

@@ -277,3 +277,21 @@ def test_a_tables_comment_comes_before_its_columns_and_json_names_objects_plainl
     labels = {s["object"] for s in json.loads(plan_json(plan))["statements"]}
     assert {"comment on table public.t", "comment on column public.t.zeta", "comment on index public.t_pkey",
             "function public.f(date, date)", "comment on function public.f(date, date)"} <= labels
+
+
+# -- dependencies the server records ----------------------------------------------------------
+def test_a_function_returning_a_tables_rows_comes_after_the_table():
+    plan = plan_migration(EMPTY, catalog_from_sql(
+        "CREATE FUNCTION top() RETURNS SETOF customer LANGUAGE plpgsql AS $$ BEGIN RETURN QUERY "
+        "SELECT * FROM customer; END $$; CREATE FUNCTION firsts(c customer[]) RETURNS int LANGUAGE sql "
+        "AS $$ SELECT 1 $$; CREATE TABLE customer (id int PRIMARY KEY);"))
+    table = first_index(plan, lambda s: s.change.kind == "create_table")
+    assert table < first_index(plan, lambda s: s.change.kind == "create_function")
+
+
+def test_a_function_signature_change_under_a_default_replaces_the_default_only():
+    old = ("CREATE FUNCTION next_code() RETURNS text LANGUAGE sql AS $$ SELECT 'x' $$; "
+           "CREATE TABLE item (id int PRIMARY KEY, code text NOT NULL DEFAULT next_code());")
+    plan = plan_between(old, old.replace("next_code()", "next_code(p text DEFAULT 'y')", 1))
+    assert kinds(plan) == ["set_column_default", "drop_function", "create_function", "set_column_default"]
+    assert plan.steps[0].sql.endswith("DROP DEFAULT;") and plan.steps[-1].sql.endswith("SET DEFAULT next_code();")

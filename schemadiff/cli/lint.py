@@ -76,7 +76,8 @@ def _plan_findings(cfg, desired, url: str, keep, config):
     from ..plan import plan_migration
     from .main import plan_options
     current = inspect_database(url).filtered(keep)
-    plan = plan_migration(current, desired, plan_options(cfg, None))
+    from ..plan.live_checks import with_row_checks
+    plan = with_row_checks(plan_migration(current, desired, plan_options(cfg, None)), url)
     touched = {t for s in plan.steps if s.change is not None for t in tables_of(s.change) if t in current.tables}
     sizes = table_sizes(url, touched)
     context = PlanContext(plan, sizes, config.big_table_rows, config.big_table_bytes, desired)

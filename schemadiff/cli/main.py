@@ -76,13 +76,16 @@ def load_both(paths: list[Path], url: str, keep, cfg: Config | None = None) -> t
     return current.filtered(keep), desired.filtered(keep)
 
 
-def sized(p, url: str):
-    """The plan with the live size of each table its hazards concern."""
+def sized(p, url: str, rows: bool = True):
+    """The plan with the live size of each table its hazards concern, and (`rows`) the steps
+    that the live rows will make fail."""
     if not p:
         return p
     from ..introspect.sizes import table_sizes
+    from ..plan.live_checks import with_row_checks
     from ..plan.sizes import tables_touched, with_table_sizes
-    return with_table_sizes(p, table_sizes(url, tables_touched(p)))
+    p = with_table_sizes(p, table_sizes(url, tables_touched(p)))
+    return with_row_checks(p, url) if rows else p
 
 
 def plan_options(cfg: Config, online: bool | None, phase: str | None = None):
@@ -116,7 +119,7 @@ def plan(schema_paths, db_url, exclude, online, phase, fmt, exit_code, reverse, 
     current, desired = load_both(paths, url, keep, cfg)
     if reverse:
         current, desired = desired, current
-    p = sized(plan_migration(current, desired, plan_options(cfg, online, phase)), url)
+    p = sized(plan_migration(current, desired, plan_options(cfg, online, phase)), url, rows=not reverse)
     if verify and p and phase is None:
         from ..verify import verify_plan
         verify_plan(url, p, desired, keep, progress=lambda m: click.echo(m, err=True))
@@ -154,6 +157,9 @@ def apply(schema_paths, db_url, exclude, online, phase, allow_destructive, yes, 
         return
     if p.destructive_steps and not allow_destructive:
         raise HazardError([s.sql for s in p.destructive_steps], "--allow-destructive")
+    if p.failing_steps:
+        from ..errors import RowsViolateError
+        raise RowsViolateError([(s.sql, h.reason) for s in p.failing_steps for h in s.hazards if h.kind == "will-fail"])
     if phase is None and (verify or (verify is None and (db_url or database_url(cfg)))):
         from ..verify import verify_plan
         verify_plan(url, p, desired, keep, progress=lambda m: click.echo(m, err=True))

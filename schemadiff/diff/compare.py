@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..gcpause import gc_paused
-from ..graph import (column_dependencies, column_ref, constraint_dependencies, constraint_ref,
+from ..graph import (column_dependencies, column_ref, constraint_dependencies, constraint_ref, function_ref,
                      index_dependencies, index_ref, schema_ref, sequence_ref, sequences_used,
                      table_dependencies, table_ref, type_ref, enum_values_ref)
 from ..model import Catalog, Column, Constraint, Expr, ObjectRef, QualifiedName, Table, ref
@@ -335,12 +335,10 @@ class _Differ:
             # The type change also drops and sets the default (see render/ddl.py).
             # It "drops and creates" the column for ordering: views over it go before, come back after.
             self.add("alter_column_type", cref, prev, col, args=args, requires=deps, drops=[cref], creates=[cref],
-                     old_requires=old_deps | ({sequence_ref(s) for s in sequences_used(prev.default.key)}
-                                              if prev.default else set()))
+                     old_requires=old_deps | _default_uses(prev, self.old))
         if prev.default != col.default and col.identity is None and not type_changes:
             self.add("set_column_default", ref("column_default", *cref.path), prev, col, args=args,
-                     requires=deps | {cref},
-                     old_requires={sequence_ref(s) for s in sequences_used(prev.default.key)} if prev.default else ())
+                     requires=deps | {cref}, old_requires=_default_uses(prev, self.old))
         if prev.identity != col.identity or prev.identity_options != col.identity_options:
             # An identity's sequence is named like a serial's (<table>_<column>_seq): dropping the
             # identity frees the name, adding one needs it free.  A serial's default goes first, on
@@ -479,39 +477,85 @@ class _Differ:
     def rebuild_blocked(self) -> None:
         """Objects that PostgreSQL will not let a change pass under: drop them first, create them after.
 
-        A view over a column whose type changes, anything using a dropped function or type, a
-        foreign key on a dropped key.  They come back exactly as declared, with their indexes,
-        comments and (through diff_grants) privileges.
+        Walks the server's dependency edges (graph.dependencies) from everything the plan drops
+        or retypes.  What is reached and cannot stay (see _blocked) is replaced too, and the walk
+        goes on from it: a view over a replaced view, a default or an index calling a function whose
+        signature changes, a function returning a re-created table's rows.  What goes with a
+        dropped owner (an index of a dropped table) is left to the server.  They come back exactly
+        as declared, with their indexes, comments and (through diff_grants) privileges.
         """
-        from ..graph import dependents, transitive_dependents
+        from ..graph import column_default_ref, dependents
         dropped: set[ObjectRef] = set()
         retyped: set[ObjectRef] = set()
         for c in self.changes:
             if c.kind in ("alter_column_type", "rebuild_enum"):
-                retyped |= c.drops  # the columns change type: views over them must go and come back
+                retyped |= c.drops  # the columns change type: what reads them must go and come back
             else:
                 dropped |= c.drops
         if not dropped and not retyped:
             return
-        reverse = dependents(self.old, dropped | retyped)
-        handled = set(dropped) | {c.target for c in self.changes if c.kind.startswith(("drop_", "create_"))}
+        reverse = dependents(self.old)
+        handled = set(dropped) | {c.target for c in self.changes
+                                  if c.kind.startswith(("drop_", "create_")) or c.kind == "set_column_default"}
+        # A retyped column's default is dropped and set again by the type change itself.
+        handled |= {column_default_ref(QualifiedName(*r.path[:2]), r.path[2]) for r in retyped if r.kind == "column"}
+        owners_gone = {r for r in dropped if r.kind in ("table", "view")}
         todo: list[ObjectRef] = []
-        for r in sorted(dropped | retyped):
-            for dep in sorted(transitive_dependents(reverse, r)):
-                if dep in handled:
+        queue = [(r, r in dropped) for r in sorted(dropped | retyped)]
+        while queue:
+            r, gone = queue.pop(0)
+            for dep in sorted(reverse.get(r, ())):
+                if dep in handled or self._goes_with_owner(dep, owners_gone, dropped) or not self._blocked(dep, gone):
                     continue
-                blocked = dep.kind == "view" or (r in dropped and dep.kind in ("trigger", "constraint", "index"))
-                if blocked:
-                    handled.add(dep)
-                    todo.append(dep)
+                handled.add(dep)
+                todo.append(dep)
+                if dep.kind == "view":
+                    owners_gone.add(dep)
+                queue.append((dep, True))
+        # A default the plan sets anyway is reached too: it is dropped first and set at the end.
+        for c in list(self.changes):
+            if c.kind == "set_column_default" and c.target not in todo and any(
+                    r in dropped for r in c.old_requires if r.kind == "function"):
+                todo.append(c.target)
         for dep in todo:
             self._rebuild(dep)
 
+    def _blocked(self, r: ObjectRef, gone: bool) -> bool:
+        """Must `r` be replaced when something it uses is dropped (`gone`) or changes type?"""
+        if r.kind in ("view", "policy", "function"):
+            return True  # the server refuses to retype a column they read, or to drop what they use
+        if r.kind == "column":
+            t = self.old.tables.get(QualifiedName(*r.path[:2]))
+            col = t.column(r.path[2]) if t is not None else None
+            return col is not None and col.generated is not None
+        return gone and r.kind in ("trigger", "constraint", "index", "column_default")
+
+    def _goes_with_owner(self, r: ObjectRef, owners_gone: set[ObjectRef], dropped: set[ObjectRef]) -> bool:
+        """Does `r` belong to a table or view the plan drops (its index, key, trigger, policy)?"""
+        if r.kind == "index":
+            idx = self.old.indexes.get(QualifiedName(*r.path))
+            owner = (idx.table.schema, idx.table.name) if idx is not None else None
+        elif r.kind in ("constraint", "trigger", "policy", "column", "column_default"):
+            owner = r.path[:2]
+        else:
+            return False
+        if owner is None:
+            return False
+        if r.kind == "column_default" and ref("column", *r.path) in dropped:
+            return True  # the default goes with its column (re-added with it, if it comes back)
+        return ref("table", *owner) in owners_gone or ref("view", *owner) in owners_gone
+
+    def _supersede(self, target: ObjectRef, kinds: tuple[str, ...]) -> None:
+        """Take out the plan's own change of `target`: a rebuild drops and re-creates it instead."""
+        self.changes = [c for c in self.changes if not (c.target == target and c.kind in kinds)]
+
     def _rebuild(self, r: ObjectRef) -> None:
-        from ..graph import trigger_dependencies
+        from ..graph import (column_default_ref, function_dependencies, policy_dependencies,
+                             trigger_dependencies)
         if r.kind == "view":
             qn = QualifiedName(*r.path)
             old, new = self.old.views[qn], self.new.views.get(qn)
+            self._supersede(r, ("set_view_options",))
             self.add("drop_view", r, old, None, drops=[r], old_requires=old.depends_on)
             if new is not None:
                 self.add("create_view", r, None, new, creates=[r], requires=new.depends_on | {schema_ref(qn.schema)})
@@ -525,9 +569,7 @@ class _Differ:
                     self.comment(f"INDEX {idx.name}", index_ref(idx.name), None, idx.comment)
                 for (table, name), trig in self.new.triggers.items():
                     if table == qn:
-                        tref = ref("trigger", qn.schema, qn.name, name)
-                        self.add("create_trigger", tref, None, trig, creates=[tref],
-                                 requires=trigger_dependencies(trig, self.new))
+                        self._create_trigger(ref("trigger", qn.schema, qn.name, name), trig)
         elif r.kind == "constraint":
             qn = QualifiedName(r.path[0], r.path[1])
             t_old = self.old.tables[qn]
@@ -549,11 +591,78 @@ class _Differ:
         elif r.kind == "trigger":
             key = (QualifiedName(r.path[0], r.path[1]), r.path[2])
             old = self.old.triggers[key]
+            self._supersede(ref("trigger_state", *r.path), ("set_trigger_state",))
             self.add("drop_trigger", r, old, None, drops=[r], old_requires=trigger_dependencies(old, self.old))
             new = self.new.triggers.get(key)
             if new is not None:
-                self.add("create_trigger", r, None, new, creates=[r], requires=trigger_dependencies(new, self.new))
-                self.comment(f"TRIGGER {_q(new.name)} ON {new.table}", r, None, new.comment)
+                self._create_trigger(r, new)
+        elif r.kind == "policy":
+            key = (QualifiedName(r.path[0], r.path[1]), r.path[2])
+            old, new = self.old.policies[key], self.new.policies.get(key)
+            self._supersede(r, ("alter_policy",))
+            self.add("drop_policy", r, old, None, drops=[r], old_requires=policy_dependencies(old, self.old))
+            if new is not None:
+                self.add("create_policy", r, None, new, creates=[r], requires=policy_dependencies(new, self.new))
+                self.comment(f"POLICY {_q(new.name)} ON {new.table}", r, None, new.comment)
+        elif r.kind == "function":
+            fn = next(f for f in self.old.functions if function_ref(f) == r)
+            old, new = self.old.functions[fn], self.new.functions.get(fn)
+            self._supersede(r, ("replace_function",))
+            self.add("drop_function", r, old, None, drops=[r], old_requires=function_dependencies(old, self.old))
+            if new is not None:
+                self.add("create_function", r, None, new, creates=[r], requires=function_dependencies(new, self.new))
+                self.comment(f"{new.kind.upper()} {fn}", r, None, new.comment)
+        elif r.kind == "column_default":
+            self._rebuild_default(QualifiedName(*r.path[:2]), r.path[2])
+        elif r.kind == "column":
+            self._rebuild_generated(QualifiedName(*r.path[:2]), r.path[2])
+
+    def _create_trigger(self, r: ObjectRef, trig) -> None:
+        from ..graph import trigger_dependencies
+        self.add("create_trigger", r, None, trig, creates=[r], requires=trigger_dependencies(trig, self.new))
+        if trig.enabled != "O":
+            self.add("set_trigger_state", ref("trigger_state", *r.path), None, trig, requires=[r])
+        self.comment(f"TRIGGER {_q(trig.name)} ON {trig.table}", r, None, trig.comment)
+
+    def _rebuild_default(self, table: QualifiedName, column: str) -> None:
+        """DROP DEFAULT before what the old default calls goes, SET DEFAULT after what the new one
+        calls exists: the column, its key and its table stay as they are."""
+        from ..graph import column_default_ref
+        target = column_default_ref(table, column)
+        self._supersede(target, ("set_column_default",))
+        prev = self.old.tables[table].column(column)
+        t_new = self.new.tables.get(table)
+        col = t_new.column(column) if t_new is not None else None
+        cref = column_ref(table, column)
+        self.add("set_column_default", target, prev, replace(prev, default=None), args=(("table", table),),
+                 drops=[target], old_requires=_default_uses(prev, self.old))
+        if col is not None and col.default is not None:
+            self.add("set_column_default", target, replace(col, default=None), col, args=(("table", table),),
+                     creates=[target], requires=_default_uses(col, self.new) | {cref})
+
+    def _rebuild_generated(self, table: QualifiedName, column: str) -> None:
+        """A generated column holds nothing of its own: it is dropped and added again, computed anew."""
+        prev = self.old.tables[table].column(column)
+        t_new = self.new.tables.get(table)
+        col = t_new.column(column) if t_new is not None else None
+        cref = column_ref(table, column)
+        for kind, target in (("alter_column_type", cref), ("set_not_null", ref("column_not_null", *cref.path)),
+                             ("alter_column_settings", ref("column_settings", *cref.path))):
+            self._supersede(target, (kind,))
+        self.add("drop_column", cref, prev, None, args=(("table", table), ("recomputed", True)), drops=[cref],
+                 old_requires=column_dependencies(table, prev, self.old))
+        if col is not None:
+            self.add("add_column", cref, None, col, args=(("table", table),), creates=[cref],
+                     requires=column_dependencies(table, col, self.new) | {table_ref(table)})
+            self.comment(f"COLUMN {table}.{_q(col.name)}", cref, None, col.comment)
+
+
+def _default_uses(col: Column, catalog: Catalog) -> set[ObjectRef]:
+    """The functions and sequences a column's default calls."""
+    from ..graph import functions_used
+    if col.default is None:
+        return set()
+    return functions_used(col.default.key, catalog) | {sequence_ref(s) for s in sequences_used(col.default.key)}
 
 
 def _to_validate(old: Table, new: Table) -> bool:

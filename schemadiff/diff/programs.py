@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..graph import (function_dependencies, function_ref, functions_used, policy_dependencies, schema_ref,
-                     table_ref, trigger_dependencies, type_dependency, type_ref, view_ref)
+                     table_ref, trigger_dependencies, type_dependencies, type_dependency, type_ref, view_ref)
 from ..model import Catalog, Grant, QualifiedName, ref
 
 
@@ -140,23 +140,7 @@ def _recreate_type(kind: str, prev, t) -> bool:
 
 
 def _type_deps(t, catalog: Catalog) -> set:
-    texts = []
-    if hasattr(t, "base_type"):
-        texts.append(t.base_type)
-    if hasattr(t, "attributes"):
-        texts.extend(a[1] for a in t.attributes)
-    if hasattr(t, "subtype"):
-        texts.append(t.subtype)
-    out = set()
-    for text in texts:
-        dep = type_dependency(text, catalog)
-        if dep is not None:
-            out.add(dep)
-    # A domain's checks and default call functions: those exist first and go after it.
-    exprs = [c.expr for c in getattr(t, "checks", ())] + [e for e in [getattr(t, "default", None)] if e]
-    for expr in exprs:
-        out |= functions_used(expr.key, catalog)
-    return out
+    return type_dependencies(t, catalog)
 
 
 def diff_policies(d) -> None:

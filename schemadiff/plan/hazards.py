@@ -35,6 +35,12 @@ HAZARD_KINDS = {
                    "Fix: CREATE INDEX CONCURRENTLY (online mode).",
     "validates": "Adding the constraint scans the table to validate it while holding a lock. "
                  "Fix: add it NOT VALID, then VALIDATE CONSTRAINT separately (online mode).",
+    "will-fail": "Rows in the live database make the statement fail (NULLs under a new NOT NULL, values too "
+                 "long or out of range for a narrower type, rows that violate a new CHECK, UNIQUE or FOREIGN KEY, "
+                 "an enum value still in use), found by a bounded query while planning. `apply` refuses the "
+                 "plan. Fix: clean or backfill the data first (a data step), or change the declaration.",
+    "unverified": "A check of the live rows (see will-fail) could not run: a timeout, a missing privilege, or "
+                  "an object the plan has not made yet. The statement may still fail on the rows.",
     "irreversible": "The change cannot be undone by running the reverse plan (enum values cannot be removed "
                     "in place).",
 }
@@ -66,6 +72,8 @@ def _(c: Change) -> list[Hazard]:
 
 @hazard_rule("drop_column")
 def _(c: Change) -> list[Hazard]:
+    if c.arg("recomputed"):  # a generated column dropped to be added again: its values are computed anew
+        return [Hazard("blocks-reads", "ACCESS EXCLUSIVE lock (brief)")]
     return [Hazard("data-loss", f"drops column {c.old.name} of {c.arg('table').display} and its values"),
             Hazard("blocks-reads", "ACCESS EXCLUSIVE lock (brief)")]
 

@@ -23,6 +23,11 @@ class Step:
     def destructive(self) -> bool:
         return any(h.kind == "data-loss" for h in self.hazards)
 
+    @property
+    def will_fail(self) -> bool:
+        """Live rows make this statement fail (see live_checks.py)."""
+        return any(h.kind == "will-fail" for h in self.hazards)
+
 
 @dataclass(frozen=True, slots=True)
 class Plan:
@@ -34,6 +39,10 @@ class Plan:
     @property
     def destructive_steps(self) -> list[Step]:
         return [s for s in self.steps if s.destructive]
+
+    @property
+    def failing_steps(self) -> list[Step]:
+        return [s for s in self.steps if s.will_fail]
 
 
 _ONLY_ON_LIVE_DATA = frozenset({"blocks-reads", "blocks-writes", "validates", "index-build", "table-rewrite"})

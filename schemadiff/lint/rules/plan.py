@@ -239,3 +239,46 @@ def irreversible(ctx: PlanContext) -> Iterator[Report]:
         Nothing to fix: make sure the change is wanted before it ships.
     """
     yield from _hazards(ctx, "irreversible", "make sure the change is wanted before it ships", None, None)
+
+
+@rule("will-fail", severity="error", target="plan")
+def will_fail(ctx: PlanContext) -> Iterator[Report]:
+    """The live rows make a step of the plan fail.
+
+    What it does:
+        Reports every step that a bounded query on the live rows found will fail: a NOT NULL
+        over NULLs (or a new NOT NULL column without a default on a table with rows), values too
+        long or out of range for a narrower type, rows violating a new CHECK, UNIQUE, PRIMARY
+        KEY or FOREIGN KEY, an enum value removed while rows hold it.
+
+    Why it matters:
+        The migration would stop halfway, after taking its locks; `apply` refuses the plan.
+
+    Example:
+        ALTER TABLE users ALTER COLUMN email SET NOT NULL;  -- 1,204 rows have NULL in users.email
+
+    Fix:
+        Clean or backfill the rows first (a data step), or change the declaration.
+    """
+    yield from _hazards(ctx, "will-fail", "clean or backfill the rows first, or change the declaration", None, None)
+
+
+@rule("unverified", severity="info", target="plan")
+def unverified(ctx: PlanContext) -> Iterator[Report]:
+    """A check of the live rows could not run.
+
+    What it does:
+        Reports steps whose rows could not be checked (see will-fail): the query timed out,
+        lacked a privilege, or needs an object the plan has not made yet.
+
+    Why it matters:
+        The step may still fail on the rows; nothing was guessed.
+
+    Example:
+        ALTER TABLE item ADD CONSTRAINT item_qty_check CHECK (positive(qty));  -- positive() is new
+
+    Fix:
+        Check the rows by hand, or run the plan on a copy first (`plan --verify`).
+    """
+    yield from _hazards(ctx, "unverified", "check the rows by hand, or rehearse on a copy (plan --verify)",
+                        None, None)
