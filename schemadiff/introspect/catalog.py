@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 import psycopg
 
-from ..errors import IntrospectError, ParseError
+from ..errors import IntrospectError, LockTimeout, ParseError, PermissionDenied
 from ..gcpause import gc_paused
 from ..model import Catalog, QualifiedName
 from ..parse import catalog_from_statements
@@ -49,6 +49,9 @@ FROM pg_catalog.pg_index i
 JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE NOT i.indisvalid AND c.relkind = 'i'
+  -- An index some session is building CONCURRENTLY is invalid until the build ends: it is not
+  -- a failed build, and dropping it would break that session's build (deadlock detected).
+  AND NOT EXISTS (SELECT FROM pg_catalog.pg_stat_progress_create_index p WHERE p.index_relid = i.indexrelid)
 """
 
 
@@ -71,11 +74,43 @@ def inspect_connection(conn: psycopg.Connection) -> Catalog:
     return live_catalog(read_live_schema(conn))
 
 
-def read_database(dsn: str) -> LiveSchema:
+READ_LOCK_TIMEOUT = "5s"
+
+
+def read_database(dsn: str, lock_timeout: str | None = READ_LOCK_TIMEOUT) -> LiveSchema:
+    """The live schema, read with every lock wait bounded by `lock_timeout`.
+
+    Why bounded: some catalog functions (pg_get_viewdef, pg_get_indexdef, ...) lock the
+    relation they describe, and a session holding ACCESS EXCLUSIVE on one (a migration
+    waiting on something, a forgotten transaction) would make plan and check wait forever.
+    When the bound runs out, the error names the session that holds the lock.
+    """
     from ..connect import connect
-    with connect(dsn) as conn:
-        return read_live_schema(conn)
+    from ..locks import BlockerWatch
+    from ..settings import duration_ms
+    with connect(dsn, lock_timeout=lock_timeout) as conn:
+        first = duration_ms(lock_timeout) * 0.5 if lock_timeout else 2000
+        watch = BlockerWatch(dsn, conn.info.backend_pid, first)
+        try:
+            with watch:
+                return read_live_schema(conn)
+        except psycopg.errors.LockNotAvailable:
+            raise LockTimeout("cannot read the live schema", lock_timeout or "0", watch.describe(),
+                              "Retry when that session has finished, or raise --lock-timeout") from None
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise PermissionDenied(f"cannot read the live schema: {permission_message(exc)}") from None
+        finally:
+            watch.close()
 
 
-def inspect_database(dsn: str) -> Catalog:
-    return live_catalog(read_database(dsn))
+def permission_message(exc: psycopg.Error) -> str:
+    """The server's 'permission denied for schema x' with its hint, in one line."""
+    diag = exc.diag
+    text = (diag.message_primary or str(exc)).strip()
+    if diag.message_hint:
+        text += f" ({diag.message_hint.strip()})"
+    return text + "; the connected role needs that privilege (GRANT it, or connect as a role that has it)"
+
+
+def inspect_database(dsn: str, lock_timeout: str | None = READ_LOCK_TIMEOUT) -> Catalog:
+    return live_catalog(read_database(dsn, lock_timeout))
