@@ -21,7 +21,7 @@ import psycopg
 
 from .connect import connect
 from .errors import ApplyError, LockTimeout
-from .locks import BlockerWatch, acquire_apply_lock
+from .locks import BlockerWatch, acquire_apply_lock, permission_message
 from .plan import Plan, Step
 from .settings import duration_ms, set_session
 
@@ -131,6 +131,8 @@ def _run(conn: psycopg.Connection, step: Step, progress: Progress) -> None:
         conn.execute(step.sql)
     except psycopg.errors.LockNotAvailable:
         raise _LockWaitExpired(step) from None
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise ApplyError(step.sql, f"permission denied: {permission_message(exc)}") from None
     except psycopg.Error as exc:
         message = (exc.diag.message_primary or str(exc)).strip()
         raise ApplyError(step.sql, message) from None

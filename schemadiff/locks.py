@@ -142,3 +142,43 @@ def _holder(conn: psycopg.Connection) -> str:
     pid, app, user, addr, started = row
     return (f"pid {pid}, application_name {app!r}, user {user}{', from ' + addr if addr else ''}, "
             f"connected since {started:%Y-%m-%d %H:%M:%S %Z}".rstrip())
+
+
+def bounded_read(dsn: str, lock_timeout: str | None, what: str, read: Callable[[psycopg.Connection], object]):
+    """`read(conn)` on a connection whose lock waits are bounded by `lock_timeout`; running out
+    of it is a LockTimeout naming the session that held the lock, a missing privilege a
+    PermissionDenied naming the object (reads by plan and check go through here)."""
+    from .connect import connect
+    from .errors import LockTimeout, PermissionDenied
+    from .settings import duration_ms
+    with connect(dsn, lock_timeout=lock_timeout) as conn:
+        watch = BlockerWatch(dsn, conn.info.backend_pid, duration_ms(lock_timeout) * 0.5 if lock_timeout else 2000)
+        try:
+            with watch:
+                return read(conn)
+        except psycopg.errors.LockNotAvailable:
+            raise LockTimeout(what, lock_timeout or "0", watch.describe(),
+                              "Retry when that session has finished, or raise --lock-timeout") from None
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise PermissionDenied(f"{what}: {permission_message(exc)}") from None
+        finally:
+            watch.close()
+
+
+def permission_message(exc: psycopg.Error) -> str:
+    """The server's 'permission denied for schema x', the privilege it takes, and its hint, in one line."""
+    diag = exc.diag
+    text = (diag.message_primary or str(exc)).strip()
+    needed = _PRIVILEGE_OF.get(text.split(" for ", 1)[1].split(" ", 1)[0] if " for " in text else "", "")
+    if needed:
+        text += f" (needs {needed})"
+    if diag.message_hint:
+        text += f"; {diag.message_hint.strip()}"
+    return text + "; GRANT it to the connected role, or connect as a role that has it"
+
+
+# "permission denied for <kind> <name>": the privilege schemadiff's reads and DDL need on that kind.
+_PRIVILEGE_OF = {"schema": "USAGE on the schema, and CREATE to create objects in it",
+                 "table": "SELECT to read it, ownership to alter it", "sequence": "USAGE or SELECT",
+                 "function": "EXECUTE", "type": "USAGE", "database": "CONNECT, and CREATE for new schemas",
+                 "language": "USAGE", "tablespace": "CREATE"}

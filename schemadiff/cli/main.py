@@ -51,7 +51,7 @@ def _server_error(exc) -> str:
     diag = getattr(exc, "diag", None)
     text = ((diag.message_primary if diag else None) or str(exc)).strip()
     if isinstance(exc, psycopg.errors.InsufficientPrivilege):
-        from ..introspect.catalog import permission_message
+        from ..locks import permission_message
         return f"permission denied: {permission_message(exc)}"
     if isinstance(exc, psycopg.errors.LockNotAvailable):
         return f"{text}: another session holds a lock this needs; retry, or raise --lock-timeout"
@@ -106,13 +106,13 @@ def load_both(paths: list[Path], url: str, keep, cfg: Config | None = None) -> t
     return current.filtered(keep), desired.filtered(keep)
 
 
-def sized(p, url: str):
+def sized(p, url: str, cfg: Config | None = None):
     """The plan with the live size of each table its hazards concern."""
     if not p:
         return p
     from ..introspect.sizes import table_sizes
     from ..plan.sizes import tables_touched, with_table_sizes
-    return with_table_sizes(p, table_sizes(url, tables_touched(p)))
+    return with_table_sizes(p, table_sizes(url, tables_touched(p), cfg.lock_timeout if cfg else "5s"))
 
 
 def plan_options(cfg: Config, online: bool | None, phase: str | None = None):
@@ -147,7 +147,7 @@ def plan(schema_paths, db_url, exclude, lock_timeout, allow_empty, online, phase
     current, desired = load_both(paths, url, keep, cfg)
     if reverse:
         current, desired = desired, current
-    p = sized(plan_migration(current, desired, plan_options(cfg, online, phase)), url)
+    p = sized(plan_migration(current, desired, plan_options(cfg, online, phase)), url, cfg)
     if verify and p and phase is None:
         from ..verify import verify_plan
         verify_plan(url, p, desired, keep, progress=lambda m: click.echo(m, err=True))
@@ -190,7 +190,7 @@ def apply(schema_paths, db_url, exclude, lock_timeout, allow_empty, online, phas
     say = lambda msg: click.echo(msg, err=True)  # noqa: E731
     with _cancel_on_sigterm(), (nullcontext() if dry_run else apply_session(url, settings, say)) as conn:
         current, desired = load_both(paths, url, keep, cfg)
-        p = sized(plan_migration(current, desired, plan_options(cfg, online, phase)), url)
+        p = sized(plan_migration(current, desired, plan_options(cfg, online, phase)), url, cfg)
         if not p:
             click.echo("schemadiff: the database matches the schema; nothing to do", err=True)
             return

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 import psycopg
 
-from ..errors import IntrospectError, LockTimeout, ParseError, PermissionDenied
+from ..errors import IntrospectError, ParseError
 from ..gcpause import gc_paused
 from ..model import Catalog, QualifiedName
 from ..parse import catalog_from_statements
@@ -85,31 +85,8 @@ def read_database(dsn: str, lock_timeout: str | None = READ_LOCK_TIMEOUT) -> Liv
     waiting on something, a forgotten transaction) would make plan and check wait forever.
     When the bound runs out, the error names the session that holds the lock.
     """
-    from ..connect import connect
-    from ..locks import BlockerWatch
-    from ..settings import duration_ms
-    with connect(dsn, lock_timeout=lock_timeout) as conn:
-        first = duration_ms(lock_timeout) * 0.5 if lock_timeout else 2000
-        watch = BlockerWatch(dsn, conn.info.backend_pid, first)
-        try:
-            with watch:
-                return read_live_schema(conn)
-        except psycopg.errors.LockNotAvailable:
-            raise LockTimeout("cannot read the live schema", lock_timeout or "0", watch.describe(),
-                              "Retry when that session has finished, or raise --lock-timeout") from None
-        except psycopg.errors.InsufficientPrivilege as exc:
-            raise PermissionDenied(f"cannot read the live schema: {permission_message(exc)}") from None
-        finally:
-            watch.close()
-
-
-def permission_message(exc: psycopg.Error) -> str:
-    """The server's 'permission denied for schema x' with its hint, in one line."""
-    diag = exc.diag
-    text = (diag.message_primary or str(exc)).strip()
-    if diag.message_hint:
-        text += f" ({diag.message_hint.strip()})"
-    return text + "; the connected role needs that privilege (GRANT it, or connect as a role that has it)"
+    from ..locks import bounded_read
+    return bounded_read(dsn, lock_timeout, "cannot read the live schema", read_live_schema)
 
 
 def inspect_database(dsn: str, lock_timeout: str | None = READ_LOCK_TIMEOUT) -> Catalog:
