@@ -26,7 +26,8 @@ class _Group(click.Group):
     def invoke(self, ctx):
         from ..connect import redact
         try:
-            return super().invoke(ctx)
+            with _sigterm_as_interrupt():
+                return super().invoke(ctx)
         except SchemaDiffError as exc:
             click.echo(redact(f"schemadiff: error: {exc}"), err=True)
             ctx.exit(EXIT_ERROR)
@@ -188,7 +189,7 @@ def apply(schema_paths, db_url, exclude, lock_timeout, allow_empty, online, phas
         cfg.lock_retries = lock_retries
     settings = apply_settings(cfg)
     say = lambda msg: click.echo(msg, err=True)  # noqa: E731
-    with _cancel_on_sigterm(), (nullcontext() if dry_run else apply_session(url, settings, say)) as conn:
+    with nullcontext() if dry_run else apply_session(url, settings, say) as conn:
         current, desired = load_both(paths, url, keep, cfg)
         p = sized(plan_migration(current, desired, plan_options(cfg, online, phase)), url, cfg)
         if not p:
@@ -219,9 +220,10 @@ def apply_settings(cfg: Config):
 
 
 @contextmanager
-def _cancel_on_sigterm():
+def _sigterm_as_interrupt():
     """SIGTERM (a CI timeout, systemd, kill) acts as Ctrl-C: psycopg then cancels the statement
-    on the server, so no lock request stays queued in front of the table's readers."""
+    on the server, so no lock request stays queued in front of the table's readers, and the
+    process ends through its exit handlers, which stop rehearsal servers (verify.py)."""
     import signal
     import threading
     if threading.current_thread() is not threading.main_thread():
