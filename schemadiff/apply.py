@@ -80,35 +80,73 @@ def apply_plan(dsn: str, plan: Plan, progress: Progress = lambda _: None,
 
 
 def apply_plan_on(conn: psycopg.Connection, dsn: str, plan: Plan, settings: ApplySettings = ApplySettings(),
-                  progress: Progress = lambda _: None) -> None:
-    """Run `plan` on `conn` (from apply_session); `dsn` is for the watcher that names lock holders."""
+                  progress: Progress = lambda _: None, *, live_fingerprint: str | None = None,
+                  plan_file: str | None = None) -> None:
+    """Run `plan` on `conn` (from apply_session); `dsn` is for the watcher that names lock holders.
+    The apply is recorded in schemadiff.history (history.py), whatever its outcome."""
     timeout_ms = duration_ms(settings.lock_timeout)
     watch = BlockerWatch(dsn, conn.info.backend_pid, timeout_ms * 0.5 if timeout_ms else 2000)
+    row = _history_start(conn, plan, live_fingerprint, plan_file, progress)
+    ran: list[dict] = []
+    outcome, error = "failed", None
     try:
         for transactional, steps in _units(plan):
-            _run_unit(conn, transactional, steps, settings, watch, progress)
+            _run_unit(conn, transactional, steps, settings, watch, progress, ran)
+        outcome = "applied"
+    except KeyboardInterrupt:
+        outcome, error = "interrupted", "interrupted (SIGINT/SIGTERM); the statement in progress was cancelled"
+        raise
+    except Exception as exc:
+        error = str(exc)
+        raise
     finally:
         watch.close()
+        if row is not None and not conn.closed:
+            from . import history
+            try:
+                history.finish(conn, row, ran, outcome, error)
+            except psycopg.Error:
+                progress("schemadiff: the outcome of this apply could not be written to schemadiff.history")
+
+
+def _history_start(conn, plan: Plan, live_fingerprint, plan_file, progress: Progress) -> int | None:
+    from . import history
+    try:
+        return history.start(conn, history.plan_fingerprint([s.sql for s in plan.steps]), live_fingerprint,
+                             plan_file)
+    except psycopg.Error as exc:
+        reason = (exc.diag.message_primary or str(exc)).strip()
+        progress(f"schemadiff: this apply is not recorded in schemadiff.history ({reason})")
+        return None
 
 
 def _run_unit(conn, transactional: bool, steps: list[Step], settings: ApplySettings, watch: BlockerWatch,
-              progress: Progress) -> None:
+              progress: Progress, ran: list[dict]) -> None:
     delay = duration_ms(settings.lock_retry_delay) / 1000
     # A concurrent index build that failed leaves an INVALID index behind: planning again
     # rebuilds it, a blind retry would fail on the name.
     retries = 0 if any(not s.transactional and " CONCURRENTLY " in s.sql for s in steps) else settings.lock_retries
     for attempt in range(retries + 1):
+        done: list[dict] = []
         try:
             with watch:
                 if transactional:
                     with conn.transaction():
                         for step in steps:
-                            _run(conn, step, progress)
+                            done.append(_run(conn, step, progress))
                 else:
                     for step in steps:
-                        _run(conn, step, progress)
+                        done.append(_run(conn, step, progress))
+                        ran.append(done.pop())
+            ran.extend(done)
             return
-        except _LockWaitExpired as exc:
+        except (_LockWaitExpired, ApplyError) as exc:
+            failed = exc.step.sql if isinstance(exc, _LockWaitExpired) else exc.statement
+            ran.append({"sql": failed, "seconds": None, "attempt": attempt + 1,
+                        "error": "lock_timeout" if isinstance(exc, _LockWaitExpired) else exc.server_message,
+                        "rolled_back": len(done) if transactional else 0})
+            if isinstance(exc, ApplyError):
+                raise
             if attempt == retries:
                 raise LockTimeout(f"statement not applied: {_first_line(exc.step.sql)}",
                                   _current(conn, "lock_timeout"), watch.describe(),
@@ -125,7 +163,7 @@ class _LockWaitExpired(Exception):
         self.step = step
 
 
-def _run(conn: psycopg.Connection, step: Step, progress: Progress) -> None:
+def _run(conn: psycopg.Connection, step: Step, progress: Progress) -> dict:
     t0 = time.monotonic()
     try:
         conn.execute(step.sql)
@@ -136,7 +174,9 @@ def _run(conn: psycopg.Connection, step: Step, progress: Progress) -> None:
     except psycopg.Error as exc:
         message = (exc.diag.message_primary or str(exc)).strip()
         raise ApplyError(step.sql, message) from None
-    progress(f"  {time.monotonic() - t0:7.3f}s  {_first_line(step.sql)}")
+    seconds = time.monotonic() - t0
+    progress(f"  {seconds:7.3f}s  {_first_line(step.sql)}")
+    return {"sql": step.sql, "seconds": round(seconds, 4)}
 
 
 def _current(conn: psycopg.Connection, name: str) -> str:

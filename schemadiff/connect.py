@@ -38,11 +38,8 @@ def _parse(dsn: str) -> tuple[dict[str, str], list[str]]:
     match = _SCHEME.match(dsn)
     if match:
         rest = dsn[match.end():]
-        # The user part ends at the last '@' before the query: a password may hold '@' and '/'.
-        query_at = rest.find("?", rest.rfind("@") + 1 if "@" in rest else 0)
-        head, query = (rest, "") if query_at < 0 else (rest[:query_at], rest[query_at + 1:])
-        if "@" in head:
-            userinfo, head = head.rsplit("@", 1)
+        userinfo, head, query = _split_url(rest)
+        if userinfo is not None:
             user, _, password = userinfo.partition(":")
             if user:
                 params["user"] = _unquote(user)
@@ -56,10 +53,14 @@ def _parse(dsn: str) -> tuple[dict[str, str], list[str]]:
             port = port.lstrip(":")
         else:
             host, _, port = hostport.rpartition(":") if hostport.count(":") == 1 else (hostport, "", "")
+        if port and port.isdigit():
+            params["port"] = port
+        elif port:  # "u:pass?word@h": libpq reads a host u and a port pass; both are secret
+            params.pop("user", None)
+            host = "(unparsable URL)"
+            secrets.append(port)
         if host:
             params["host"] = _unquote(host)
-        if port:
-            params["port"] = port
         pairs = parse_qsl(query, keep_blank_values=True)
     else:
         pairs = [(k, v[1:-1].replace("\\'", "'") if v.startswith("'") else v) for k, v in _KEY_VALUE.findall(dsn)]
@@ -69,6 +70,21 @@ def _parse(dsn: str) -> tuple[dict[str, str], list[str]]:
         elif key in ("host", "hostaddr", "port", "dbname", "user") and not (key == "hostaddr" and "host" in params):
             params["host" if key == "hostaddr" else key] = value
     return params, [s for s in secrets if s]
+
+
+def _split_url(rest: str) -> tuple[str | None, str, str]:
+    """(user part or None, host/dbname part, query) of a URL after its scheme.
+
+    The user part ends at the last '@' before the first '?': a password may hold '@' and
+    '/', while an '@' after the '?' belongs to the query (?user=a@b)."""
+    before_query, _, _ = rest.partition("?")
+    if "@" in before_query:
+        at = before_query.rfind("@")
+        userinfo, rest = rest[:at], rest[at + 1:]
+    else:
+        userinfo = None
+    head, _, query = rest.partition("?")
+    return userinfo, head, query
 
 
 def describe(dsn: str) -> str:
@@ -114,9 +130,13 @@ def normalize(dsn: str) -> str:
     if not match:
         return dsn
     dsn = "postgresql://" + dsn[match.end():]
-    rest = dsn[len("postgresql://"):]
-    if "@" in rest:
-        userinfo = rest[:rest.rfind("@")]
+    userinfo, head, _ = _split_url(dsn[len("postgresql://"):])
+    hostport = head.partition("/")[0]
+    if not hostport.startswith("[") and hostport.count(":") == 1 and not hostport.rpartition(":")[2].isdigit() \
+            and hostport.rpartition(":")[2]:
+        raise ConnectionFailed(describe(dsn), "the URL does not parse: its port is not a number (a password "
+                               "with an unescaped '?' or '#'? percent-encode it: ? is %3F, # is %23)")
+    if userinfo is not None:
         if "/" in userinfo or "@" in userinfo or re.search(r"%(?![0-9A-Fa-f]{2})", userinfo):
             raise ConnectionFailed(describe(dsn), "the user or password in the URL holds an unescaped '/', '@' "
                                    "or '%': percent-encode it (/ is %2F, @ is %40, % is %25), or pass the "

@@ -138,20 +138,30 @@ def online_option(fn):
 @click.option("--exit-code", is_flag=True, help="exit 1 when the plan is not empty")
 @click.option("--reverse", is_flag=True, help="the plan that takes the database back from the files to what it is now")
 @click.option("--verify", is_flag=True, help="rehearse the plan on a copy of the live schema in a throwaway database")
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path), default=None,
+              help="also write the plan to this file, with fingerprints of the live schema and of the files; "
+                   "`schemadiff apply FILE` runs exactly it")
 def plan(schema_paths, db_url, exclude, lock_timeout, allow_empty, online, phase, fmt, exit_code, reverse,
-         verify) -> None:
+         verify, output) -> None:
     """Print the DDL that makes the database match the schema files."""
     from ..plan import plan_migration
     from ..render.markdown import plan_markdown
     from ..render.text import plan_json, plan_sql
     cfg, paths, url, keep = resolve(schema_paths, db_url, exclude, lock_timeout, allow_empty)
     current, desired = load_both(paths, url, keep, cfg)
+    live = current
     if reverse:
         current, desired = desired, current
     p = sized(plan_migration(current, desired, plan_options(cfg, online, phase)), url, cfg)
     if verify and p and phase is None:
         from ..verify import verify_plan
         verify_plan(url, p, desired, keep, progress=lambda m: click.echo(m, err=True))
+    if output is not None:
+        from ..connect import describe
+        from ..parse.source import find_sql_files
+        from ..planfile import write_plan_file
+        write_plan_file(output, p, live, find_sql_files(paths), list(cfg.exclude) + list(exclude), describe(url))
+        click.echo(f"schemadiff: wrote the plan to {output}; run it with `schemadiff apply {output}`", err=True)
     out = {"json": plan_json, "markdown": plan_markdown}.get(fmt, plan_sql)(p)
     if out:
         click.echo(out, nl=False)
@@ -172,23 +182,33 @@ def plan(schema_paths, db_url, exclude, lock_timeout, allow_empty, online, phase
 @click.option("--lock-retries", type=click.IntRange(0, 100), default=None,
               help="retries of a statement that ran out of lock_timeout, with a doubling delay "
                    "(default from [tool.schemadiff] lock_retries, else 3)")
+@click.argument("plan_file", required=False, type=click.Path(path_type=Path, dir_okay=False))
 def apply(schema_paths, db_url, exclude, lock_timeout, allow_empty, online, phase, allow_destructive, yes, dry_run,
-          verify, lock_retries) -> None:
+          verify, lock_retries, plan_file) -> None:
     """Apply the plan in a transaction; stop at the first error.
 
-    The database's apply lock is held from before the live schema is read to the end, every
-    statement runs under lock_timeout, and a statement that runs out of it is retried."""
+    With PLAN_FILE (from `schemadiff plan -o`), run exactly that plan, provided the live schema
+    is still the one it was made from.  The database's apply lock is held from before the live
+    schema is read to the end, every statement runs under lock_timeout, and a statement that
+    runs out of it is retried.  Every apply is recorded in schemadiff.history."""
     from contextlib import nullcontext
 
     from ..apply import apply_plan_on, apply_session
     from ..errors import HazardError
     from ..plan import plan_migration
     from ..render.text import plan_sql
-    cfg, paths, url, keep = resolve(schema_paths, db_url, exclude, lock_timeout, allow_empty)
+    if plan_file is not None and (schema_paths or online is not None or phase or verify):
+        raise click.UsageError("a plan file is applied as it is: --schema, --online, --phase and --verify "
+                               "belong to `schemadiff plan -o`")
+    cfg, paths, url, keep = resolve(schema_paths, db_url, exclude, lock_timeout,
+                                    allow_empty or plan_file is not None)
     if lock_retries is not None:
         cfg.lock_retries = lock_retries
     settings = apply_settings(cfg)
     say = lambda msg: click.echo(msg, err=True)  # noqa: E731
+    if plan_file is not None:
+        _apply_plan_file(plan_file, cfg, url, settings, allow_destructive, yes, dry_run, say)
+        return
     with nullcontext() if dry_run else apply_session(url, settings, say) as conn:
         current, desired = load_both(paths, url, keep, cfg)
         p = sized(plan_migration(current, desired, plan_options(cfg, online, phase)), url, cfg)
@@ -210,6 +230,73 @@ def apply(schema_paths, db_url, exclude, lock_timeout, allow_empty, online, phas
         t0 = time.monotonic()
         apply_plan_on(conn, url, p, settings, progress=say)
     click.echo(f"schemadiff: applied {len(p.steps)} statement(s) in {time.monotonic() - t0:.2f}s", err=True)
+
+
+def _apply_plan_file(path: Path, cfg: Config, url: str, settings, allow_destructive: bool, yes: bool,
+                     dry_run: bool, say) -> None:
+    from ..apply import apply_plan_on, apply_session
+    from ..errors import HazardError
+    from ..introspect.catalog import inspect_database
+    from ..planfile import PlanFileError, read_plan_file, schema_fingerprint
+    from ..render.text import plan_sql
+    pf = read_plan_file(path)
+    with apply_session(url, settings, say) as conn:
+        fingerprint = schema_fingerprint(inspect_database(url, cfg.lock_timeout).filtered(exclusion(list(pf.exclude))))
+        if fingerprint != pf.live_fingerprint:
+            raise PlanFileError(f"the database's schema changed since {path} was made ({pf.created_at}, from "
+                                f"{pf.source}): its fingerprint was {pf.live_fingerprint[:19]}, it is now "
+                                f"{fingerprint[:19]}. The reviewed plan no longer fits: plan again")
+        if not pf.plan:
+            say("schemadiff: the plan file is empty; nothing to do")
+            return
+        click.echo(plan_sql(pf.plan), nl=False)
+        if dry_run:
+            return
+        if pf.plan.destructive_steps and not allow_destructive:
+            raise HazardError([s.sql for s in pf.plan.destructive_steps], "--allow-destructive")
+        if not yes:
+            if not sys.stdin.isatty():
+                raise click.UsageError("not a terminal: pass --yes to apply without confirmation")
+            click.confirm("Apply these statements?", abort=True)
+        t0 = time.monotonic()
+        apply_plan_on(conn, url, pf.plan, settings, progress=say, live_fingerprint=fingerprint, plan_file=str(path))
+    say(f"schemadiff: applied {len(pf.plan.steps)} statement(s) from {path} in {time.monotonic() - t0:.2f}s")
+
+
+@cli.command()
+@click.option("--db", "db_url", help="database URL (default: $DATABASE_URL, else the embedded database)")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
+@click.option("--statements", "show_statements", is_flag=True, help="list each apply's statements and durations")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def history(db_url, limit, show_statements, fmt) -> None:
+    """The applies recorded in the database (schemadiff.history), newest first."""
+    import json
+
+    from ..connect import connect
+    from ..history import read_history
+    _, _, url, _ = resolve((), db_url, ())
+    with connect(url, lock_timeout=load_config().lock_timeout) as conn:
+        entries = read_history(conn, limit)
+    if fmt == "json":
+        click.echo(json.dumps([{**e.__dict__, "started_at": str(e.started_at), "finished_at": str(e.finished_at),
+                                 "seconds": e.seconds} for e in entries], indent=2, default=str))
+        return
+    if not entries:
+        click.echo("no apply recorded in this database")
+        return
+    for e in entries:
+        took = f"{e.seconds:.2f}s" if e.seconds is not None else "-"
+        who = f"{e.applied_by}{'@' + e.client if e.client else ''}"
+        ok = sum(1 for s in e.statements if s.get("seconds") is not None)
+        click.echo(f"#{e.id}  {e.started_at:%Y-%m-%d %H:%M:%S%z}  {took:>8}  {e.outcome:<11}  {who}  "
+                   f"{e.application_name or ''}  {ok} statement(s)  plan {e.plan_fingerprint[7:19]}"
+                   f"{'  file ' + e.plan_file if e.plan_file else ''}")
+        if e.error:
+            click.echo(f"    error: {e.error.splitlines()[0]}")
+        if show_statements:
+            for st in e.statements:
+                took = f"{st['seconds']:.3f}s" if st.get("seconds") is not None else "failed"
+                click.echo(f"    {took:>9}  {st['sql'].splitlines()[0]}")
 
 
 def apply_settings(cfg: Config):
