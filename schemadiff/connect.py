@@ -15,7 +15,6 @@ import re
 from urllib.parse import parse_qsl, unquote
 
 import psycopg
-from psycopg import conninfo
 
 from .errors import ConnectionFailed
 
