@@ -248,19 +248,24 @@ def test_second_apply_waits_then_names_the_holder(project, pg):
     assert "t" in relations(dsn)
 
 
-def test_two_concurrent_applies_never_collide(project, pg):
-    dsn = pg.create_database()
+@pytest.mark.parametrize("mode", ["--offline", "--online"])
+def test_two_concurrent_applies_never_collide(project, pg, mode):
+    """Before the apply lock: a duplicate CREATE TYPE (plain), or the second online apply dropping
+    the index the first was building concurrently (deadlock detected)."""
+    dsn = pg.create_database("CREATE TABLE u (id integer, m text);")
     schema(project, "CREATE TYPE mood AS ENUM ('ok', 'sad');\n" + T_SQL
-           + "CREATE TABLE u (id integer, m mood);\nCREATE INDEX u_m ON u (m);\n")
+           + "CREATE TABLE u (id integer, m text);\nCREATE INDEX u_m ON u (m);\n")
     t0 = time.monotonic()
-    procs = [cli_process(project, "apply", "--yes", "--no-verify", "--db", dsn) for _ in range(2)]
+    procs = [cli_process(project, "apply", "--yes", "--no-verify", mode, "--db", dsn) for _ in range(2)]
     results = [p.communicate(timeout=90) + (p.returncode,) for p in procs]
     elapsed = time.monotonic() - t0
     assert [rc for _, _, rc in results] == [0, 0], results
     assert sum("applied" in err for _, err, _ in results) == 1, results
     assert sum("nothing to do" in err for _, err, _ in results) == 1, results
     assert {"t", "u", "u_m"} <= relations(dsn)
-    record("two applies started together", "one applies, the other finds nothing to do", elapsed)
+    with psycopg.connect(dsn) as conn:
+        assert conn.execute("SELECT indisvalid FROM pg_index WHERE indexrelid = 'u_m'::regclass").fetchone()[0]
+    record(f"two applies started together ({mode})", "one applies, the other finds nothing to do", elapsed)
 
 
 def test_an_index_being_built_concurrently_is_not_a_failed_one(project, pg):
