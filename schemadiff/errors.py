@@ -159,3 +159,26 @@ class MigrationFailed(SchemaDiffError):
         self.cause = cause
         self.resume = resume
         super().__init__(f"migration stopped at stage '{stage}': {cause}\n{resume}")
+
+
+class LockTimeout(SchemaDiffError):
+    """A statement or a catalog read waited longer than lock_timeout; `holders` names who held the lock."""
+
+    def __init__(self, what: str, timeout: str, holders: str, advice: str):
+        self.what = what
+        self.timeout = timeout
+        self.holders = holders
+        super().__init__(f"{what}: waited longer than lock_timeout ({timeout}) for a lock; {holders}. {advice}")
+
+
+class ApplyLocked(SchemaDiffError):
+    """Another apply holds the database's apply lock."""
+
+    def __init__(self, holder: str, waited: str):
+        self.holder = holder
+        super().__init__(f"another schemadiff apply is running on this database ({holder}); waited {waited} "
+                         f"for it to finish. Retry when it is done (apply_lock_wait sets how long to wait)")
+
+
+class PermissionDenied(SchemaDiffError):
+    """The connected role lacks a privilege schemadiff needs; the message names the object and privilege."""

@@ -20,6 +20,7 @@ more than the whole read of a small schema.
 """
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import subprocess
@@ -39,8 +40,9 @@ PROCESS_THRESHOLD = 1_500_000
 
 @gc_paused
 def load_catalogs(paths: list[Path], dsn: str, *, process_threshold: int = PROCESS_THRESHOLD,
-                  ignore_data_statements: bool = False) -> tuple[Catalog, Catalog]:
-    """(live, declared)."""
+                  lock_timeout: str | None = "5s", ignore_data_statements: bool = False
+                  ) -> tuple[Catalog, Catalog]:
+    """(live, declared); the live side's lock waits are bounded by `lock_timeout`."""
     from .introspect.catalog import live_catalog
     from .parse import load_schema
     from .parse.source import find_sql_files
@@ -48,7 +50,7 @@ def load_catalogs(paths: list[Path], dsn: str, *, process_threshold: int = PROCE
     files = find_sql_files([Path(p) for p in paths])
     # No interpreter to start (an embedded Python has no sys.executable): a thread it is.
     in_process = bool(sys.executable) and sum(f.stat().st_size for f in files) >= process_threshold
-    reader = _ProcessReader(dsn) if in_process else _ThreadReader(dsn)
+    reader = _ProcessReader(dsn, lock_timeout) if in_process else _ThreadReader(dsn, lock_timeout)
     try:
         desired = load_schema(files, ignore_data_statements=ignore_data_statements)
     except BaseException:
@@ -58,10 +60,10 @@ def load_catalogs(paths: list[Path], dsn: str, *, process_threshold: int = PROCE
 
 
 class _ThreadReader:
-    def __init__(self, dsn: str):
+    def __init__(self, dsn: str, lock_timeout: str | None):
         from .introspect.catalog import read_database
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="introspect")
-        self._future = self._pool.submit(read_database, dsn)
+        self._future = self._pool.submit(read_database, dsn, lock_timeout)
 
     def result(self):
         try:
@@ -78,13 +80,13 @@ class _ProcessReader:
     """read_database in a fresh interpreter (schemadiff/introspect/child.py), answering once
     through a pipe."""
 
-    def __init__(self, dsn: str):
+    def __init__(self, dsn: str, lock_timeout: str | None):
         package_root = str(Path(__file__).resolve().parents[1])
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(
             p for p in (package_root, os.environ.get("PYTHONPATH")) if p))
         self._process = subprocess.Popen([sys.executable, "-m", "schemadiff.introspect.child"],
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
-        self._process.stdin.write(dsn.encode())
+        self._process.stdin.write(json.dumps({"dsn": dsn, "lock_timeout": lock_timeout}).encode())
         self._process.stdin.close()
 
     def result(self):

@@ -8,8 +8,6 @@ what would remain different, before anyone runs it on the real database.
 from __future__ import annotations
 
 import os
-import tempfile
-from pathlib import Path
 from typing import Callable
 
 import psycopg
@@ -18,7 +16,7 @@ from psycopg import sql
 from .apply import apply_plan
 from .connect import connect
 from .diff import diff_catalogs
-from .embedded import drop_database, scratch_database, start_server
+from .embedded import drop_database, scratch_database, start_owned_server
 from .errors import ApplyError, SchemaDiffError
 from .introspect.catalog import inspect_database, live_schema_sql
 from .model import Catalog
@@ -38,7 +36,7 @@ def _scratch_admin() -> str:
     if os.environ.get("SCHEMADIFF_SCRATCH_URL"):
         return os.environ["SCHEMADIFF_SCRATCH_URL"]
     if _server is None:
-        _server = start_server(Path(tempfile.mkdtemp(prefix="schemadiff-verify-")) / "pgdata", delete_on_exit=True)
+        _server = start_owned_server("schemadiff-verify-")
     return _server.get_uri("postgres")
 
 

@@ -34,7 +34,7 @@ def test_connection_failure_crosses_the_process_as_itself(tmp_path):
     url = "postgresql://someone:secret@127.0.0.1:1/nowhere?connect_timeout=3"
     with pytest.raises(ConnectionFailed) as info:
         load_catalogs([tmp_path], url, process_threshold=IN_PROCESS)
-    assert info.value.host == "127.0.0.1:1/nowhere"
+    assert info.value.host == "someone@127.0.0.1:1/nowhere"
     assert "secret" not in str(info.value)
 
 

@@ -434,7 +434,8 @@ def test_rollback_before_contract_restores_the_legacy_data(project, legacy_db, s
             "SELECT string_agg(format('%s.%s', n.nspname, c.relname), ', ') FROM pg_class AS c "
             "JOIN pg_namespace AS n ON n.oid = c.relnamespace "
             "WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') "
-            "AND c.relname NOT IN ('users', 'user_sessions', 'user_interactions', 'interaction_details', 'data_steps')"
+            "AND c.relname NOT IN ('users', 'user_sessions', 'user_interactions', 'interaction_details', 'data_steps', "
+            "'history')"
         ).fetchone()[0]
         assert leftovers is None
         assert conn.execute("SELECT string_agg(nspname, ',' ORDER BY nspname) FROM pg_namespace "

@@ -3,12 +3,19 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError
 from ..model import QualifiedName
+from ..settings import check_bool, check_count, check_duration
+
+_KEYS = {"schema", "exclude", "database_url_env", "online", "lock_timeout", "statement_timeout", "lock_retries",
+         "lock_retry_delay", "apply_lock_wait", "groups", "lint",
+         "ignore_data_statements"}
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @dataclass
@@ -17,10 +24,14 @@ class Config:
     schema: list[str] = field(default_factory=lambda: ["schema"])
     exclude: list[str] = field(default_factory=list)
     database_url_env: str = "DATABASE_URL"
+    database_url_env_set: bool = False  # named in the config: unset is then an error, not the embedded database
     groups: dict[str, list[str]] = field(default_factory=dict)
     online: bool = False
     lock_timeout: str | None = "5s"
     statement_timeout: str | None = None
+    lock_retries: int = 3  # retries of a statement that ran out of lock_timeout
+    lock_retry_delay: str | None = "1s"  # before the first retry; doubled each time
+    apply_lock_wait: str | None = "10s"  # how long a second apply waits for the first to finish
     lint: dict = field(default_factory=dict)  # [tool.schemadiff.lint], checked by schemadiff.lint.lint_config
     # INSERT / UPDATE / DELETE / SELECT setval(...) in the schema files (Rails' structure.sql appends
     # INSERT INTO schema_migrations): skipped when true, an error naming each one when false.
@@ -42,41 +53,57 @@ def load_config(start: Path | None = None) -> Config:
     if not path.is_file():
         return cfg
     try:
-        data = tomllib.loads(path.read_text())
+        data = tomllib.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}: {exc.reason})") from None
     except (tomllib.TOMLDecodeError, OSError) as exc:
         raise ConfigError(f"{path}: {exc}") from None
-    section = data.get("tool", {}).get("schemadiff", {})
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: `tool` must be a table ([tool.*] sections), not {tool!r}")
+    section = tool.get("schemadiff", {})
     if not isinstance(section, dict):
         raise ConfigError(f"{path}: [tool.schemadiff] must be a table")
-    unknown = set(section) - {"schema", "exclude", "database_url_env", "online", "lock_timeout",
-                              "statement_timeout", "groups", "lint", "ignore_data_statements"}
+    unknown = set(section) - _KEYS
     if unknown:
         raise ConfigError(f"{path}: unknown [tool.schemadiff] keys: {', '.join(sorted(unknown))}")
+    try:
+        _apply_section(cfg, section, path)
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: [tool.schemadiff] {exc}") from None
+    return cfg
+
+
+def _apply_section(cfg: Config, section: dict, path: Path) -> None:
+    """Each key checked by type and format; the error names the key."""
     if "schema" in section:
         cfg.schema = _str_list(section["schema"], "schema", path)
     if "exclude" in section:
         cfg.exclude = _str_list(section["exclude"], "exclude", path)
     if "database_url_env" in section:
-        cfg.database_url_env = str(section["database_url_env"])
+        name = section["database_url_env"]
+        if not isinstance(name, str) or not _ENV_NAME.fullmatch(name):
+            raise ConfigError(f"database_url_env must name an environment variable, not {name!r}")
+        cfg.database_url_env, cfg.database_url_env_set = name, True
     if "online" in section:
-        cfg.online = bool(section["online"])
+        cfg.online = check_bool(section["online"], "online")
     if "ignore_data_statements" in section:
-        if not isinstance(section["ignore_data_statements"], bool):
-            raise ConfigError(f"{path}: [tool.schemadiff] ignore_data_statements must be true or false")
-        cfg.ignore_data_statements = section["ignore_data_statements"]
-    for key in ("lock_timeout", "statement_timeout"):
+        cfg.ignore_data_statements = check_bool(section["ignore_data_statements"], "ignore_data_statements")
+    for key in ("lock_timeout", "statement_timeout", "lock_retry_delay", "apply_lock_wait"):
         if key in section:
-            setattr(cfg, key, str(section[key]) if section[key] not in (None, "", False) else None)
+            value = section[key]
+            setattr(cfg, key, None if value is False else check_duration(value, key))
+    if "lock_retries" in section:
+        cfg.lock_retries = check_count(section["lock_retries"], "lock_retries")
     if "groups" in section:
         groups = section["groups"]
         if not isinstance(groups, dict):
-            raise ConfigError(f"{path}: [tool.schemadiff.groups] must be a table of name = [patterns]")
+            raise ConfigError("groups must be a table of name = [patterns]")
         cfg.groups = {str(k): _str_list(v, f"groups.{k}", path) for k, v in groups.items()}
     if "lint" in section:
         if not isinstance(section["lint"], dict):
-            raise ConfigError(f"{path}: [tool.schemadiff.lint] must be a table")
+            raise ConfigError("lint must be a table")
         cfg.lint = section["lint"]
-    return cfg
 
 
 def _str_list(value, key: str, path: Path) -> list[str]:
@@ -84,11 +111,18 @@ def _str_list(value, key: str, path: Path) -> list[str]:
         return [value]
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return value
-    raise ConfigError(f"{path}: [tool.schemadiff] {key} must be a string or a list of strings")
+    raise ConfigError(f"{key} must be a string or a list of strings, not {value!r}")
 
 
 def database_url(cfg: Config) -> str | None:
-    return os.environ.get(cfg.database_url_env) or None
+    """The URL in the configured variable; None (the embedded database) only when no variable
+    was named in the config and $DATABASE_URL is unset."""
+    url = os.environ.get(cfg.database_url_env) or None
+    if url is None and cfg.database_url_env_set:
+        raise ConfigError(f"[tool.schemadiff] database_url_env names ${cfg.database_url_env}, which is not set "
+                          f"(or empty): set it, or pass --db; schemadiff will not fall back to the embedded "
+                          f"database")
+    return url
 
 
 def exclusion(patterns: list[str]):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -20,12 +21,42 @@ EXIT_OK, EXIT_CHANGES, EXIT_ERROR = 0, 1, 2
 
 
 class _Group(click.Group):
+    """Every error ends here: one line (or a few) on stderr, passwords masked, exit 2."""
+
     def invoke(self, ctx):
+        from ..connect import redact
         try:
-            return super().invoke(ctx)
+            with _sigterm_as_interrupt():
+                return super().invoke(ctx)
         except SchemaDiffError as exc:
-            click.echo(f"schemadiff: error: {exc}", err=True)
+            click.echo(redact(f"schemadiff: error: {exc}"), err=True)
             ctx.exit(EXIT_ERROR)
+        except KeyboardInterrupt:
+            click.echo("schemadiff: interrupted: the statement in progress was cancelled on the server and its "
+                       "transaction rolled back; plan again to see what remains", err=True)
+            ctx.exit(EXIT_ERROR)
+        except psycopg_errors() as exc:
+            click.echo(redact(f"schemadiff: error: {_server_error(exc)}"), err=True)
+            ctx.exit(EXIT_ERROR)
+
+
+def psycopg_errors() -> type[Exception]:
+    import psycopg
+    return psycopg.Error
+
+
+def _server_error(exc) -> str:
+    """A server error that no stage turned into a SchemaDiffError: its message, and for a missing
+    privilege what to do about it."""
+    import psycopg
+    diag = getattr(exc, "diag", None)
+    text = ((diag.message_primary if diag else None) or str(exc)).strip()
+    if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+        from ..locks import permission_message
+        return f"permission denied: {permission_message(exc)}"
+    if isinstance(exc, psycopg.errors.LockNotAvailable):
+        return f"{text}: another session holds a lock this needs; retry, or raise --lock-timeout"
+    return text
 
 
 @click.group(cls=_Group)
@@ -39,6 +70,11 @@ def common_options(fn):
                       help="schema file or directory (repeatable; default from [tool.schemadiff], else ./schema)")(fn)
     fn = click.option("--db", "db_url", help="database URL (default: $DATABASE_URL, else the embedded database)")(fn)
     fn = click.option("--exclude", multiple=True, help="leave out objects matching this pattern (schema.name, globs)")(fn)
+    fn = click.option("--lock-timeout", "lock_timeout", default=None, metavar="DURATION",
+                      help="longest wait for any lock, e.g. 5s, 500ms, 0 for none (default from [tool.schemadiff] "
+                           "lock_timeout, else 5s)")(fn)
+    fn = click.option("--allow-empty", is_flag=True,
+                      help="accept schema paths with no .sql file (the plan then drops everything)")(fn)
     return data_statements_option(fn)
 
 
@@ -57,14 +93,26 @@ def _ignore_data_flag() -> bool:
     return bool(ctx and ctx.meta.get("schemadiff.ignore_data_statements"))
 
 
-def resolve(schema_paths, db_url, exclude) -> tuple[Config, list[Path], str, object]:
+def resolve(schema_paths, db_url, exclude, lock_timeout=None, allow_empty=True
+            ) -> tuple[Config, list[Path], str, object]:
+    from ..connect import remember
     cfg = load_config()
     cfg.ignore_data_statements = cfg.ignore_data_statements or _ignore_data_flag()
+    if lock_timeout is not None:
+        from ..settings import check_duration
+        try:
+            cfg.lock_timeout = check_duration(lock_timeout, "--lock-timeout")
+        except SchemaDiffError as exc:
+            raise click.BadParameter(str(exc), param_hint="--lock-timeout") from None
     paths = list(schema_paths) or [cfg.project_dir / p for p in cfg.schema]
+    if not allow_empty:
+        from ..parse.source import require_sql_files
+        require_sql_files(paths)
     url = db_url or database_url(cfg)
     if not url:
         from ..embedded import project_database
         url = project_database(cfg.project_dir)
+    remember(url)
     keep = exclusion(list(cfg.exclude) + list(exclude))
     return cfg, paths, url, keep
 
@@ -72,11 +120,12 @@ def resolve(schema_paths, db_url, exclude) -> tuple[Config, list[Path], str, obj
 def load_both(paths: list[Path], url: str, keep, cfg: Config | None = None) -> tuple[Catalog, Catalog]:
     from ..load import load_catalogs
     ignore = cfg.ignore_data_statements if cfg is not None else _ignore_data_flag()
-    current, desired = load_catalogs(paths, url, ignore_data_statements=ignore)
+    current, desired = load_catalogs(paths, url, lock_timeout=cfg.lock_timeout if cfg else "5s",
+                                     ignore_data_statements=ignore)
     return current.filtered(keep), desired.filtered(keep)
 
 
-def sized(p, url: str, rows: bool = True):
+def sized(p, url: str, cfg: Config | None = None, rows: bool = True):
     """The plan with the live size of each table its hazards concern, and (`rows`) the steps
     that the live rows will make fail."""
     if not p:
@@ -84,7 +133,7 @@ def sized(p, url: str, rows: bool = True):
     from ..introspect.sizes import table_sizes
     from ..plan.live_checks import with_row_checks
     from ..plan.sizes import tables_touched, with_table_sizes
-    p = with_table_sizes(p, table_sizes(url, tables_touched(p)))
+    p = with_table_sizes(p, table_sizes(url, tables_touched(p), cfg.lock_timeout if cfg else "5s"))
     return with_row_checks(p, url) if rows else p
 
 
@@ -110,19 +159,30 @@ def online_option(fn):
 @click.option("--exit-code", is_flag=True, help="exit 1 when the plan is not empty")
 @click.option("--reverse", is_flag=True, help="the plan that takes the database back from the files to what it is now")
 @click.option("--verify", is_flag=True, help="rehearse the plan on a copy of the live schema in a throwaway database")
-def plan(schema_paths, db_url, exclude, online, phase, fmt, exit_code, reverse, verify) -> None:
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path), default=None,
+              help="also write the plan to this file, with fingerprints of the live schema and of the files; "
+                   "`schemadiff apply FILE` runs exactly it")
+def plan(schema_paths, db_url, exclude, lock_timeout, allow_empty, online, phase, fmt, exit_code, reverse,
+         verify, output) -> None:
     """Print the DDL that makes the database match the schema files."""
     from ..plan import plan_migration
     from ..render.markdown import plan_markdown
     from ..render.text import plan_json, plan_sql
-    cfg, paths, url, keep = resolve(schema_paths, db_url, exclude)
+    cfg, paths, url, keep = resolve(schema_paths, db_url, exclude, lock_timeout, allow_empty)
     current, desired = load_both(paths, url, keep, cfg)
+    live = current
     if reverse:
         current, desired = desired, current
-    p = sized(plan_migration(current, desired, plan_options(cfg, online, phase)), url, rows=not reverse)
+    p = sized(plan_migration(current, desired, plan_options(cfg, online, phase)), url, cfg, rows=not reverse)
     if verify and p and phase is None:
         from ..verify import verify_plan
         verify_plan(url, p, desired, keep, progress=lambda m: click.echo(m, err=True))
+    if output is not None:
+        from ..connect import describe
+        from ..parse.source import find_sql_files
+        from ..planfile import write_plan_file
+        write_plan_file(output, p, live, find_sql_files(paths), list(cfg.exclude) + list(exclude), describe(url))
+        click.echo(f"schemadiff: wrote the plan to {output}; run it with `schemadiff apply {output}`", err=True)
     out = {"json": plan_json, "markdown": plan_markdown}.get(fmt, plan_sql)(p)
     if out:
         click.echo(out, nl=False)
@@ -140,47 +200,166 @@ def plan(schema_paths, db_url, exclude, online, phase, fmt, exit_code, reverse, 
 @click.option("--verify/--no-verify", default=None,
               help="rehearse the plan on a throwaway copy of the live schema first (default: on when the "
                    "database is not the embedded one)")
-def apply(schema_paths, db_url, exclude, online, phase, allow_destructive, yes, dry_run, verify) -> None:
-    """Apply the plan in a transaction; stop at the first error."""
-    from ..apply import apply_plan
+@click.option("--lock-retries", type=click.IntRange(0, 100), default=None,
+              help="retries of a statement that ran out of lock_timeout, with a doubling delay "
+                   "(default from [tool.schemadiff] lock_retries, else 3)")
+@click.argument("plan_file", required=False, type=click.Path(path_type=Path, dir_okay=False))
+def apply(schema_paths, db_url, exclude, lock_timeout, allow_empty, online, phase, allow_destructive, yes, dry_run,
+          verify, lock_retries, plan_file) -> None:
+    """Apply the plan in a transaction; stop at the first error.
+
+    With PLAN_FILE (from `schemadiff plan -o`), run exactly that plan, provided the live schema
+    is still the one it was made from.  The database's apply lock is held from before the live
+    schema is read to the end, every statement runs under lock_timeout, and a statement that
+    runs out of it is retried.  Every apply is recorded in schemadiff.history."""
+    from contextlib import nullcontext
+
+    from ..apply import apply_plan_on, apply_session
     from ..errors import HazardError
     from ..plan import plan_migration
     from ..render.text import plan_sql
-    cfg, paths, url, keep = resolve(schema_paths, db_url, exclude)
-    current, desired = load_both(paths, url, keep, cfg)
-    p = sized(plan_migration(current, desired, plan_options(cfg, online, phase)), url)
-    if not p:
-        click.echo("schemadiff: the database matches the schema; nothing to do", err=True)
+    if plan_file is not None and (schema_paths or online is not None or phase or verify):
+        raise click.UsageError("a plan file is applied as it is: --schema, --online, --phase and --verify "
+                               "belong to `schemadiff plan -o`")
+    cfg, paths, url, keep = resolve(schema_paths, db_url, exclude, lock_timeout,
+                                    allow_empty or plan_file is not None)
+    if lock_retries is not None:
+        cfg.lock_retries = lock_retries
+    settings = apply_settings(cfg)
+    say = lambda msg: click.echo(msg, err=True)  # noqa: E731
+    if plan_file is not None:
+        _apply_plan_file(plan_file, cfg, url, settings, allow_destructive, yes, dry_run, say)
         return
-    click.echo(plan_sql(p), nl=False)
-    if dry_run:
-        return
-    if p.destructive_steps and not allow_destructive:
-        raise HazardError([s.sql for s in p.destructive_steps], "--allow-destructive")
-    if p.failing_steps:
-        from ..errors import RowsViolateError
-        raise RowsViolateError([(s.sql, h.reason) for s in p.failing_steps for h in s.hazards if h.kind == "will-fail"])
-    if phase is None and (verify or (verify is None and (db_url or database_url(cfg)))):
-        from ..verify import verify_plan
-        verify_plan(url, p, desired, keep, progress=lambda m: click.echo(m, err=True))
-    if not yes:
-        if not sys.stdin.isatty():
-            raise click.UsageError("not a terminal: pass --yes to apply without confirmation")
-        click.confirm("Apply these statements?", abort=True)
-    t0 = time.monotonic()
-    apply_plan(url, p, progress=lambda msg: click.echo(msg, err=True))
+    with nullcontext() if dry_run else apply_session(url, settings, say) as conn:
+        current, desired = load_both(paths, url, keep, cfg)
+        p = sized(plan_migration(current, desired, plan_options(cfg, online, phase)), url, cfg)
+        if not p:
+            click.echo("schemadiff: the database matches the schema; nothing to do", err=True)
+            return
+        click.echo(plan_sql(p), nl=False)
+        if dry_run:
+            return
+        if p.destructive_steps and not allow_destructive:
+            raise HazardError([s.sql for s in p.destructive_steps], "--allow-destructive")
+        if p.failing_steps:
+            from ..errors import RowsViolateError
+            raise RowsViolateError([(s.sql, h.reason) for s in p.failing_steps for h in s.hazards
+                                    if h.kind == "will-fail"])
+        if phase is None and (verify or (verify is None and (db_url or database_url(cfg)))):
+            from ..verify import verify_plan
+            verify_plan(url, p, desired, keep, progress=say)
+        if not yes:
+            if not sys.stdin.isatty():
+                raise click.UsageError("not a terminal: pass --yes to apply without confirmation")
+            click.confirm("Apply these statements?", abort=True)
+        t0 = time.monotonic()
+        apply_plan_on(conn, url, p, settings, progress=say)
     click.echo(f"schemadiff: applied {len(p.steps)} statement(s) in {time.monotonic() - t0:.2f}s", err=True)
+
+
+def _apply_plan_file(path: Path, cfg: Config, url: str, settings, allow_destructive: bool, yes: bool,
+                     dry_run: bool, say) -> None:
+    from ..apply import apply_plan_on, apply_session
+    from ..errors import HazardError
+    from ..introspect.catalog import inspect_database
+    from ..planfile import PlanFileError, read_plan_file, schema_fingerprint
+    from ..render.text import plan_sql
+    pf = read_plan_file(path)
+    with apply_session(url, settings, say) as conn:
+        fingerprint = schema_fingerprint(inspect_database(url, cfg.lock_timeout).filtered(exclusion(list(pf.exclude))))
+        if fingerprint != pf.live_fingerprint:
+            raise PlanFileError(f"the database's schema changed since {path} was made ({pf.created_at}, from "
+                                f"{pf.source}): its fingerprint was {pf.live_fingerprint[:19]}, it is now "
+                                f"{fingerprint[:19]}. The reviewed plan no longer fits: plan again")
+        if not pf.plan:
+            say("schemadiff: the plan file is empty; nothing to do")
+            return
+        click.echo(plan_sql(pf.plan), nl=False)
+        if dry_run:
+            return
+        if pf.plan.destructive_steps and not allow_destructive:
+            raise HazardError([s.sql for s in pf.plan.destructive_steps], "--allow-destructive")
+        if not yes:
+            if not sys.stdin.isatty():
+                raise click.UsageError("not a terminal: pass --yes to apply without confirmation")
+            click.confirm("Apply these statements?", abort=True)
+        t0 = time.monotonic()
+        apply_plan_on(conn, url, pf.plan, settings, progress=say, live_fingerprint=fingerprint, plan_file=str(path))
+    say(f"schemadiff: applied {len(pf.plan.steps)} statement(s) from {path} in {time.monotonic() - t0:.2f}s")
+
+
+@cli.command()
+@click.option("--db", "db_url", help="database URL (default: $DATABASE_URL, else the embedded database)")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
+@click.option("--statements", "show_statements", is_flag=True, help="list each apply's statements and durations")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def history(db_url, limit, show_statements, fmt) -> None:
+    """The applies recorded in the database (schemadiff.history), newest first."""
+    import json
+
+    from ..connect import connect
+    from ..history import read_history
+    _, _, url, _ = resolve((), db_url, ())
+    with connect(url, lock_timeout=load_config().lock_timeout) as conn:
+        entries = read_history(conn, limit)
+    if fmt == "json":
+        click.echo(json.dumps([{**e.__dict__, "started_at": str(e.started_at), "finished_at": str(e.finished_at),
+                                 "seconds": e.seconds} for e in entries], indent=2, default=str))
+        return
+    if not entries:
+        click.echo("no apply recorded in this database")
+        return
+    for e in entries:
+        took = f"{e.seconds:.2f}s" if e.seconds is not None else "-"
+        who = f"{e.applied_by}{'@' + e.client if e.client else ''}"
+        ok = sum(1 for s in e.statements if s.get("seconds") is not None)
+        click.echo(f"#{e.id}  {e.started_at:%Y-%m-%d %H:%M:%S%z}  {took:>8}  {e.outcome:<11}  {who}  "
+                   f"{e.application_name or ''}  {ok} statement(s)  plan {e.plan_fingerprint[7:19]}"
+                   f"{'  file ' + e.plan_file if e.plan_file else ''}")
+        if e.error:
+            click.echo(f"    error: {e.error.splitlines()[0]}")
+        if show_statements:
+            for st in e.statements:
+                took = f"{st['seconds']:.3f}s" if st.get("seconds") is not None else "failed"
+                click.echo(f"    {took:>9}  {st['sql'].splitlines()[0]}")
+
+
+def apply_settings(cfg: Config):
+    from ..apply import ApplySettings
+    return ApplySettings(lock_timeout=cfg.lock_timeout, statement_timeout=cfg.statement_timeout,
+                         lock_retries=cfg.lock_retries, lock_retry_delay=cfg.lock_retry_delay,
+                         apply_lock_wait=cfg.apply_lock_wait)
+
+
+@contextmanager
+def _sigterm_as_interrupt():
+    """SIGTERM (a CI timeout, systemd, kill) acts as Ctrl-C: psycopg then cancels the statement
+    on the server, so no lock request stays queued in front of the table's readers, and the
+    process ends through its exit handlers, which stop rehearsal servers (verify.py)."""
+    import signal
+    import threading
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @cli.command()
 @common_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def check(schema_paths, db_url, exclude, fmt) -> None:
+def check(schema_paths, db_url, exclude, lock_timeout, allow_empty, fmt) -> None:
     """CI drift gate: exit 0 when the database matches the files, 1 on drift, 2 on error."""
     import json
 
     from ..diff import diff_catalogs
-    cfg, paths, url, keep = resolve(schema_paths, db_url, exclude)
+    cfg, paths, url, keep = resolve(schema_paths, db_url, exclude, lock_timeout, allow_empty)
     current, desired = load_both(paths, url, keep, cfg)
     changes = diff_catalogs(current, desired)
     if fmt == "json":

@@ -42,6 +42,13 @@ def _schema_of(it: Item) -> str:
     return it.owner if it.kind == SCHEMA else it.owner.schema
 
 
+def _bookkeeping(it: Item) -> bool:
+    """schemadiff's own schema (schemadiff.history, schemadiff.data_steps) and what is in it."""
+    owner = it.owner
+    return (owner == "schemadiff" if it.kind == SCHEMA
+            else isinstance(owner, QualifiedName) and owner.schema == "schemadiff")
+
+
 def _file_of(it: Item, layout: str) -> str:
     if layout == "table":
         if it.kind == TABLE:
@@ -79,7 +86,8 @@ def dump_files(statements: list[str], layout: str = "schema",
         raise ConfigError(f"unknown dump layout {layout!r} (one of {', '.join(LAYOUTS)})")
     items = classify(split(statements))
     inheritance_parents = _Index(items).children_of
-    items = [it for it in items if _kept(it, keep)]
+    # schemadiff's own bookkeeping (schemadiff.history, schemadiff.data_steps) is not the user's schema.
+    items = [it for it in items if _kept(it, keep) and not _bookkeeping(it)]
     groups: dict[tuple, list[Item]] = {}
     for it in items:
         groups.setdefault((it.kind, str(it.owner)), []).append(it)

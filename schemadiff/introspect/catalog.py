@@ -53,6 +53,9 @@ FROM pg_catalog.pg_index i
 JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE NOT i.indisvalid AND c.relkind = 'i'
+  -- An index some session is building CONCURRENTLY is invalid until the build ends: it is not
+  -- a failed build, and dropping it would break that session's build (deadlock detected).
+  AND NOT EXISTS (SELECT FROM pg_catalog.pg_stat_progress_create_index p WHERE p.index_relid = i.indexrelid)
 """
 
 # The comment CREATE EXTENSION gives each extension the server has (its control file's), installed
@@ -90,11 +93,20 @@ def inspect_connection(conn: psycopg.Connection) -> Catalog:
     return live_catalog(read_live_schema(conn))
 
 
-def read_database(dsn: str) -> LiveSchema:
-    from ..connect import connect
-    with connect(dsn) as conn:
-        return read_live_schema(conn)
+READ_LOCK_TIMEOUT = "5s"
 
 
-def inspect_database(dsn: str) -> Catalog:
-    return live_catalog(read_database(dsn))
+def read_database(dsn: str, lock_timeout: str | None = READ_LOCK_TIMEOUT) -> LiveSchema:
+    """The live schema, read with every lock wait bounded by `lock_timeout`.
+
+    Why bounded: some catalog functions (pg_get_viewdef, pg_get_indexdef, ...) lock the
+    relation they describe, and a session holding ACCESS EXCLUSIVE on one (a migration
+    waiting on something, a forgotten transaction) would make plan and check wait forever.
+    When the bound runs out, the error names the session that holds the lock.
+    """
+    from ..locks import bounded_read
+    return bounded_read(dsn, lock_timeout, "cannot read the live schema", read_live_schema)
+
+
+def inspect_database(dsn: str, lock_timeout: str | None = READ_LOCK_TIMEOUT) -> Catalog:
+    return live_catalog(read_database(dsn, lock_timeout))

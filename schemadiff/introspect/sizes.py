@@ -50,13 +50,16 @@ GROUP BY t.name
 """
 
 
-def table_sizes(dsn: str, tables: Iterable[QualifiedName]) -> dict[QualifiedName, TableSize]:
-    """The size of each table that exists (tables a plan creates have none)."""
-    from ..connect import connect
+def table_sizes(dsn: str, tables: Iterable[QualifiedName], lock_timeout: str | None = "5s"
+                ) -> dict[QualifiedName, TableSize]:
+    """The size of each table that exists (tables a plan creates have none).
+
+    pg_total_relation_size locks the table it measures: the wait is bounded like the catalog's."""
+    from ..locks import bounded_read
     wanted = {str(qn): qn for qn in set(tables)}
     if not wanted:
         return {}
-    with connect(dsn) as conn:
-        rows = conn.execute(TABLE_SIZES_SQL, {"tables": sorted(wanted)}).fetchall()
+    rows = bounded_read(dsn, lock_timeout, "cannot read the sizes of the tables the plan changes",
+                        lambda conn: conn.execute(TABLE_SIZES_SQL, {"tables": sorted(wanted)}).fetchall())
     return {wanted[name]: TableSize(None if unknown and not n_rows else int(n_rows), int(size))
             for name, n_rows, unknown, size, n in rows if n}

@@ -7,6 +7,8 @@ prints is turned into AST objects (model/exprs.py).
 from __future__ import annotations
 
 import bisect
+import errno
+import os
 import re
 from pathlib import Path
 
@@ -54,18 +56,73 @@ _KIND = re.compile(r'"stmt":\{"(\w+)"')
 
 
 def find_sql_files(paths: list[Path]) -> list[Path]:
-    """Every *.sql under the given paths (files or directories), sorted, each once."""
+    """Every *.sql under the given paths (files or directories), sorted, each once.
+
+    Symlinked directories are followed (a schema folder assembled from links is common),
+    each real directory once, so a link loop ends; a dangling link is an error, never a
+    silently missing file (what it pointed to would be planned as dropped).
+    """
     found: list[Path] = []
+    problems: list[tuple[Location, str]] = []
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            found.extend(sorted(f for f in p.rglob("*.sql") if f.is_file()))
+            found.extend(_walk(p, problems))
         elif p.is_file():
             found.append(p)
+        elif p.is_symlink():
+            problems.append((Location(str(p)), f"dangling symbolic link (to {os.readlink(p)})"))
         else:
-            raise ParseError([(Location(str(p)), "no such file or directory")])
+            problems.append((Location(str(p)), "no such file or directory"))
+    if problems:
+        raise ParseError(problems)
     seen: set[Path] = set()
     return [f for f in found if not (f.resolve() in seen or seen.add(f.resolve()))]
+
+
+def _walk(top: Path, problems: list[tuple[Location, str]]) -> list[Path]:
+    out: list[Path] = []
+    visited: set[tuple[int, int]] = set()
+    for root, dirs, files in os.walk(top, followlinks=True):
+        st = os.stat(root)
+        if (st.st_dev, st.st_ino) in visited:  # a link back up the tree: seen already
+            dirs[:] = []
+            continue
+        visited.add((st.st_dev, st.st_ino))
+        dirs.sort()
+        for name in files:
+            if not name.endswith(".sql") or name.startswith(".#"):  # .#x.sql: an editor's lock link
+                continue
+            f = Path(root, name)
+            if f.is_file():
+                out.append(f)
+            elif f.is_symlink():
+                target = os.readlink(f)
+                what = "symbolic link loop" if os.path.lexists(f) and not f.exists() and _loops(f) else \
+                    f"dangling symbolic link (to {target})"
+                problems.append((Location(str(f)), what))
+    return sorted(out)
+
+
+def _loops(link: Path) -> bool:
+    try:
+        link.resolve(strict=True)
+    except RuntimeError:
+        return True
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
+
+
+def require_sql_files(paths: list[Path]) -> list[Path]:
+    """The schema files, or an error when there are none: planning against no files means
+    dropping every object, which is never what a missing or misnamed folder meant."""
+    files = find_sql_files(paths)
+    if not files:
+        shown = ", ".join(str(p) for p in paths) or "(no paths)"
+        raise ParseError([(Location(shown), "no .sql file found: the plan would drop every object; pass "
+                                            "--allow-empty if that is what you want")])
+    return files
 
 
 def split_statements(text: str, name: str) -> list[Statement]:
@@ -113,15 +170,40 @@ def _excerpt(text: str, limit: int = 200) -> str:
     return flat if len(flat) <= limit else flat[:limit] + " ..."
 
 
+def read_source(f: Path) -> str:
+    """A schema file's text: UTF-8, its byte-order mark dropped; a NUL byte or undecodable
+    bytes are errors with their line (the parser would stop at a NUL, and everything after
+    it would be planned as dropped)."""
+    try:
+        data = f.read_bytes()
+    except OSError as exc:
+        raise ParseError([(Location(str(f)), f"cannot read: {exc.strerror or exc}")]) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    nul = data.find(b"\0")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        column = nul - (data.rfind(b"\n", 0, nul) + 1) + 1
+        raise ParseError([(Location(str(f), line, column), "NUL byte in the file: is it a binary or a UTF-16 "
+                                                           "file? schema files are UTF-8 text")])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ParseError([(Location(str(f), line, column), f"not UTF-8 text (byte 0x{data[exc.start]:02x}): "
+                                                           f"schema files are UTF-8")]) from None
+
+
 def read_statements(files: list[Path]) -> list[Statement]:
     """All statements of all files, in file order; every syntax error is collected."""
     statements: list[Statement] = []
     problems = []
     for f in files:
         try:
-            text = f.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append((Location(str(f)), f"cannot read: {exc}"))
+            text = read_source(f)
+        except ParseError as exc:
+            problems.extend(exc.problems)
             continue
         try:
             statements.extend(split_statements(text, str(f)))

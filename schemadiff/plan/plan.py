@@ -7,6 +7,7 @@ from ..diff import Change, diff_catalogs
 from ..gcpause import gc_paused
 from ..model import Catalog
 from ..render.ddl import render_change
+from ..settings import duration_literal
 from .hazards import Hazard, hazards_of
 from .ordering import order_changes
 
@@ -76,8 +77,8 @@ def plan_changes(changes: list[Change], desired: Catalog | None = None,
     if options.online and changes:  # no changes, no settings: a converged database plans to nothing
         for name in ("lock_timeout", "statement_timeout"):
             value = getattr(options, name)
-            if value is not None:
-                steps.append(Step(f"SET {name} = '{value}';", None, (), False))
+            if value is not None:  # checked: only a number and a unit reach the plan's text
+                steps.append(Step(f"SET {name} = {duration_literal(value)};", None, (), False))
     for change in order_changes(changes):
         hazards = hazards_of(change)
         fresh = _table_of(change) in created
@@ -115,7 +116,7 @@ def _no_lock_timeout_for_concurrent_builds(steps: list[Step], lock_timeout: str)
     for step in steps:
         concurrent = not step.transactional and " CONCURRENTLY " in step.sql
         if concurrent != lifted:
-            value = "0" if concurrent else f"'{lock_timeout}'"
+            value = "0" if concurrent else duration_literal(lock_timeout)
             out.append(Step(f"SET lock_timeout = {value};", None, (), False))
             lifted = concurrent
         out.append(step)
