@@ -219,11 +219,12 @@ def trigger_ref(table: QualifiedName, name: str) -> ObjectRef:
     return ref("trigger", table.schema, table.name, name)
 
 
-def _column_edges(t: Table, col: Column, catalog: Catalog) -> set[ObjectRef]:
+def _column_edges(t: Table, col: Column, catalog: Catalog, types: dict) -> set[ObjectRef]:
     """What the server records for a column: its table, its type (a table's row type included)
-    and, for a generated column, the functions and sibling columns of its expression."""
+    and, for a generated column, the functions and sibling columns of its expression.
+    `types` memoizes type_dependency: a big schema spells a few hundred types over many columns."""
     deps = {table_ref(t.name)}
-    typ = type_dependency(col.type, catalog)
+    typ = types[col.type] if col.type in types else types.setdefault(col.type, type_dependency(col.type, catalog))
     if typ is not None:
         deps.add(typ)
     if col.generated is not None:
@@ -276,11 +277,12 @@ def dependencies(catalog: Catalog) -> dict[ObjectRef, set[ObjectRef]]:
             add(type_ref(qn), type_dependencies(typ, catalog) | {schema_ref(qn.schema)})
     for qn, seq in catalog.sequences.items():
         add(sequence_ref(qn), sequence_dependencies(seq))
+    types: dict = {}
     for qn, t in catalog.tables.items():
         parents = {table_ref(p) for p in (t.partition_of, *t.inherits) if p is not None}
         add(table_ref(qn), {schema_ref(qn.schema)} | parents)
         for col in t.columns:
-            add(column_ref(qn, col.name), _column_edges(t, col, catalog))
+            add(column_ref(qn, col.name), _column_edges(t, col, catalog, types))
             if col.default is not None:
                 add(column_default_ref(qn, col.name), _default_edges(t, col, catalog))
         for con in t.constraints:
