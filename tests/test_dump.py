@@ -59,10 +59,6 @@ def test_roundtrip_own_schemas(pg, tmp_path, name, layout):
     assert plan_of_dump(dsn, tmp_path / "out", layout) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "default privileges are modelled as plain grants: a global ALTER DEFAULT PRIVILEGES entry stores a whole "
-    "ACL (the owner's and PUBLIC's defaults included), and REVOKE ... FROM PUBLIC in one is not read back; "
-    "the plan of the dump revokes and re-grants them"))
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_roundtrip_default_privileges(pg, tmp_path, layout):
     dsn = pg.create_database((FIXTURES / "default_privileges.sql").read_text())

@@ -71,7 +71,8 @@ def fold_serials(group: list[Item]) -> list[Item]:
     """integer DEFAULT nextval('t_c_seq') + CREATE SEQUENCE + OWNED BY -> serial, when that is exact.
 
     Exact means: the sequence has the name `serial` would give it, every option is
-    the default for the column's type, and no other statement names the sequence.
+    the default for the column's type, it is unlogged exactly when its table is, and no other
+    statement names the sequence.
     """
     from ..introspect.ddl_text import make_object_name
     sequences = {_qn(it.node.sequence): it for it in group if isinstance(it.node, ast.CreateSeqStmt)}
@@ -105,7 +106,9 @@ def fold_serials(group: list[Item]) -> list[Item]:
                     or seq.schema != table_qn.schema or seq.name != make_object_name(table_qn.name, col.colname, "seq")
                     or type_key not in _SERIALS or len(seq_opts) != len(as_type)
                     or (as_type and _type_key(as_type[0].arg) != type_key)
-                    or (not as_type and type_key != "int8")):
+                    or (not as_type and type_key != "int8")
+                    # serial makes the sequence unlogged with its table (15+); a logged one stays spelled out
+                    or (sequences[seq].node.sequence.relpersistence == "u") != (n.relation.relpersistence == "u")):
                 continue
             col.typeName = pglast.parse_sql(f"CREATE TABLE x (c {_SERIALS[type_key]})")[0].stmt.tableElts[0].typeName
             col.constraints = tuple(c for c in col.constraints
