@@ -96,6 +96,10 @@ class _Pass:
         # Newly attached: ATTACH PARTITION adopts the partition's matching indexes itself.
         self.attached = {table_ref(c.new.name) for c in d.changes
                          if c.kind == "attach_partition" and c.old is not None and c.old.partition_of is None}
+        self.partitions: dict[QualifiedName, list[QualifiedName]] = {}
+        for t in d.new.tables.values():
+            if t.partition_of is not None:
+                self.partitions.setdefault(t.partition_of, []).append(t.name)
 
     # -- what the other passes already do -----------------------------------------------------
     def _find(self, kinds: tuple[str, ...], target: ObjectRef) -> int | None:
@@ -125,7 +129,7 @@ class _Pass:
             return True
         return ("add_constraint" if n.is_key else "create_index", n.ref) in self.making
 
-    def _add(self, kind: str, n: _Node, catalog_side: str) -> None:
+    def _add(self, kind: str, n: _Node) -> None:
         d = self.d
         if kind == "drop":
             if n.is_key:
@@ -173,11 +177,11 @@ class _Pass:
 
     def _every_partition_listed(self, parent: _Node) -> bool:
         covered = {k.table for k in self.new_children.get(parent.name, ())}
-        return all(p.name in covered for p in self.d.new.partitions_of(parent.table))
+        return all(p in covered for p in self.partitions.get(parent.table, ()))
 
     def _rebuild(self, old: _Node, new: _Node) -> None:
-        self._add("drop", old, "old")
-        self._add("create", new, "new")
+        self._add("drop", old)
+        self._add("create", new)
 
     def _cascade_drops(self) -> None:
         """Partition indexes attached to a dropped parent go with it."""
@@ -197,7 +201,7 @@ class _Pass:
                 new = self.new.get(kid.name)
                 if new is not None and ("drop_table", table_ref(kid.table)) not in self.dropping \
                         and not self.made(new) and new.table == kid.table:
-                    self._add("create", new, "new")
+                    self._add("create", new)
 
     def _descendants(self, n: _Node) -> list[_Node]:
         """The indexes attached under `n`, but for those of partitions the plan detaches first."""
@@ -270,7 +274,7 @@ class _Pass:
                       requires=[parent.ref, new.ref, table_ref(new.table)])
             if parent_made and not parent.valid:
                 # ON ONLY: after the partitions exist, or they would get indexes of their own.
-                self._require(parent, *(table_ref(p.name) for p in d.new.partitions_of(parent.table)))
+                self._require(parent, *(table_ref(p) for p in self.partitions.get(parent.table, ())))
 
     def _foreign_keys_over_dropped_partitions(self) -> None:
         """A foreign key to a partitioned table keeps a row per partition (pg_constraint), so
@@ -298,14 +302,20 @@ class _Pass:
     def _stand_aside(self) -> None:
         """A partition's own index created with a parent index that it looks like: after the
         parent, or the parent's CREATE INDEX would adopt it."""
+        standalone: dict[QualifiedName, list[_Node]] = {}
+        for n in self.new.values():
+            if not n.is_key and n.parent is None and self.made(n):
+                standalone.setdefault(n.table, []).append(n)
+        if not standalone:
+            return
         for parent in self.new.values():
             if parent.is_key or not parent.valid or not self.made(parent):
                 continue
             look = _shape(parent.obj)
-            for part in self.d.new.partitions_of(parent.table):
-                for idx in self.d.new.indexes_of(part.name):
-                    if idx.parent is None and self.made(self.new[idx.name]) and _shape(idx) == look:
-                        self._require(self.new[idx.name], parent.ref)
+            for part in self.partitions.get(parent.table, ()):
+                for n in standalone.get(part, ()):
+                    if _shape(n.obj) == look:
+                        self._require(n, parent.ref)
 
     def _require(self, n: _Node, *refs: ObjectRef) -> None:
         d = self.d
