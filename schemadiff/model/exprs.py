@@ -516,9 +516,4 @@ def to_sql(node: dict) -> str:
     `EXTRACT(...)`) print as written: the server keeps the spelling, so a plan that printed
     `timezone('utc', x)` would leave a catalog that differs from the declared one.
     """
-    body = node.get("IndexStmt") if isinstance(node, dict) else None
-    if body and body.get("nulls_not_distinct") and body.get("whereClause"):
-        # pglast prints NULLS NOT DISTINCT after the WHERE clause, where the grammar has no place for it.
-        where = body["whereClause"]
-        return to_sql({"IndexStmt": {k: v for k, v in body.items() if k != "whereClause"}}) + " WHERE " + to_sql(where)
     return RawStream(special_functions=True)(to_node(node))
