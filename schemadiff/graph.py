@@ -355,6 +355,14 @@ def function_dependencies(f, catalog: Catalog) -> set[ObjectRef]:
             if t is not None:
                 deps |= {column_ref(t.name, c.name) for c in t.columns}
         deps |= {sequence_ref(s) for s in sequences_used(text) if s in catalog.sequences}
+    elif key.get("language") == "plpgsql" and body.startswith("text:"):
+        # PL/pgSQL resolves the types of its DECLAREd variables when the function is created
+        # (`v_user app.users;` fails while table app.users does not exist); statements inside are
+        # only planned when they run, so they need nothing first.
+        for text in plpgsql_declared_types(body.split(":", 1)[1]):
+            t = type_dependency(text, catalog)
+            if t is not None and t != function_ref(f.name):
+                deps.add(t)
     for used in key.get("uses", ()):  # an aggregate's support functions
         schema, _, name = used.partition(".")
         deps |= {function_ref(g) for g in catalog.functions if (g.schema, g.name) == (schema, name)}
@@ -363,6 +371,33 @@ def function_dependencies(f, catalog: Catalog) -> set[ObjectRef]:
         if t is not None:
             deps.add(t)
     return deps
+
+
+_DECLARE_SECTION = re.compile(r"\bDECLARE\b(.*?)\bBEGIN\b", re.I | re.S)
+_DECLARATION = re.compile(r"^\s*(?:\"[^\"]+\"|\w+)\s+(?:CONSTANT\s+)?(?P<type>.*?)\s*"
+                          r"(?:\bCOLLATE\b|\bNOT\s+NULL\b|:=|=|\bDEFAULT\b|$)", re.I | re.S)
+
+
+def plpgsql_declared_types(body: str) -> list[str]:
+    """The type of each variable in a PL/pgSQL body's DECLARE sections, as written, with %ROWTYPE
+    read as its relation and %TYPE as the relation of the column it names.
+
+    Why text and not pglast's PL/pgSQL parser: libpg_query looks the types up and refuses any
+    schema but public and pg_catalog, which is exactly where application types live."""
+    out = []
+    for section in _DECLARE_SECTION.findall(re.sub(r"--[^\n]*", "", body)):
+        for decl in section.split(";"):
+            m = _DECLARATION.match(decl)
+            if m is None or re.match(r"\s*(?:ALIAS|CURSOR|NO\s+SCROLL|SCROLL)\b", m["type"], re.I):
+                continue
+            text = " ".join(m["type"].split())
+            if text.upper().endswith("%ROWTYPE"):
+                text = text[: -len("%ROWTYPE")]
+            elif text.upper().endswith("%TYPE"):
+                text = text[: -len("%TYPE")].rpartition(".")[0]
+            if text:
+                out.append(text)
+    return out
 
 
 def _columns_named(expr_key: str) -> set[str]:

@@ -289,6 +289,17 @@ def test_a_function_returning_a_tables_rows_comes_after_the_table():
     assert table < first_index(plan, lambda s: s.change.kind == "create_function")
 
 
+def test_a_plpgsql_function_comes_after_the_types_its_variables_are_declared_with():
+    # graphile/starter's schema: `DECLARE v_user app_public.users;` is resolved at CREATE FUNCTION.
+    plan = plan_migration(EMPTY, catalog_from_sql(
+        "CREATE SCHEMA app; CREATE FUNCTION app.f() RETURNS int LANGUAGE plpgsql AS $$ "
+        "DECLARE u app.users; o app.orgs%ROWTYPE; n app.users.id%TYPE := 0; BEGIN RETURN 1; END $$; "
+        "CREATE TABLE app.users (id int PRIMARY KEY); CREATE TABLE app.orgs (id int PRIMARY KEY);"))
+    function = first_index(plan, lambda s: s.change.kind == "create_function")
+    tables = [i for i, s in enumerate(plan.steps) if s.change.kind == "create_table"]
+    assert len(tables) == 2 and max(tables) < function
+
+
 def test_a_function_signature_change_under_a_default_replaces_the_default_only():
     old = ("CREATE FUNCTION next_code() RETURNS text LANGUAGE sql AS $$ SELECT 'x' $$; "
            "CREATE TABLE item (id int PRIMARY KEY, code text NOT NULL DEFAULT next_code());")
