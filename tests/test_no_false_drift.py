@@ -376,6 +376,10 @@ CASES: dict[str, str] = {
         ALTER DEFAULT PRIVILEGES FOR ROLE CURRENT_USER GRANT SELECT ON TABLES TO PUBLIC;
         ALTER DEFAULT PRIVILEGES GRANT USAGE ON SEQUENCES TO PUBLIC;
     """,
+    "default-privileges-all-on-functions": """
+        ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON FUNCTIONS FROM PUBLIC;
+        ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON FUNCTIONS TO PUBLIC;
+    """,
     "trigger-with-a-built-in-function": """
         CREATE TABLE docs (id int, body text, tsv tsvector);
         CREATE TRIGGER docs_tsv BEFORE INSERT OR UPDATE ON docs

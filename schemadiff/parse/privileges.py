@@ -25,6 +25,8 @@ _KINDS = {"OBJECT_TABLE": "table", "OBJECT_SEQUENCE": "sequence", "OBJECT_FUNCTI
 
 
 _SINGLE = {"function": "EXECUTE", "type": "USAGE"}
+# ALTER DEFAULT PRIVILEGES ... ON FUNCTIONS / TYPES: ALL is their one privilege, as the server stores it.
+_DEFAULT_KIND = {"functions": "function", "types": "type"}
 
 
 def _privileges(node: dict, kind: str | None = None) -> list[tuple[str, str | None]]:
@@ -146,7 +148,7 @@ def default_privileges_statement(b: Builder, node: dict, ctx: Context) -> None:
     b.roles_named.update(grantees)
     for role in roles:
         for schema in schemas:
-            for priv, _ in _privileges(action):
+            for priv, _ in _privileges(action, _DEFAULT_KIND.get(kind)):
                 for grantee in grantees:
                     dp = DefaultPrivilege(role, schema, kind, grantee, priv, bool(action.get("grant_option")))
                     if action.get("is_grant"):
