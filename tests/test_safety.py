@@ -476,3 +476,66 @@ def test_role_without_usage_on_a_schema_gets_a_clear_error(project, pg):
     finally:
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+
+
+# -- an apply cut off midway -------------------------------------------------------------------
+TWO_TABLES = T_SQL + "CREATE TABLE u (id integer PRIMARY KEY);\n"
+
+
+def _start_apply_blocked_on_t(project: Path, dsn: str):
+    """An apply whose first statement (on t) has run and whose second waits for u's lock."""
+    schema(project, "CREATE TABLE t (id integer PRIMARY KEY, v text, added integer);\n"
+                    "CREATE TABLE u (id integer PRIMARY KEY, added integer);\n")
+    holder = session(dsn, "holder-app")
+    holder.execute("SELECT * FROM u")
+    proc = cli_process(project, "apply", "--yes", "--no-verify", "--db", dsn, "--lock-timeout", "0")
+    deadline = time.monotonic() + 30
+    while not waiting_applies(dsn):
+        assert time.monotonic() < deadline and proc.poll() is None, proc.stderr.read() if proc.poll() else ""
+        time.sleep(0.1)
+    with psycopg.connect(dsn, autocommit=True) as conn:  # the plan's first statement has run: t is locked
+        assert conn.execute("SELECT count(*) FROM pg_locks WHERE relation = 't'::regclass "
+                            "AND mode = 'AccessExclusiveLock' AND granted").fetchone()[0] == 1
+    return holder, proc
+
+
+def test_server_ending_the_session_mid_apply_rolls_back_and_the_next_apply_finishes(project, pg):
+    """What a server restart or an administrator's pg_terminate_backend does to a running apply:
+    the transaction is gone, the database is as before, the error is one line, and the next apply
+    does the whole work."""
+    dsn = pg.create_database(TWO_TABLES)
+    holder, proc = _start_apply_blocked_on_t(project, dsn)
+    try:
+        t0 = time.monotonic()
+        holder.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE application_name = 'schemadiff apply' AND wait_event_type = 'Lock'")
+        _, err = proc.communicate(timeout=30)
+        record("server ends the apply's session mid-transaction", f"exit {proc.returncode}, rolled back",
+               time.monotonic() - t0)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert proc.returncode == 2 and "Traceback" not in err and "schemadiff: error:" in err
+    assert columns(dsn) == ["id", "v"] and columns(dsn, "u") == ["id"]  # t's statement rolled back too
+    assert run("apply", "--yes", "--no-verify", "--db", dsn).exit_code == 0
+    assert columns(dsn) == ["id", "v", "added"] and columns(dsn, "u") == ["id", "added"]
+
+
+def test_kill_9_after_some_statements_ran_rolls_them_back(project, pg):
+    if pg.version_num < 140000:
+        pytest.skip("client_connection_check_interval is PostgreSQL 14+")
+    dsn = pg.create_database(TWO_TABLES)
+    holder, proc = _start_apply_blocked_on_t(project, dsn)
+    try:
+        proc.kill()
+        proc.communicate(timeout=30)
+        deadline = time.monotonic() + 10
+        while waiting_applies(dsn):
+            assert time.monotonic() < deadline, "the killed client's transaction is still open"
+            time.sleep(0.1)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert columns(dsn) == ["id", "v"]  # t's statement had run in the transaction that died
+    assert run("apply", "--yes", "--no-verify", "--db", dsn).exit_code == 0
+    assert columns(dsn) == ["id", "v", "added"] and columns(dsn, "u") == ["id", "added"]
