@@ -29,7 +29,8 @@ def test_serial_made_identity_keeps_its_counter_and_its_key(pg):
     apply_plan(dsn, plan)
     with psycopg.connect(dsn, autocommit=True) as conn:
         assert conn.execute("INSERT INTO t (v) VALUES ('d') RETURNING id").fetchone()[0] == 4
-        assert conn.execute("SELECT count(*) FROM pg_class WHERE relkind = 'S'").fetchone()[0] == 1
+        assert conn.execute("SELECT count(*) FROM pg_class WHERE relkind = 'S' "  # apply's own history has one
+                            "AND relnamespace::regnamespace::text <> 'schemadiff'").fetchone()[0] == 1
     assert not _plan(dsn, identity).steps
 
 

@@ -47,11 +47,13 @@ def test_a_plan_file_is_refused_when_the_database_changed(project, pg):
 
 
 def test_history_records_a_failed_apply(project, pg):
-    dsn = pg.create_database("CREATE TABLE t (id integer PRIMARY KEY, v text); INSERT INTO t VALUES (1, NULL);")
-    schema(project, "CREATE TABLE t (id integer PRIMARY KEY, v text NOT NULL);\n")
-    result = run("apply", "--yes", "--no-verify", "--db", dsn)
+    # A failure the plan's row checks do not foresee (they would refuse SET NOT NULL over a NULL
+    # before anything runs): a text that is no integer.
+    dsn = pg.create_database("CREATE TABLE t (id integer PRIMARY KEY, v text); INSERT INTO t VALUES (1, 'x');")
+    schema(project, "CREATE TABLE t (id integer PRIMARY KEY, v integer);\n")
+    result = run("apply", "--yes", "--no-verify", "--allow-destructive", "--db", dsn)
     assert result.exit_code == 2
     with psycopg.connect(dsn) as conn:
         outcome, error = conn.execute("SELECT outcome, error FROM schemadiff.history").fetchone()
-    assert outcome == "failed" and "null" in error.lower()
+    assert outcome == "failed" and "integer" in error.lower()
     assert "failed" in run("history", "--db", dsn).output

@@ -19,6 +19,8 @@ A case directory may hold a marker file naming the oldest server it needs
 """
 from __future__ import annotations
 
+import re
+
 import functools
 import sys
 from collections.abc import Mapping, Set as AbstractSet
@@ -123,7 +125,18 @@ def _fingerprint(dsn: str) -> dict[str, list[str]] | None:
     if converge is None:
         return None
     fp = converge.fingerprint(dsn)
-    return {k: v for k, v in fp.items() if k not in IGNORED_SECTIONS}
+    return without_own_schema({k: v for k, v in fp.items() if k not in IGNORED_SECTIONS})
+
+
+def without_own_schema(fp: dict[str, list[str]]) -> dict[str, list[str]]:
+    """A fingerprint less the lines about schema schemadiff (sections left empty go too)."""
+    kept = {k: [line for line in v if not _OWN_SCHEMA.search(line)] for k, v in fp.items()}
+    return {k: v for k, v in kept.items() if v or not fp[k]}
+
+
+# Schema schemadiff is where apply keeps its own history (schemadiff/history.py), outside the
+# user's schema: it is left out of plans and dumps, and so of the comparison.
+_OWN_SCHEMA = re.compile(r"(^|[\s(])schemadiff(\.|\s|$)")
 
 
 # Creating and dropping a database costs more than a whole round trip, so each
