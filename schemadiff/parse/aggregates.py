@@ -15,7 +15,7 @@ from ..errors import ParseError
 from ..model import Expr, Function, FunctionName, QualifiedName, quote_ident, quote_literal
 from ..model.types import format_type
 from .builder import Builder, Context, Unsupported, handles
-from .nodes import const_value, strings, unwrap
+from .nodes import const_value, def_names, strings, unwrap
 
 PROGRAMS = 3
 
@@ -69,17 +69,17 @@ def freeze_aggregate(name: FunctionName, d: dict, functions: dict) -> Function:
     opts: dict[str, str] = {}
     for key, arg in d["options"].items():
         if key in _FUNCTIONS:
-            opts[key] = _function_name(_names(arg), d["search_path"], functions)
+            opts[key] = _function_name(def_names(arg), d["search_path"], functions)
         elif key in _TYPES:
             opts[key] = format_type(unwrap(arg)[1])
         elif key == "sortop":
-            opts[key] = ".".join(_names(arg)).removeprefix("pg_catalog.")
+            opts[key] = ".".join(def_names(arg)).removeprefix("pg_catalog.")
         elif key in _TEXTS:
             opts[key] = str(const_value(arg))
         elif arg is None:
             opts[key] = "true"
         else:
-            value = const_value(arg) if "TypeName" not in arg else ".".join(_names(arg))
+            value = const_value(arg) if "TypeName" not in arg else ".".join(def_names(arg))
             opts[key] = str(value).lower()
     for key, default in _DEFAULTS.items():
         if opts.get(key) == default:
@@ -92,15 +92,6 @@ def freeze_aggregate(name: FunctionName, d: dict, functions: dict) -> Function:
                     d["origin"])
 
 
-def _names(arg) -> list[str]:
-    kind, body = unwrap(arg)
-    if kind == "TypeName":
-        return strings(body.get("names"))
-    if kind == "List":
-        return strings(body.get("items"))
-    if kind == "String":
-        return [body["sval"]]
-    return [str(const_value(arg))]
 
 
 def _function_name(names: list[str], search_path, functions: dict) -> str:

@@ -19,7 +19,7 @@ from ..model import Carried, Expr, Owner, QualifiedName, quote_ident, ref
 from ..model.exprs import to_sql
 from ..model.types import format_type, type_schema
 from .builder import Builder, Context, Unsupported, handles
-from .nodes import const_value, strings, unwrap
+from .nodes import const_value, def_names, strings, unwrap
 
 TYPES, PROGRAMS, ALTERS = 1, 3, 4
 
@@ -54,7 +54,7 @@ def define_other(b: Builder, node: dict, ctx: Context) -> None:
         left = format_type(unwrap(opts["leftarg"])[1]) if opts.get("leftarg") else "NONE"
         right = format_type(unwrap(opts["rightarg"])[1]) if opts.get("rightarg") else "NONE"
         function = opts.get("function") or opts.get("procedure")
-        uses = [("function", _names(function))] if function else []
+        uses = [("function", def_names(function))] if function else []
         uses += [("type", [t]) for t in (left, right) if t != "NONE"]
         name = f"{quote_ident(qn.schema)}.{qn.name} ({left}, {right})"
         _declare(b, "OPERATOR", name, {"DefineStmt": {**node, "defnames": _with_schema(qn)}}, ctx, uses)
@@ -69,7 +69,7 @@ def define_other(b: Builder, node: dict, ctx: Context) -> None:
         _declare(b, "TEXT SEARCH CONFIGURATION", str(qn), {"DefineStmt": {**node, "defnames": _with_schema(qn)}},
                  ctx)
         b.carried[("TEXT SEARCH CONFIGURATION", str(qn))].update(
-            parser=_strip(_names(opts["parser"])), mappings={})
+            parser=_strip(def_names(opts["parser"])), mappings={})
     elif kind == "OBJECT_COLLATION":
         if any(unwrap(d)[1]["defname"].lower() == "from" for d in node.get("definition", ())):
             raise Unsupported("CREATE COLLATION ... FROM another: write its provider and locale as pg_dump does")
@@ -339,10 +339,3 @@ def _canonical(x):
     return x
 
 
-def _names(arg) -> list[str]:
-    kind, body = unwrap(arg)
-    if kind == "TypeName":
-        return strings(body.get("names"))
-    if kind == "List":
-        return strings(body.get("items"))
-    return [str(const_value(arg))]

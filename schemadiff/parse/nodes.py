@@ -59,3 +59,16 @@ def const_value(node: Any) -> Any:
     if kind == "List":
         return [const_value(i) for i in body.get("items", ())]
     return None
+
+
+def def_names(arg) -> list[str]:
+    """The dotted name a DefElem argument spells (`SFUNC = app.step`, `PARSER = pg_catalog.default`),
+    whether pglast gives it as a TypeName, a List or a String."""
+    kind, body = unwrap(arg)
+    if kind == "TypeName":
+        return strings(body.get("names"))
+    if kind == "List":
+        return strings(body.get("items"))
+    if kind == "String":
+        return [body["sval"]]
+    return [str(const_value(arg))]
