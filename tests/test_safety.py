@@ -105,8 +105,9 @@ class Reader(threading.Thread):
 
 def waiting_applies(dsn: str) -> int:
     with psycopg.connect(dsn, autocommit=True) as conn:
+        # One server may run other tests' applies at once (SCHEMADIFF_TEST_DSN): only this database's count.
         return conn.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'schemadiff apply' "
-                            "AND wait_event_type = 'Lock'").fetchone()[0]
+                            "AND wait_event_type = 'Lock' AND datname = current_database()").fetchone()[0]
 
 
 # -- lock waits --------------------------------------------------------------------------------
@@ -500,6 +501,7 @@ def _start_apply_blocked_on_t(project: Path, dsn: str):
         time.sleep(0.1)
     with psycopg.connect(dsn, autocommit=True) as conn:  # the plan's first statement has run: t is locked
         assert conn.execute("SELECT count(*) FROM pg_locks WHERE relation = 't'::regclass "
+                            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
                             "AND mode = 'AccessExclusiveLock' AND granted").fetchone()[0] == 1
     return holder, proc
 
@@ -513,7 +515,8 @@ def test_server_ending_the_session_mid_apply_rolls_back_and_the_next_apply_finis
     try:
         t0 = time.monotonic()
         holder.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                       "WHERE application_name = 'schemadiff apply' AND wait_event_type = 'Lock'")
+                       "WHERE application_name = 'schemadiff apply' AND wait_event_type = 'Lock' "
+                       "AND datname = current_database()")
         _, err = proc.communicate(timeout=30)
         record("server ends the apply's session mid-transaction", f"exit {proc.returncode}, rolled back",
                time.monotonic() - t0)
