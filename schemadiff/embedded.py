@@ -13,6 +13,7 @@ import warnings
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 from .errors import ConnectionFailed
 
@@ -105,13 +106,13 @@ def scratch_database(admin_dsn: str) -> tuple[str, str]:
     """Create an empty database on the server behind `admin_dsn`; returns (name, dsn)."""
     name = f"schemadiff_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
     return name, with_dbname(admin_dsn, name)
 
 
 def drop_database(admin_dsn: str, name: str) -> None:
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def with_dbname(dsn: str, dbname: str) -> str:

@@ -158,9 +158,22 @@ BEGIN
   SELECT string_agg(oid::regclass::text, ', ') INTO names FROM pg_class
    WHERE relnamespace = 'public'::regnamespace AND relkind = 'S';
   IF names IS NOT NULL THEN EXECUTE 'DROP SEQUENCE ' || names || ' CASCADE'; END IF;
+  SELECT string_agg(oid::regclass::text, ', ') INTO names FROM pg_class
+   WHERE relnamespace = 'public'::regnamespace AND relkind = 'm';
+  IF names IS NOT NULL THEN EXECUTE 'DROP MATERIALIZED VIEW IF EXISTS ' || names || ' CASCADE'; END IF;
+  SELECT string_agg(oid::regclass::text, ', ') INTO names FROM pg_class
+   WHERE relnamespace = 'public'::regnamespace AND relkind = 'v';
+  IF names IS NOT NULL THEN EXECUTE 'DROP VIEW IF EXISTS ' || names || ' CASCADE'; END IF;
+  SELECT string_agg(oid::regprocedure::text, ', ') INTO names FROM pg_proc
+   WHERE pronamespace = 'public'::regnamespace;
+  IF names IS NOT NULL THEN EXECUTE 'DROP ROUTINE IF EXISTS ' || names || ' CASCADE'; END IF;
   SELECT string_agg(oid::regtype::text, ', ') INTO names FROM pg_type
-   WHERE typnamespace = 'public'::regnamespace AND typtype = 'e';
-  IF names IS NOT NULL THEN EXECUTE 'DROP TYPE ' || names || ' CASCADE'; END IF;
+   WHERE typnamespace = 'public'::regnamespace AND typtype = 'd';
+  IF names IS NOT NULL THEN EXECUTE 'DROP DOMAIN IF EXISTS ' || names || ' CASCADE'; END IF;
+  SELECT string_agg(t.oid::regtype::text, ', ') INTO names FROM pg_type t
+   LEFT JOIN pg_class c ON c.oid = t.typrelid
+   WHERE t.typnamespace = 'public'::regnamespace AND (t.typtype IN ('e', 'r') OR c.relkind = 'c');
+  IF names IS NOT NULL THEN EXECUTE 'DROP TYPE IF EXISTS ' || names || ' CASCADE'; END IF;
   COMMENT ON SCHEMA public IS 'standard public schema';
   -- what PUBLIC has on schema public in a new database (CREATE too before PostgreSQL 15)
   REVOKE ALL ON SCHEMA public FROM PUBLIC;
@@ -177,6 +190,16 @@ SELECT (SELECT count(*) FROM pg_class WHERE oid >= 16384 AND relpersistence <> '
      + (SELECT count(*) FROM pg_extension WHERE extname <> 'plpgsql')
      + (SELECT count(*) FROM pg_description WHERE objoid >= 16384)
      + (SELECT count(*) FROM pg_default_acl)
+     + (SELECT count(*) FROM pg_publication) + (SELECT count(*) FROM pg_event_trigger)
+     + (SELECT count(*) FROM pg_ts_config WHERE oid >= 16384) + (SELECT count(*) FROM pg_ts_dict WHERE oid >= 16384)
+     + (SELECT count(*) FROM pg_operator WHERE oid >= 16384) + (SELECT count(*) FROM pg_cast WHERE oid >= 16384)
+     + (SELECT count(*) FROM pg_opfamily WHERE oid >= 16384) + (SELECT count(*) FROM pg_statistic_ext)
+     + (SELECT count(*) FROM pg_foreign_server) + (SELECT count(*) FROM pg_foreign_data_wrapper)
+     + (SELECT count(*) FROM pg_language WHERE oid >= 16384) + (SELECT count(*) FROM pg_conversion WHERE oid >= 16384)
+     + (SELECT count(*) FROM pg_db_role_setting WHERE setdatabase = (SELECT oid FROM pg_database
+                                                                     WHERE datname = current_database()))
+     -- schema public as a new database has it: the bootstrap superuser's (14) or pg_database_owner's (15+)
+     + (SELECT count(*) FROM pg_namespace WHERE nspname = 'public' AND nspowner NOT IN (10, 6171))
 """
 
 
