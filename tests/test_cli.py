@@ -372,3 +372,11 @@ def test_data_statements_are_refused_unless_configured_away(project, db_with):
     (project / "pyproject.toml").write_text("[tool.schemadiff]\nignore_data_statements = 'yes'\n")
     bad = run("check", "--schema", str(project / "schema"), "--db", dsn)
     assert bad.exit_code == 2 and "ignore_data_statements must be true or false" in bad.stderr
+
+
+def test_python_dash_m_runs_the_cli_without_a_script_on_path(project):
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "schemadiff", "lint", "--help"], capture_output=True, text=True)
+    assert out.returncode == 0 and "Usage: schemadiff lint" in out.stdout, out.stderr
