@@ -7,6 +7,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from fix_db import db, pg  # noqa: E402,F401 - fixtures
+from fix_scratch import scratch  # noqa: E402,F401 - fixture
 
 _CORPUS_PREFIXES = ("sqldef/", "pg-schema-diff/")
 

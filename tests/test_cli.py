@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from schemadiff.cli.main import cli
-from test_roundtrip import ScratchDatabases
+from fix_scratch import ScratchDatabases
 
 pytestmark = pytest.mark.db
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pglast
 import psycopg
 import pytest
+from fix_scratch import ScratchDatabases
 
 from schemadiff.errors import IntrospectError
 from schemadiff.introspect import dump_schema_sql, server_version_num
@@ -75,78 +76,14 @@ def _load_dump(conn: psycopg.Connection, statements: list[str]) -> None:
         raise
 
 
-# Creating a database costs more than everything else a round trip does, so
-# each test process keeps two and empties them between tests.  Anything the
-# reset does not remove (it knows the table family only) shows in the
-# leftover count, and the database is then replaced by a new one.
-_RESET = """
-DO $reset$
-DECLARE names text;
-BEGIN
-  SELECT string_agg(quote_ident(extname), ', ') INTO names FROM pg_extension WHERE extname <> 'plpgsql';
-  IF names IS NOT NULL THEN EXECUTE 'DROP EXTENSION IF EXISTS ' || names || ' CASCADE'; END IF;
-  SELECT string_agg(quote_ident(nspname), ', ') INTO names FROM pg_namespace
-   WHERE nspname NOT IN ('public', 'information_schema') AND nspname !~ '^pg_';
-  IF names IS NOT NULL THEN EXECUTE 'DROP SCHEMA IF EXISTS ' || names || ' CASCADE'; END IF;
-  SELECT string_agg(oid::regclass::text, ', ') INTO names FROM pg_class
-   WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'p');
-  IF names IS NOT NULL THEN EXECUTE 'DROP TABLE IF EXISTS ' || names || ' CASCADE'; END IF;
-  SELECT string_agg(oid::regclass::text, ', ') INTO names FROM pg_class
-   WHERE relnamespace = 'public'::regnamespace AND relkind = 'S';
-  IF names IS NOT NULL THEN EXECUTE 'DROP SEQUENCE IF EXISTS ' || names || ' CASCADE'; END IF;
-  SELECT string_agg(oid::regtype::text, ', ') INTO names FROM pg_type
-   WHERE typnamespace = 'public'::regnamespace AND typtype = 'e';
-  IF names IS NOT NULL THEN EXECUTE 'DROP TYPE IF EXISTS ' || names || ' CASCADE'; END IF;
-  SELECT string_agg('public.' || quote_ident(collname), ', ') INTO names FROM pg_collation
-   WHERE collnamespace = 'public'::regnamespace;
-  IF names IS NOT NULL THEN EXECUTE 'DROP COLLATION IF EXISTS ' || names || ' CASCADE'; END IF;
-  COMMENT ON SCHEMA public IS 'standard public schema';
-END $reset$
-"""
-
-_LEFTOVERS = """
-SELECT (SELECT count(*) FROM pg_class WHERE oid >= 16384 AND relpersistence <> 't')
-     + (SELECT count(*) FROM pg_type WHERE oid >= 16384)
-     + (SELECT count(*) FROM pg_proc WHERE oid >= 16384)
-     + (SELECT count(*) FROM pg_namespace WHERE oid >= 16384 AND nspname !~ '^pg_')
-     + (SELECT count(*) FROM pg_collation WHERE oid >= 16384)
-     + (SELECT count(*) FROM pg_operator WHERE oid >= 16384)
-     + (SELECT count(*) FROM pg_opfamily WHERE oid >= 16384)
-     + (SELECT count(*) FROM pg_cast WHERE oid >= 16384)
-     + (SELECT count(*) FROM pg_extension WHERE extname <> 'plpgsql')
-     + (SELECT count(*) FROM pg_description WHERE objoid >= 16384)
-     + (SELECT count(*) FROM pg_default_acl),
-       obj_description('public'::regnamespace, 'pg_namespace')
-"""
+_POOLS: dict[int, ScratchDatabases] = {}
 
 
-class _Scratch:
-    """A database reused from test to test; empty whenever it is handed out."""
+def _empty(pg, slot: str) -> tuple[str, psycopg.Connection]:
+    """One pool per server for the module's plain functions (they take `pg`, not a fixture)."""
+    pool = _POOLS.setdefault(id(pg), ScratchDatabases(pg))
+    return pool.empty(slot)
 
-    def __init__(self):
-        self.dsn: str | None = None
-        self.conn: psycopg.Connection | None = None
-
-    def clean(self, pg) -> tuple[str, psycopg.Connection]:
-        if self.conn is not None and self._reset():
-            return self.dsn, self.conn
-        if self.conn is not None:
-            self.conn.close()
-        self.dsn = pg.create_database()  # the pg fixture drops it at the end of the session
-        self.conn = psycopg.connect(self.dsn, autocommit=True)
-        return self.dsn, self.conn
-
-    def _reset(self) -> bool:
-        try:
-            self.conn.execute("DISCARD ALL")
-            self.conn.execute(_RESET)
-            leftovers, public_comment = self.conn.execute(_LEFTOVERS).fetchone()
-        except psycopg.Error:
-            return False
-        return leftovers == 0 and public_comment == "standard public schema"
-
-
-_SCRATCH = (_Scratch(), _Scratch())
 
 
 def _fingerprint(dsn: str) -> dict[str, list[str]]:
@@ -161,7 +98,7 @@ def _fingerprint(dsn: str) -> dict[str, list[str]]:
 
 def roundtrip(pg, sql: str, setup_sql: str = "", skip_unloadable: bool = False) -> list[str]:
     """Asserts that dumping a database loaded with `sql` recreates it; returns the dump."""
-    a, conn_a = _SCRATCH[0].clean(pg)
+    a, conn_a = _empty(pg, "original")
     try:
         _load(conn_a, setup_sql)
         _load(conn_a, sql)
@@ -170,7 +107,7 @@ def roundtrip(pg, sql: str, setup_sql: str = "", skip_unloadable: bool = False) 
             raise
         pytest.skip(f"does not load on PostgreSQL {pg.version}: {str(exc).splitlines()[0]}")
     dump = dump_schema_sql(conn_a)
-    b, conn_b = _SCRATCH[1].clean(pg)
+    b, conn_b = _empty(pg, "restored")
     _load(conn_b, setup_sql)
     _load_dump(conn_b, dump)
     again = dump_schema_sql(conn_b)

@@ -13,7 +13,7 @@ from schemadiff.parse import catalog_from_sql
 from schemadiff.plan import plan_migration
 from schemadiff.plan.live_checks import ROW_CAP, with_row_checks
 from schemadiff.render.text import plan_json
-from test_roundtrip import ScratchDatabases
+from fix_scratch import ScratchDatabases
 
 pytestmark = pytest.mark.db
 

@@ -14,7 +14,7 @@ from schemadiff.diff import diff_catalogs
 from schemadiff.introspect.catalog import inspect_database
 from schemadiff.parse import load_schema
 from schemadiff.plan import plan_migration
-from test_roundtrip import ScratchDatabases
+from fix_scratch import ScratchDatabases
 
 pytestmark = pytest.mark.db
 

@@ -16,7 +16,7 @@ from schemadiff.apply import apply_plan
 from schemadiff.introspect.catalog import inspect_database
 from schemadiff.parse import catalog_from_sql, load_schema
 from schemadiff.plan import PlanOptions, plan_migration
-from test_roundtrip import _converge, scratch, without_own_schema  # noqa: F401 - scratch: reset databases
+from test_roundtrip import _converge, without_own_schema
 
 pytestmark = pytest.mark.db
 
