@@ -103,6 +103,24 @@ class Reader(threading.Thread):
         self.join(10)
 
 
+def apply_waiting_for_a_lock(project: Path, dsn: str) -> subprocess.Popen:
+    """An apply with an unbounded lock_timeout, started and seen waiting for a lock on the server."""
+    proc = cli_process(project, "apply", "--yes", "--no-verify", "--db", dsn, "--lock-timeout", "0")
+    deadline = time.monotonic() + 30
+    while not waiting_applies(dsn):
+        assert time.monotonic() < deadline and proc.poll() is None, proc.stderr.read() if proc.poll() else ""
+        time.sleep(0.1)
+    return proc
+
+
+def until_no_apply_waits(dsn: str, seconds: float, message: str) -> None:
+    """The server drops a cancelled or orphaned lock request within moments, not at once."""
+    deadline = time.monotonic() + seconds
+    while waiting_applies(dsn):
+        assert time.monotonic() < deadline, message
+        time.sleep(0.1)
+
+
 def waiting_applies(dsn: str) -> int:
     with psycopg.connect(dsn, autocommit=True) as conn:
         # One server may run other tests' applies at once (SCHEMADIFF_TEST_DSN): only this database's count.
@@ -175,22 +193,13 @@ def test_sigterm_cancels_the_waiting_statement_on_the_server(project, pg):
     holder = session(dsn, "holder-app")
     holder.execute("SELECT * FROM t")
     try:
-        # lock_timeout 0: unbounded, as before; only the signal ends the wait.
-        proc = cli_process(project, "apply", "--yes", "--no-verify", "--db", dsn, "--lock-timeout", "0")
-        deadline = time.monotonic() + 30
-        while not waiting_applies(dsn):
-            assert time.monotonic() < deadline and proc.poll() is None, proc.stderr.read() if proc.poll() else ""
-            time.sleep(0.1)
+        proc = apply_waiting_for_a_lock(project, dsn)  # unbounded: only the signal ends the wait
         t0 = time.monotonic()
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=30)
         assert proc.returncode == 2 and "interrupted" in err, err
-        # Cancelled on the server, not left queued: the backend notices within moments (a loaded
-        # PostgreSQL 15 in CI took longer than an immediate look).
-        cancelled_by = time.monotonic() + 5
-        while waiting_applies(dsn):
-            assert time.monotonic() < cancelled_by, "the apply's lock request is still queued"
-            time.sleep(0.1)
+        # Cancelled on the server, not left queued (a loaded PostgreSQL 15 in CI took a moment).
+        until_no_apply_waits(dsn, 5, "the apply's lock request is still queued")
         with psycopg.connect(dsn, autocommit=True) as reader:
             reader.execute("SET lock_timeout = '1s'")
             assert reader.execute("SELECT count(*) FROM t").fetchone()[0] == 0
@@ -210,17 +219,11 @@ def test_kill_9_leaves_no_lock_request_queued(project, pg):
     holder = session(dsn, "holder-app")
     holder.execute("SELECT * FROM t")
     try:
-        proc = cli_process(project, "apply", "--yes", "--no-verify", "--db", dsn, "--lock-timeout", "0")
-        deadline = time.monotonic() + 30
-        while not waiting_applies(dsn):
-            assert time.monotonic() < deadline and proc.poll() is None
-            time.sleep(0.1)
+        proc = apply_waiting_for_a_lock(project, dsn)
         t0 = time.monotonic()
         proc.kill()
         proc.communicate(timeout=30)
-        while waiting_applies(dsn):
-            assert time.monotonic() - t0 < 10, "the killed client's lock request is still queued"
-            time.sleep(0.1)
+        until_no_apply_waits(dsn, 10, "the killed client's lock request is still queued")
         record("kill -9 of an apply waiting for a lock (unbounded)", "server dropped the request",
                time.monotonic() - t0)
     finally:
@@ -494,11 +497,7 @@ def _start_apply_blocked_on_t(project: Path, dsn: str):
                     "CREATE TABLE u (id integer PRIMARY KEY, added integer);\n")
     holder = session(dsn, "holder-app")
     holder.execute("SELECT * FROM u")
-    proc = cli_process(project, "apply", "--yes", "--no-verify", "--db", dsn, "--lock-timeout", "0")
-    deadline = time.monotonic() + 30
-    while not waiting_applies(dsn):
-        assert time.monotonic() < deadline and proc.poll() is None, proc.stderr.read() if proc.poll() else ""
-        time.sleep(0.1)
+    proc = apply_waiting_for_a_lock(project, dsn)
     with psycopg.connect(dsn, autocommit=True) as conn:  # the plan's first statement has run: t is locked
         assert conn.execute("SELECT count(*) FROM pg_locks WHERE relation = 't'::regclass "
                             "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
@@ -537,10 +536,7 @@ def test_kill_9_after_some_statements_ran_rolls_them_back(project, pg):
     try:
         proc.kill()
         proc.communicate(timeout=30)
-        deadline = time.monotonic() + 10
-        while waiting_applies(dsn):
-            assert time.monotonic() < deadline, "the killed client's transaction is still open"
-            time.sleep(0.1)
+        until_no_apply_waits(dsn, 10, "the killed client's transaction is still open")
     finally:
         holder.rollback()
         holder.close()
