@@ -34,6 +34,7 @@ from pglast.stream import RawStream
 
 from . import printers as _printers  # noqa: F401 - registers corrected pglast printers
 from .objects import Expr
+from .returns import RETURNS
 from .types import DEFAULT_SCHEMA, format_type
 
 _DROP_KEYS = frozenset({"location", "rexpr_list_start", "rexpr_list_end", "stmt_location", "stmt_len",
@@ -177,9 +178,9 @@ class _Normalizer:
                 isinstance(e, dict) and "Cast" in e and e["Cast"]["type"] == target[:-2] for e in arg["Array"]):
             # ARRAY[x::text]::text[]: the array already has the type; the server drops the cast.
             return arg
-        if isinstance(arg, dict) and "Func" in arg and arg["Func"]["name"][-1] in _RETURNS.get(target, ()):
-            # A cast to the type the function already returns is dropped when the server stores it
-            # (current_setting('x')::text).
+        if isinstance(arg, dict) and target in _result_types(arg):
+            # A cast to the type the expression already has is no coercion: the server drops it
+            # (current_setting('x')::text, (x::text)::text).
             return arg
         return {"Cast": {"arg": arg, "type": target}}
 
@@ -360,15 +361,16 @@ _INTERVAL_UNITS = {"year": 12 * 30 * 86400, "mon": 30 * 86400, "week": 7 * 86400
                    "min": 60, "sec": 1, "msec": 0.001, "usec": 0.000001}
 
 
-# Built-in functions by the type they return, for casts the server drops as no-ops.
-_RETURNS = {
-    "text": frozenset({"current_setting", "lower", "upper", "initcap", "btrim", "ltrim", "rtrim", "lpad", "rpad",
-                       "concat", "concat_ws", "format", "to_char", "replace", "translate", "substr", "left",
-                       "right", "repeat", "reverse", "md5", "split_part", "regexp_replace", "array_to_string",
-                       "quote_ident", "quote_literal", "quote_nullable", "encode", "string_agg"}),
-    "timestamp with time zone": frozenset({"now", "clock_timestamp", "statement_timestamp",
-                                           "transaction_timestamp", "to_timestamp"}),
-}
+def _result_types(n: dict) -> frozenset[str]:
+    """The types a normalized expression may have, where its form alone tells: a cast's target,
+    or those a built-in function's overloads return (model/returns.py)."""
+    if "Cast" in n:
+        return frozenset((n["Cast"]["type"],))
+    if "Func" in n:
+        name = n["Func"]["name"]
+        return RETURNS.get(name[-1], frozenset()) if len(name) == 1 else frozenset()
+    return frozenset()
+
 
 # Types whose constants constant_text() puts in their output form, wherever a cast names the type.
 _OUTPUT_FORM_TYPES = frozenset({"interval", "boolean", "money"})
