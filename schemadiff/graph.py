@@ -197,8 +197,13 @@ def constraint_dependencies(table: QualifiedName, con: Constraint, catalog: Cata
 
 def index_dependencies(idx: Index, catalog: Catalog) -> set[ObjectRef]:
     owner = view_ref(idx.table) if idx.table in catalog.views else table_ref(idx.table)
-    return {owner} | {column_ref(idx.table, c) for c in idx.columns if c} | functions_used(
+    deps = {owner} | {column_ref(idx.table, c) for c in idx.columns if c} | functions_used(
         idx.definition.key, catalog)
+    t = catalog.tables.get(idx.table)
+    if t is not None and "Col" in idx.definition.key:
+        # The columns its expressions and predicate read (the server records them too).
+        deps |= {column_ref(idx.table, c) for c in _columns_named(idx.definition.key) if t.column(c) is not None}
+    return deps
 
 
 def sequence_dependencies(seq: Sequence) -> set[ObjectRef]:

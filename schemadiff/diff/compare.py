@@ -505,7 +505,8 @@ class _Differ:
         while queue:
             r, gone = queue.pop(0)
             for dep in sorted(reverse.get(r, ())):
-                if dep in handled or self._goes_with_owner(dep, owners_gone, dropped) or not self._blocked(dep, gone):
+                if dep in handled or self._goes_with_owner(dep, owners_gone, dropped) or not self._blocked(
+                        dep, gone or self._reads_retyped(dep, r)):
                     continue
                 handled.add(dep)
                 todo.append(dep)
@@ -529,6 +530,29 @@ class _Differ:
             col = t.column(r.path[2]) if t is not None else None
             return col is not None and col.generated is not None
         return gone and r.kind in ("trigger", "constraint", "index", "column_default")
+
+    def _reads_retyped(self, r: ObjectRef, used: ObjectRef) -> bool:
+        """Must `r` be re-created when the column `used` changes type, although the server keeps it?
+
+        The server carries a CHECK, a foreign key and an index over a type change by printing
+        them and parsing them again: a CHECK keeps the old type's casts (`(amount)::numeric >
+        (0)::numeric`, unlike a new `amount > 0`), an index predicate or a CHECK comparing a
+        rebuilt enum's column with a label fails against the renamed old type, and a foreign key
+        whose two sides change to a type the old one has no cast to fails on whichever goes
+        first.  Dropped before the change and added after, they are what the files make; an
+        index on the plain column is rebuilt by the server as it is."""
+        if used.kind != "column":
+            return False
+        if r.kind == "constraint":
+            t = self.old.tables.get(QualifiedName(*r.path[:2]))
+            con = next((c for c in t.constraints if c.name == r.path[2]), None) if t is not None else None
+            return con is not None and con.kind in ("c", "f")
+        if r.kind == "index":
+            from ..graph import _columns_named
+            idx = self.old.indexes.get(QualifiedName(*r.path))
+            return idx is not None and tuple(used.path[:2]) == (idx.table.schema, idx.table.name) \
+                and used.path[2] in _columns_named(idx.definition.key)
+        return False
 
     def _goes_with_owner(self, r: ObjectRef, owners_gone: set[ObjectRef], dropped: set[ObjectRef]) -> bool:
         """Does `r` belong to a table or view the plan drops (its index, key, trigger, policy)?"""
