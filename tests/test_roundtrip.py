@@ -69,10 +69,6 @@ KNOWN_BUGS: dict[str, str] = {
     "extension_type_column/b-to-a": (
         "DROP EXTENSION citext is ordered before ALTER COLUMN email TYPE text, while the column still uses "
         "the extension's type ('cannot drop extension citext because other objects depend on it')"),
-    "sequence_bounds_exclude_current_value/a-to-b": (
-        "ALTER SEQUENCE ... MINVALUE 10 START WITH 20 on a sequence whose current value is 1 fails on the "
-        "server ('RESTART value (1) cannot be less than MINVALUE (10)'); the plan needs a RESTART when the "
-        "current value falls outside the new bounds"),
 }
 # "<case>/<a|b>" -> why parse(sql) != introspect(db loaded with sql) today.
 KNOWN_PARSE_BUGS: dict[str, str] = {

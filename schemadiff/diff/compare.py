@@ -9,6 +9,7 @@ from ..graph import (column_dependencies, column_ref, constraint_dependencies, c
                      index_dependencies, index_ref, schema_ref, sequence_ref, sequences_used,
                      table_dependencies, table_ref, type_ref, enum_values_ref)
 from ..model import Catalog, Column, Constraint, Expr, ObjectRef, QualifiedName, Table, ref
+from ..model.objects import SequenceOptions
 from ..model.exprs import without_default_opclasses
 from .attachments import after_detach, diff_attachments, drop_with_tables, with_moved_partitions
 from .changes import Change
@@ -111,7 +112,8 @@ class _Differ:
             if old is None:
                 self.add("create_sequence", target, None, s, creates=[target], requires=[schema_ref(qn.schema)])
             elif old.options != s.options or old.unlogged != s.unlogged:
-                self.add("alter_sequence", target, old, s, requires=[target])
+                self.add("alter_sequence", target, old, s, requires=[target],
+                         args=self._restart(qn, old.options, s.options))
             old_owner = old.owned_by if old else None
             owner_goes = old_owner is not None and self._column_goes(old_owner)
             if owner_goes and (s.owned_by == old_owner or s.owned_by is None):
@@ -142,6 +144,23 @@ class _Differ:
             if self._serial_to_identity(qn) is not None:
                 continue  # the identity takes its value over, then drops it (alter_identity)
             self.add("drop_sequence", sequence_ref(qn), s, None, drops=[sequence_ref(qn)])
+
+    def _restart(self, key: object, old: SequenceOptions, new: SequenceOptions) -> tuple:
+        """(("restart", last value or None),) when the new options need the sequence restarted.
+
+        ALTER SEQUENCE checks the value the sequence stands at against the new bounds and refuses
+        one outside them ('RESTART value (1) cannot be less than MINVALUE (10)').  A sequence that
+        never handed a value out stands at a start value the catalog may no longer show, and
+        restarting it loses nothing: it is restarted whenever its bounds or start change, as a new
+        one would begin.  One that did is restarted only when its value falls outside."""
+        positions = self.old.sequence_positions
+        if key not in positions or old is None or new is None:
+            return ()
+        value = positions[key]
+        if value is None:
+            changed = (old.minvalue, old.maxvalue, old.start) != (new.minvalue, new.maxvalue, new.start)
+            return (("restart", None),) if changed else ()
+        return (("restart", value),) if not new.minvalue <= value <= new.maxvalue else ()
 
     def _serial_to_identity(self, qn: QualifiedName) -> tuple[QualifiedName, str] | None:
         """(table, column) when the sequence `qn` is a column's serial default that the files make
@@ -359,9 +378,11 @@ class _Differ:
                              replace(col, default=None, identity=None), args=args, requires=[cref],
                              old_requires={sequence_ref(s) for s in sequences_used(prev.default.key)})
                     prev = replace(prev, default=None)
+            restart = self._restart((table, col.name), prev.identity_options, col.identity_options) \
+                if prev.identity and col.identity else ()
             self.add("alter_identity", ref("column_identity", *cref.path), prev, col,
-                     args=args + ((("serial_sequence", serial),) if serial is not None else ()), requires=[cref],
-                     drops=drops, creates=creates)
+                     args=args + ((("serial_sequence", serial),) if serial is not None else ()) + restart,
+                     requires=[cref], drops=drops, creates=creates)
         if (prev.storage, prev.compression, prev.statistics, prev.options) != (
                 col.storage, col.compression, col.statistics, col.options):
             self.add("alter_column_settings", ref("column_settings", *cref.path), prev, col, args=args,
