@@ -66,9 +66,6 @@ KNOWN_BUGS: dict[str, str] = {
         "removing a value from an enum used as a partition key renders ALTER COLUMN TYPE on the key, which the "
         "server refuses ('cannot alter column \"r\" because it is part of the partition key of relation "
         "\"shop\"'); the table must be re-created, or the plan refused up front"),
-    "extension_type_column/b-to-a": (
-        "DROP EXTENSION citext is ordered before ALTER COLUMN email TYPE text, while the column still uses "
-        "the extension's type ('cannot drop extension citext because other objects depend on it')"),
 }
 # "<case>/<a|b>" -> why parse(sql) != introspect(db loaded with sql) today.
 KNOWN_PARSE_BUGS: dict[str, str] = {

@@ -34,6 +34,7 @@ class LiveSchema:
     default_opclasses: frozenset[tuple[str, str, str]] = frozenset()
     # (schema, name, owner table schema, owner table, owner column, last value or None).
     sequence_positions: tuple[tuple, ...] = ()
+    extension_types: tuple[tuple[str, str, str], ...] = ()  # (schema, type, extension)
 
 
 def read_live_schema(conn: psycopg.Connection) -> LiveSchema:
@@ -45,7 +46,9 @@ def read_live_schema(conn: psycopg.Connection) -> LiveSchema:
     comments = tuple(sorted(conn.execute(_EXTENSION_COMMENTS).fetchall()))
     opclasses = frozenset(tuple(row) for row in conn.execute(_DEFAULT_OPCLASSES))
     positions = tuple(tuple(row) for row in conn.execute(_SEQUENCE_POSITIONS))
-    return LiveSchema(statements, server_version_num(conn), user, invalid, comments, opclasses, positions)
+    ext_types = tuple(tuple(row) for row in conn.execute(_EXTENSION_TYPES))
+    return LiveSchema(statements, server_version_num(conn), user, invalid, comments, opclasses, positions,
+                      ext_types)
 
 
 # Plain indexes only: a partitioned table's index is invalid on purpose while its partitions'
@@ -93,6 +96,18 @@ WHERE c.relkind = 'S'
   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
 """
 
+# Types that belong to an extension (citext, hstore): a column of one must change type, or go,
+# before DROP EXTENSION (graph.type_dependency).
+_EXTENSION_TYPES = """
+SELECT n.nspname, t.typname, e.extname
+FROM pg_catalog.pg_depend d
+JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid
+JOIN pg_catalog.pg_type t ON t.oid = d.objid
+JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+WHERE d.classid = 'pg_catalog.pg_type'::pg_catalog.regclass
+  AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND d.deptype = 'e'
+"""
+
 
 def _positions(rows: tuple[tuple, ...]) -> dict[object, int | None]:
     out: dict[object, int | None] = {}
@@ -117,7 +132,8 @@ def live_catalog(live: LiveSchema) -> Catalog:
     return replace(catalog, schemas=schemas, default_privileges=defaults, server_version=live.server_version,
                    invalid_indexes=live.invalid_indexes, default_owner=live.current_user,
                    extension_comments=dict(live.extension_comments), default_opclasses=live.default_opclasses,
-                   sequence_positions=_positions(live.sequence_positions))
+                   sequence_positions=_positions(live.sequence_positions),
+                   extension_types={QualifiedName(schema, name): ext for schema, name, ext in live.extension_types})
 
 
 def inspect_connection(conn: psycopg.Connection) -> Catalog:
