@@ -55,13 +55,7 @@ IGNORED_SECTIONS = ("acl", "validity")
 
 # "<case>/<direction>" -> why it fails today.  Each is a bug in schemadiff,
 # kept as a strict xfail so that the fix shows up as XPASS.
-_INTERVAL_AS_SECONDS = (
-    "interval defaults are compared as a number of seconds (months as 30 days), so DEFAULT '1 day' -> "
-    "'24 hours' and '1 mon' -> '30 days' plan nothing although the server stores them differently and "
-    "they add differently to timestamps (DST, month lengths): a real change is missed")
 KNOWN_BUGS: dict[str, str] = {
-    "default_interval_units/a-to-b": _INTERVAL_AS_SECONDS,
-    "default_interval_units/b-to-a": _INTERVAL_AS_SECONDS,
     "enum_partition_key/b-to-a": (
         "removing a value from an enum used as a partition key renders ALTER COLUMN TYPE on the key, which the "
         "server refuses ('cannot alter column \"r\" because it is part of the partition key of relation "
