@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import orjson
+
 from ..gcpause import gc_paused
 from ..graph import (column_dependencies, column_ref, constraint_dependencies, constraint_ref, function_ref,
                      index_dependencies, index_ref, schema_ref, sequence_ref, sequences_used,
@@ -88,6 +90,7 @@ class _Differ:
                         new_t = self.new.tables.get(table)
                         if new_t is None or self._recreated(self.old.tables[table], new_t):
                             continue  # the table goes before the rebuild (it uses the old type)
+                        self._refuse_partition_key(table, col, f"enum {qn} loses or reorders values")
                         new_col = new_t.column(col)
                         had_default = self.old.tables[table].column(col).default is not None
                         columns.append((table, col, is_array, had_default,
@@ -161,6 +164,33 @@ class _Differ:
             changed = (old.minvalue, old.maxvalue, old.start) != (new.minvalue, new.maxvalue, new.start)
             return (("restart", None),) if changed else ()
         return (("restart", value),) if not new.minvalue <= value <= new.maxvalue else ()
+
+    def _refuse_partition_key(self, table: QualifiedName, column: str, what: str) -> None:
+        """The server will not retype a column of a partition key ('cannot alter column ... because
+        it is part of the partition key'): only a new table, filled from the old, could.  Said
+        here, before any statement runs, rather than by the server halfway through the apply."""
+        from ..graph import _columns_named
+        from ..errors import UnsupportedChange
+        for t in self.old.tables.values():
+            if t.partition_by is None or not self._within(t, table):
+                continue
+            key = t.partition_by.key
+            names = {e["PartitionElem"]["name"] for e in orjson.loads(key).get("PartitionSpec", {}).get(
+                "partParams", ()) if "name" in e.get("PartitionElem", {})} | _columns_named(key)
+            if column in names:
+                raise UnsupportedChange(f"column {table}.{column}",
+                                        f"{what}, and it is part of the partition key of {t.name}; the server "
+                                        "cannot retype it in place: create a new table and copy the rows")
+
+    def _within(self, t: Table, root: QualifiedName) -> bool:
+        """Is `t` the table `root` or one of its partitions, at any depth?"""
+        seen: set[QualifiedName] = set()
+        while t is not None and t.name not in seen:
+            if t.name == root:
+                return True
+            seen.add(t.name)
+            t = self.old.tables.get(t.partition_of) if t.partition_of is not None else None
+        return False
 
     def _serial_to_identity(self, qn: QualifiedName) -> tuple[QualifiedName, str] | None:
         """(table, column) when the sequence `qn` is a column's serial default that the files make
@@ -351,6 +381,7 @@ class _Differ:
         old_deps = column_dependencies(table, prev, self.old)
         type_changes = prev.type != col.type or prev.collation != col.collation
         if type_changes:
+            self._refuse_partition_key(table, col.name, f"type {prev.type} -> {col.type}")
             # The type change also drops and sets the default (see render/ddl.py).
             # It "drops and creates" the column for ordering: views over it go before, come back after.
             self.add("alter_column_type", cref, prev, col, args=args, requires=deps, drops=[cref], creates=[cref],
