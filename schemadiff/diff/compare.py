@@ -226,11 +226,19 @@ class _Differ:
                 or old.inherits != new.inherits)
 
     def tables(self) -> None:
-        self._dropped_tables = {qn for qn, t in self.old.tables.items()
-                                if qn not in self.new.tables or self._recreated(t, self.new.tables[qn])}
+        recreated = {qn for qn, t in self.old.tables.items()
+                     if qn in self.new.tables and self._recreated(t, self.new.tables[qn])}
+        # The partitions of a re-created parent go with its DROP TABLE: they are created again too.
+        grown = True
+        while grown:
+            more = {qn for qn, t in self.old.tables.items() if qn in self.new.tables and qn not in recreated
+                    and t.partition_of in recreated and self.new.tables[qn].partition_of == t.partition_of}
+            recreated |= more
+            grown = bool(more)
+        self._dropped_tables = {qn for qn in self.old.tables if qn not in self.new.tables} | recreated
         for qn, t in self.new.tables.items():
             old = self.old.tables.get(qn)
-            if old is not None and self._recreated(old, t):
+            if old is not None and qn in recreated:
                 self._drop_table(old)
                 old = None
             if old is None:
