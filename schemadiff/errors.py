@@ -77,6 +77,16 @@ class CycleError(SchemaDiffError):
         super().__init__("dependency cycle between: " + " -> ".join(members))
 
 
+class UnsupportedChange(SchemaDiffError):
+    """A difference no statement of the server can make in place, and that schemadiff will not make
+    by dropping data (a partition key column changing type: the partitioned table would have to be
+    re-created and its rows copied)."""
+
+    def __init__(self, target: str, reason: str):
+        self.target, self.reason = target, reason
+        super().__init__(f"cannot change {target}: {reason}")
+
+
 class HazardError(SchemaDiffError):
     """The plan holds statements the user has not allowed (e.g. data loss)."""
 

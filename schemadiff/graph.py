@@ -86,9 +86,9 @@ def enum_values_ref(name: QualifiedName) -> ObjectRef:
 
 
 def type_dependency(type_text: str, catalog: Catalog) -> ObjectRef | None:
-    """The declared object that makes a type exist: an enum, domain, composite or range type, or a
+    """The declared object that makes a type exist: an enum, domain, composite or range type, a
     table or view, whose row type every column, argument or result may use (`RETURNS SETOF
-    customer`, `customer[]`)."""
+    customer`, `customer[]`), or on the live side the extension that brings it."""
     user_type = type_schema(type_text)
     if user_type is not None:
         qn = QualifiedName(*user_type)
@@ -98,6 +98,8 @@ def type_dependency(type_text: str, catalog: Catalog) -> ObjectRef | None:
             return table_ref(qn)
         if qn in catalog.views:
             return view_ref(qn)
+        if qn in catalog.extension_types:
+            return ref("extension", catalog.extension_types[qn])
     return None
 
 
@@ -142,7 +144,7 @@ def column_dependencies(table: QualifiedName, col: Column, catalog: Catalog) -> 
     t = type_dependency(col.type, catalog)
     if t is not None:
         deps.add(t)
-        if (qn := QualifiedName(*t.path)) in catalog.enums:
+        if t.kind == "type" and (qn := QualifiedName(*t.path)) in catalog.enums:
             deps.add(enum_values_ref(qn))
     for expr in (col.default, col.generated):
         if expr is not None:
@@ -197,8 +199,13 @@ def constraint_dependencies(table: QualifiedName, con: Constraint, catalog: Cata
 
 def index_dependencies(idx: Index, catalog: Catalog) -> set[ObjectRef]:
     owner = view_ref(idx.table) if idx.table in catalog.views else table_ref(idx.table)
-    return {owner} | {column_ref(idx.table, c) for c in idx.columns if c} | functions_used(
+    deps = {owner} | {column_ref(idx.table, c) for c in idx.columns if c} | functions_used(
         idx.definition.key, catalog)
+    t = catalog.tables.get(idx.table)
+    if t is not None and "Col" in idx.definition.key:
+        # The columns its expressions and predicate read (the server records them too).
+        deps |= {column_ref(idx.table, c) for c in _columns_named(idx.definition.key) if t.column(c) is not None}
+    return deps
 
 
 def sequence_dependencies(seq: Sequence) -> set[ObjectRef]:

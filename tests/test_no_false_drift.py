@@ -327,6 +327,12 @@ CASES: dict[str, str] = {
           AS $$ BEGIN RETURN now(); END $$;
         ALTER TABLE t ENABLE ROW LEVEL SECURITY;
         CREATE POLICY mine ON t USING (owner = current_setting('app.user')::text AND lower(owner)::text <> '');
+        CREATE TABLE r (id uuid DEFAULT gen_random_uuid()::uuid, span int4range,
+                        label text CHECK ((label::text)::text <> '') CHECK (length(label)::integer < 99),
+                        CHECK (lower(span)::text <> '0'), CHECK (md5(label)::text <> reverse(label)::text));
+        CREATE INDEX r_label ON r ((upper(label)::text)) WHERE btrim(label)::text <> '';
+        CREATE VIEW r_total AS SELECT max(label)::text AS top, count(*)::bigint AS n,
+                                      sum(upper(span))::bigint AS total FROM r;
     """,
     "operator-classes-qualified-or-found-through-the-search-path": """
         CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;

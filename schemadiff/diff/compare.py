@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import orjson
+
 from ..gcpause import gc_paused
 from ..graph import (column_dependencies, column_ref, constraint_dependencies, constraint_ref, function_ref,
                      index_dependencies, index_ref, schema_ref, sequence_ref, sequences_used,
                      table_dependencies, table_ref, type_ref, enum_values_ref)
 from ..model import Catalog, Column, Constraint, Expr, ObjectRef, QualifiedName, Table, ref
+from ..model.objects import SequenceOptions
 from ..model.exprs import without_default_opclasses
 from .attachments import after_detach, diff_attachments, drop_with_tables, with_moved_partitions
 from .changes import Change
@@ -87,6 +90,7 @@ class _Differ:
                         new_t = self.new.tables.get(table)
                         if new_t is None or self._recreated(self.old.tables[table], new_t):
                             continue  # the table goes before the rebuild (it uses the old type)
+                        self._refuse_partition_key(table, col, f"enum {qn} loses or reorders values")
                         new_col = new_t.column(col)
                         had_default = self.old.tables[table].column(col).default is not None
                         columns.append((table, col, is_array, had_default,
@@ -111,7 +115,8 @@ class _Differ:
             if old is None:
                 self.add("create_sequence", target, None, s, creates=[target], requires=[schema_ref(qn.schema)])
             elif old.options != s.options or old.unlogged != s.unlogged:
-                self.add("alter_sequence", target, old, s, requires=[target])
+                self.add("alter_sequence", target, old, s, requires=[target],
+                         args=self._restart(qn, old.options, s.options))
             old_owner = old.owned_by if old else None
             owner_goes = old_owner is not None and self._column_goes(old_owner)
             if owner_goes and (s.owned_by == old_owner or s.owned_by is None):
@@ -142,6 +147,50 @@ class _Differ:
             if self._serial_to_identity(qn) is not None:
                 continue  # the identity takes its value over, then drops it (alter_identity)
             self.add("drop_sequence", sequence_ref(qn), s, None, drops=[sequence_ref(qn)])
+
+    def _restart(self, key: object, old: SequenceOptions, new: SequenceOptions) -> tuple:
+        """(("restart", last value or None),) when the new options need the sequence restarted.
+
+        ALTER SEQUENCE checks the value the sequence stands at against the new bounds and refuses
+        one outside them ('RESTART value (1) cannot be less than MINVALUE (10)').  A sequence that
+        never handed a value out stands at a start value the catalog may no longer show, and
+        restarting it loses nothing: it is restarted whenever its bounds or start change, as a new
+        one would begin.  One that did is restarted only when its value falls outside."""
+        positions = self.old.sequence_positions
+        if key not in positions or old is None or new is None:
+            return ()
+        value = positions[key]
+        if value is None:
+            changed = (old.minvalue, old.maxvalue, old.start) != (new.minvalue, new.maxvalue, new.start)
+            return (("restart", None),) if changed else ()
+        return (("restart", value),) if not new.minvalue <= value <= new.maxvalue else ()
+
+    def _refuse_partition_key(self, table: QualifiedName, column: str, what: str) -> None:
+        """The server will not retype a column of a partition key ('cannot alter column ... because
+        it is part of the partition key'): only a new table, filled from the old, could.  Said
+        here, before any statement runs, rather than by the server halfway through the apply."""
+        from ..graph import _columns_named
+        from ..errors import UnsupportedChange
+        for t in self.old.tables.values():
+            if t.partition_by is None or not self._within(t, table):
+                continue
+            key = t.partition_by.key
+            names = {e["PartitionElem"]["name"] for e in orjson.loads(key).get("PartitionSpec", {}).get(
+                "partParams", ()) if "name" in e.get("PartitionElem", {})} | _columns_named(key)
+            if column in names:
+                raise UnsupportedChange(f"column {table}.{column}",
+                                        f"{what}, and it is part of the partition key of {t.name}; the server "
+                                        "cannot retype it in place: create a new table and copy the rows")
+
+    def _within(self, t: Table, root: QualifiedName) -> bool:
+        """Is `t` the table `root` or one of its partitions, at any depth?"""
+        seen: set[QualifiedName] = set()
+        while t is not None and t.name not in seen:
+            if t.name == root:
+                return True
+            seen.add(t.name)
+            t = self.old.tables.get(t.partition_of) if t.partition_of is not None else None
+        return False
 
     def _serial_to_identity(self, qn: QualifiedName) -> tuple[QualifiedName, str] | None:
         """(table, column) when the sequence `qn` is a column's serial default that the files make
@@ -177,11 +226,19 @@ class _Differ:
                 or old.inherits != new.inherits)
 
     def tables(self) -> None:
-        self._dropped_tables = {qn for qn, t in self.old.tables.items()
-                                if qn not in self.new.tables or self._recreated(t, self.new.tables[qn])}
+        recreated = {qn for qn, t in self.old.tables.items()
+                     if qn in self.new.tables and self._recreated(t, self.new.tables[qn])}
+        # The partitions of a re-created parent go with its DROP TABLE: they are created again too.
+        grown = True
+        while grown:
+            more = {qn for qn, t in self.old.tables.items() if qn in self.new.tables and qn not in recreated
+                    and t.partition_of in recreated and self.new.tables[qn].partition_of == t.partition_of}
+            recreated |= more
+            grown = bool(more)
+        self._dropped_tables = {qn for qn in self.old.tables if qn not in self.new.tables} | recreated
         for qn, t in self.new.tables.items():
             old = self.old.tables.get(qn)
-            if old is not None and self._recreated(old, t):
+            if old is not None and qn in recreated:
                 self._drop_table(old)
                 old = None
             if old is None:
@@ -332,6 +389,7 @@ class _Differ:
         old_deps = column_dependencies(table, prev, self.old)
         type_changes = prev.type != col.type or prev.collation != col.collation
         if type_changes:
+            self._refuse_partition_key(table, col.name, f"type {prev.type} -> {col.type}")
             # The type change also drops and sets the default (see render/ddl.py).
             # It "drops and creates" the column for ordering: views over it go before, come back after.
             self.add("alter_column_type", cref, prev, col, args=args, requires=deps, drops=[cref], creates=[cref],
@@ -359,9 +417,11 @@ class _Differ:
                              replace(col, default=None, identity=None), args=args, requires=[cref],
                              old_requires={sequence_ref(s) for s in sequences_used(prev.default.key)})
                     prev = replace(prev, default=None)
+            restart = self._restart((table, col.name), prev.identity_options, col.identity_options) \
+                if prev.identity and col.identity else ()
             self.add("alter_identity", ref("column_identity", *cref.path), prev, col,
-                     args=args + ((("serial_sequence", serial),) if serial is not None else ()), requires=[cref],
-                     drops=drops, creates=creates)
+                     args=args + ((("serial_sequence", serial),) if serial is not None else ()) + restart,
+                     requires=[cref], drops=drops, creates=creates)
         if (prev.storage, prev.compression, prev.statistics, prev.options) != (
                 col.storage, col.compression, col.statistics, col.options):
             self.add("alter_column_settings", ref("column_settings", *cref.path), prev, col, args=args,
@@ -505,7 +565,8 @@ class _Differ:
         while queue:
             r, gone = queue.pop(0)
             for dep in sorted(reverse.get(r, ())):
-                if dep in handled or self._goes_with_owner(dep, owners_gone, dropped) or not self._blocked(dep, gone):
+                if dep in handled or self._goes_with_owner(dep, owners_gone, dropped) or not self._blocked(
+                        dep, gone or self._reads_retyped(dep, r)):
                     continue
                 handled.add(dep)
                 todo.append(dep)
@@ -529,6 +590,29 @@ class _Differ:
             col = t.column(r.path[2]) if t is not None else None
             return col is not None and col.generated is not None
         return gone and r.kind in ("trigger", "constraint", "index", "column_default")
+
+    def _reads_retyped(self, r: ObjectRef, used: ObjectRef) -> bool:
+        """Must `r` be re-created when the column `used` changes type, although the server keeps it?
+
+        The server carries a CHECK, a foreign key and an index over a type change by printing
+        them and parsing them again: a CHECK keeps the old type's casts (`(amount)::numeric >
+        (0)::numeric`, unlike a new `amount > 0`), an index predicate or a CHECK comparing a
+        rebuilt enum's column with a label fails against the renamed old type, and a foreign key
+        whose two sides change to a type the old one has no cast to fails on whichever goes
+        first.  Dropped before the change and added after, they are what the files make; an
+        index on the plain column is rebuilt by the server as it is."""
+        if used.kind != "column":
+            return False
+        if r.kind == "constraint":
+            t = self.old.tables.get(QualifiedName(*r.path[:2]))
+            con = next((c for c in t.constraints if c.name == r.path[2]), None) if t is not None else None
+            return con is not None and con.kind in ("c", "f")
+        if r.kind == "index":
+            from ..graph import _columns_named
+            idx = self.old.indexes.get(QualifiedName(*r.path))
+            return idx is not None and tuple(used.path[:2]) == (idx.table.schema, idx.table.name) \
+                and used.path[2] in _columns_named(idx.definition.key)
+        return False
 
     def _goes_with_owner(self, r: ObjectRef, owners_gone: set[ObjectRef], dropped: set[ObjectRef]) -> bool:
         """Does `r` belong to a table or view the plan drops (its index, key, trigger, policy)?"""

@@ -32,6 +32,9 @@ class LiveSchema:
     invalid_indexes: frozenset[QualifiedName] = frozenset()
     extension_comments: tuple[tuple[str, str], ...] = ()
     default_opclasses: frozenset[tuple[str, str, str]] = frozenset()
+    # (schema, name, owner table schema, owner table, owner column, last value or None).
+    sequence_positions: tuple[tuple, ...] = ()
+    extension_types: tuple[tuple[str, str, str], ...] = ()  # (schema, type, extension)
 
 
 def read_live_schema(conn: psycopg.Connection) -> LiveSchema:
@@ -42,7 +45,10 @@ def read_live_schema(conn: psycopg.Connection) -> LiveSchema:
     invalid = frozenset(QualifiedName(schema, name) for schema, name in conn.execute(_INVALID_INDEXES))
     comments = tuple(sorted(conn.execute(_EXTENSION_COMMENTS).fetchall()))
     opclasses = frozenset(tuple(row) for row in conn.execute(_DEFAULT_OPCLASSES))
-    return LiveSchema(statements, server_version_num(conn), user, invalid, comments, opclasses)
+    positions = tuple(tuple(row) for row in conn.execute(_SEQUENCE_POSITIONS))
+    ext_types = tuple(tuple(row) for row in conn.execute(_EXTENSION_TYPES))
+    return LiveSchema(statements, server_version_num(conn), user, invalid, comments, opclasses, positions,
+                      ext_types)
 
 
 # Plain indexes only: a partitioned table's index is invalid on purpose while its partitions'
@@ -72,6 +78,45 @@ JOIN pg_catalog.pg_namespace n ON n.oid = o.opcnamespace
 WHERE o.opcdefault AND n.nspname <> 'pg_catalog'
 """
 
+# Where each sequence stands, for a change of bounds that leaves its value outside (the plan
+# restarts it): the value pg_sequences shows, NULL when it never handed one out.  Sequences the
+# role may not read are left out (their position is unknown).
+_SEQUENCE_POSITIONS = """
+SELECT n.nspname, c.relname, tn.nspname, t.relname, a.attname, pg_catalog.pg_sequence_last_value(c.oid)
+FROM pg_catalog.pg_sequence s
+JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid
+     AND d.objsubid = 0 AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype = 'i'
+LEFT JOIN pg_catalog.pg_class t ON t.oid = d.refobjid
+LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace
+LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+WHERE c.relkind = 'S'
+  AND CASE WHEN c.relkind = 'S' THEN pg_catalog.has_sequence_privilege(c.oid, 'SELECT,USAGE') END
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+"""
+
+# Types that belong to an extension (citext, hstore): a column of one must change type, or go,
+# before DROP EXTENSION (graph.type_dependency).
+_EXTENSION_TYPES = """
+SELECT n.nspname, t.typname, e.extname
+FROM pg_catalog.pg_depend d
+JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid
+JOIN pg_catalog.pg_type t ON t.oid = d.objid
+JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+WHERE d.classid = 'pg_catalog.pg_type'::pg_catalog.regclass
+  AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND d.deptype = 'e'
+"""
+
+
+def _positions(rows: tuple[tuple, ...]) -> dict[object, int | None]:
+    out: dict[object, int | None] = {}
+    for schema, name, table_schema, table, column, value in rows:
+        out[QualifiedName(schema, name)] = value
+        if column is not None:
+            out[(QualifiedName(table_schema, table), column)] = value
+    return out
+
 
 @gc_paused
 def live_catalog(live: LiveSchema) -> Catalog:
@@ -86,7 +131,9 @@ def live_catalog(live: LiveSchema) -> Catalog:
     defaults = {dp if dp.role != live.current_user else replace(dp, role=None) for dp in catalog.default_privileges}
     return replace(catalog, schemas=schemas, default_privileges=defaults, server_version=live.server_version,
                    invalid_indexes=live.invalid_indexes, default_owner=live.current_user,
-                   extension_comments=dict(live.extension_comments), default_opclasses=live.default_opclasses)
+                   extension_comments=dict(live.extension_comments), default_opclasses=live.default_opclasses,
+                   sequence_positions=_positions(live.sequence_positions),
+                   extension_types={QualifiedName(schema, name): ext for schema, name, ext in live.extension_types})
 
 
 def inspect_connection(conn: psycopg.Connection) -> Catalog:

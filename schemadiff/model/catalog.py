@@ -71,6 +71,12 @@ class Catalog:
     excluded_partitions: Mapping[QualifiedName, tuple[Table, ...]] = field(default_factory=dict, compare=False)
     # Live side: the comment CREATE EXTENSION sets, by extension name (see diff extensions()).
     extension_comments: Mapping[str, str] = field(default_factory=dict, compare=False)
+    # Live side: where each readable sequence stands, by sequence name and, for an identity's, by
+    # (table, column): its last value, or None when it never handed one out.  ALTER SEQUENCE checks
+    # that value against new bounds (see diff sequences()).
+    sequence_positions: Mapping[object, int | None] = field(default_factory=dict, compare=False)
+    # Live side: the types extensions bring, by name -> extension (they are not in `enums` & co.).
+    extension_types: Mapping[QualifiedName, str] = field(default_factory=dict, compare=False)
     # Live side: default operator classes outside pg_catalog, as (access method, schema, name).
     default_opclasses: frozenset[tuple[str, str, str]] = field(default=frozenset(), compare=False)
 

@@ -34,6 +34,7 @@ from pglast.stream import RawStream
 
 from . import printers as _printers  # noqa: F401 - registers corrected pglast printers
 from .objects import Expr
+from .returns import RETURNS
 from .types import DEFAULT_SCHEMA, format_type
 
 _DROP_KEYS = frozenset({"location", "rexpr_list_start", "rexpr_list_end", "stmt_location", "stmt_len",
@@ -177,9 +178,9 @@ class _Normalizer:
                 isinstance(e, dict) and "Cast" in e and e["Cast"]["type"] == target[:-2] for e in arg["Array"]):
             # ARRAY[x::text]::text[]: the array already has the type; the server drops the cast.
             return arg
-        if isinstance(arg, dict) and "Func" in arg and arg["Func"]["name"][-1] in _RETURNS.get(target, ()):
-            # A cast to the type the function already returns is dropped when the server stores it
-            # (current_setting('x')::text).
+        if isinstance(arg, dict) and target in _result_types(arg):
+            # A cast to the type the expression already has is no coercion: the server drops it
+            # (current_setting('x')::text, (x::text)::text).
             return arg
         return {"Cast": {"arg": arg, "type": target}}
 
@@ -356,19 +357,18 @@ def make_expr(node: dict, default_schema: str = DEFAULT_SCHEMA, type_hint: str |
 _TRUE = {"t", "true", "y", "yes", "on", "1"}
 _FALSE = {"f", "false", "n", "no", "off", "0"}
 _NUMERIC = {"smallint", "integer", "bigint", "numeric", "real", "double precision"}
-_INTERVAL_UNITS = {"year": 12 * 30 * 86400, "mon": 30 * 86400, "week": 7 * 86400, "day": 86400, "hour": 3600,
-                   "min": 60, "sec": 1, "msec": 0.001, "usec": 0.000001}
 
 
-# Built-in functions by the type they return, for casts the server drops as no-ops.
-_RETURNS = {
-    "text": frozenset({"current_setting", "lower", "upper", "initcap", "btrim", "ltrim", "rtrim", "lpad", "rpad",
-                       "concat", "concat_ws", "format", "to_char", "replace", "translate", "substr", "left",
-                       "right", "repeat", "reverse", "md5", "split_part", "regexp_replace", "array_to_string",
-                       "quote_ident", "quote_literal", "quote_nullable", "encode", "string_agg"}),
-    "timestamp with time zone": frozenset({"now", "clock_timestamp", "statement_timestamp",
-                                           "transaction_timestamp", "to_timestamp"}),
-}
+def _result_types(n: dict) -> frozenset[str]:
+    """The types a normalized expression may have, where its form alone tells: a cast's target,
+    or those a built-in function's overloads return (model/returns.py)."""
+    if "Cast" in n:
+        return frozenset((n["Cast"]["type"],))
+    if "Func" in n:
+        name = n["Func"]["name"]
+        return RETURNS.get(name[-1], frozenset()) if len(name) == 1 else frozenset()
+    return frozenset()
+
 
 # Types whose constants constant_text() puts in their output form, wherever a cast names the type.
 _OUTPUT_FORM_TYPES = frozenset({"interval", "boolean", "money"})
@@ -392,8 +392,8 @@ def constant_text(text: str, type_text: str) -> str:
     if base == "money":
         return _money(text)
     if base.startswith("interval") and not low.startswith("@interval "):
-        seconds = _interval_seconds(low)
-        return f"@interval {seconds}" if seconds is not None else text
+        parts = _interval_parts(low)
+        return _interval_key(parts) if parts is not None else text
     return text
 
 
@@ -410,52 +410,92 @@ def _money(text: str) -> str:
     return f"@money {-value if negative else value}"
 
 
-_FIELD_SECONDS = {"year": 12 * 30 * 86400, "month": 30 * 86400, "day": 86400, "hour": 3600, "minute": 60,
-                  "second": 1}
+# An interval is stored as three numbers (months, days, microseconds) that add to a timestamp
+# apart: '1 day' is not '24 hours' across a DST change, nor '1 mon' '30 days'.  Each unit and
+# each field qualifier in those terms.
+_USEC = 1_000_000
+_INTERVAL_UNITS = {"millennium": (12000, 0, 0), "centur": (1200, 0, 0), "decade": (120, 0, 0), "y": (12, 0, 0),
+                   "mon": (1, 0, 0), "w": (0, 7, 0), "d": (0, 1, 0), "h": (0, 0, 3600 * _USEC),
+                   "min": (0, 0, 60 * _USEC), "ms": (0, 0, 1000), "msec": (0, 0, 1000), "millisecond": (0, 0, 1000),
+                   "us": (0, 0, 1), "usec": (0, 0, 1), "microsecond": (0, 0, 1), "s": (0, 0, _USEC)}
+_FIELDS = {"year": (12, 0, 0), "month": (1, 0, 0), "day": (0, 1, 0), "hour": (0, 0, 3600 * _USEC),
+           "minute": (0, 0, 60 * _USEC), "second": (0, 0, _USEC)}
+
+
+def _interval_key(parts: tuple[int, int, int]) -> str:
+    return "@interval {} {} {}".format(*parts)
+
+
+def _scaled(amount: float, unit: tuple[int, int, int]) -> tuple[int, int, int]:
+    """`amount` of `unit`, with fractions spilling down as the server does (a month is 30 days
+    there, a day 24 hours): '1.5 mon' is 1 mon 15 days, '1.5 day' 1 day 12:00:00."""
+    import math
+    months_f = amount * unit[0]
+    months = math.trunc(months_f)
+    days_f = amount * unit[1] + (months_f - months) * 30
+    days = math.trunc(days_f)
+    usec = round(amount * unit[2] + (days_f - days) * 86400 * _USEC)
+    return months, days, usec
+
+
+def _unit(word: str) -> tuple[int, int, int] | None:
+    for prefix in ("millennium", "centur", "decade", "millisecond", "microsecond", "msec", "usec", "ms", "us",
+                   "mon", "min"):
+        if word.startswith(prefix):
+            return _INTERVAL_UNITS[prefix]
+    return _INTERVAL_UNITS.get(word[:1]) if word[:1] in ("y", "w", "d", "h", "s") else None
 
 
 def _qualified_interval(text: str, type_text: str) -> str | None:
     """The value of interval 'text' FIELDS: a bare number counts in the last field's unit
     (interval '90' minute), and everything below that field is dropped (interval '1.5' year
     is 1 year)."""
-    import math
     import re
-    fields = [w for w in re.split(r"[\s(]+", type_text) if w in _FIELD_SECONDS]
+    fields = [w for w in re.split(r"[\s(]+", type_text) if w in _FIELDS]
     if not fields:
         return None
-    unit = _FIELD_SECONDS[fields[-1]]
+    unit = _FIELDS[fields[-1]]
     low = text.strip().lower()
     if re.fullmatch(r"[-+]?\d+(\.\d+)?", low):
-        seconds = float(low) * unit
+        parts = _scaled(float(low), unit)
     else:
-        parsed = _interval_seconds(low)
+        parsed = _interval_parts(low)
         if parsed is None:
             return None
-        seconds = parsed
-    if unit > 1:
-        seconds = math.trunc(seconds / unit) * unit
-    return f"@interval {round(float(seconds), 6)}"
+        parts = parsed
+    months, days, usec = parts
+    if unit[0]:  # year or month: days and time go
+        months = months - months % unit[0] if months >= 0 else -((-months) - (-months) % unit[0])
+        days = usec = 0
+    elif unit[1]:
+        usec = 0
+    else:
+        usec = usec - usec % unit[2] if usec >= 0 else -((-usec) - (-usec) % unit[2])
+    return _interval_key((months, days, usec))
 
 
-def _interval_seconds(text: str) -> float | None:
-    """'2 hours', '1 day 02:00:00', '02:00:00', '90 minutes' -> seconds (months as 30 days)."""
+def _interval_parts(text: str) -> tuple[int, int, int] | None:
+    """'2 hours', '1 day 02:00:00', '1 year 2 mons', '02:00:00' -> (months, days, microseconds);
+    None for a spelling not understood here (then the text is compared)."""
     import re
-    total, rest = 0.0, text.replace("@", " ").replace(",", " ")
-    m = re.search(r"(-?\d+):(\d\d)(?::(\d\d(?:\.\d+)?))?", rest)
+    months = days = usec = 0
+    rest = text.replace("@", " ").replace(",", " ")
+    m = re.search(r"([-+]?)(\d+):(\d\d)(?::(\d\d(?:\.\d+)?))?", rest)
     if m:
-        sign = -1 if m.group(1).startswith("-") else 1
-        total += sign * (abs(int(m.group(1))) * 3600 + int(m.group(2)) * 60 + float(m.group(3) or 0))
+        sign = -1 if m.group(1) == "-" else 1
+        usec += sign * round((int(m.group(2)) * 3600 + int(m.group(3)) * 60 + float(m.group(4) or 0)) * _USEC)
         rest = rest[:m.start()] + rest[m.end():]
-    for amount, unit in re.findall(r"(-?\d+(?:\.\d+)?)\s*([a-z]+)", rest):
-        for prefix, secs in _INTERVAL_UNITS.items():
-            if unit.startswith(prefix):  # "mon" and "min" share no prefix: months, minutes
-                total += float(amount) * secs
-                break
-        else:
+    for amount, word in re.findall(r"([-+]?\d+(?:\.\d+)?)\s*([a-z]+)", rest):
+        unit = _unit(word)
+        if unit is None:
             return None
-    if re.sub(r"(-?\d+(?:\.\d+)?)\s*([a-z]+)", "", rest).strip(" ago"):
+        dm, dd, du = _scaled(float(amount), unit)
+        months, days, usec = months + dm, days + dd, usec + du
+    if re.sub(r"([-+]?\d+(?:\.\d+)?)\s*([a-z]+)", "", rest).strip().removesuffix("ago").strip():
         return None
-    return round(-total if "ago" in rest else total, 6)
+    if rest.strip().endswith("ago"):
+        months, days, usec = -months, -days, -usec
+    return months, days, usec
 
 
 # ---------------------------------------------------------------------------

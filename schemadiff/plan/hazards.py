@@ -83,6 +83,15 @@ def _(c: Change) -> list[Hazard]:
     return [Hazard("data-loss", f"drops sequence {c.old.name.display} and its current value")]
 
 
+@hazard_rule("alter_sequence", "alter_identity")
+def _(c: Change) -> list[Hazard]:
+    value = next((v for k, v in c.args if k == "restart"), None)
+    if value is None:
+        return []  # no restart, or one of a sequence that never handed a value out
+    return [Hazard("data-loss", f"restarts the sequence, whose value {value} is outside its new bounds: "
+                                "values it handed out may come again")]
+
+
 @hazard_rule("drop_enum", "rebuild_enum")
 def _(c: Change) -> list[Hazard]:
     if c.kind == "drop_enum":

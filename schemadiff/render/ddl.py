@@ -132,7 +132,8 @@ def _(c: Change) -> list[str]:
 def _(c: Change) -> list[str]:
     out = []
     if c.old.options != c.new.options:
-        out.append(f"ALTER SEQUENCE {c.new.name} {_sequence_clauses(c.new.options, c.old.options)};")
+        restart = " RESTART" if any(k == "restart" for k, _ in c.args) else ""
+        out.append(f"ALTER SEQUENCE {c.new.name} {_sequence_clauses(c.new.options, c.old.options)}{restart};")
     if c.old.unlogged != c.new.unlogged:
         out.append(f"ALTER SEQUENCE {c.new.name} SET {'UNLOGGED' if c.new.unlogged else 'LOGGED'};")
     return out
@@ -436,8 +437,9 @@ def _(c: Change) -> list[str]:
         clauses = _sequence_clauses(col.identity_options, prev.identity_options)
         if clauses.startswith("AS "):
             clauses = " ".join(clauses.split(" ")[2:])
+        restart = " RESTART" if any(k == "restart" for k, _ in c.args) else ""
         if clauses:
-            out.append(f"{alter} " + " ".join("SET " + x for x in _split_clauses(clauses)) + ";")
+            out.append(f"{alter} " + " ".join("SET " + x for x in _split_clauses(clauses)) + restart + ";")
     return out
 
 
