@@ -302,7 +302,9 @@ CASES: dict[str, str] = {
     """,
     "date-time-literals-in-canonical-form": """
         CREATE TABLE t (a timestamptz DEFAULT 'epoch', b date DEFAULT '2024-1-2', c timestamp DEFAULT '2024-01-02 3:04',
-                        d time DEFAULT '1:02', e date DEFAULT 'Jan 5, 2024');
+                        d time DEFAULT '1:02', e date DEFAULT 'Jan 5, 2024', f timestamp DEFAULT 'epoch',
+                        g timestamptz DEFAULT '2024-01-02 05:04+02', h timestamp(0) DEFAULT '2024-01-02T03:04:05.6',
+                        i date DEFAULT 'infinity', j date DEFAULT '5 March 2024', k time(1) DEFAULT '1:02:03.25');
     """,
     "typed-constants-in-checks": """
         CREATE TABLE t (d interval, b boolean, m money,
@@ -396,16 +398,6 @@ CASES: dict[str, str] = {
 
 # case id -> why schemadiff still reports drift (strict xfail: a fix shows as XPASS)
 KNOWN_BUGS: dict[str, str] = {
-    "date-time-literals-in-canonical-form": (
-        "date/time constant defaults are compared by the literal's text, but the server stores the type's "
-        "output form ('epoch' -> '1970-01-01 00:00:00+00', '2024-1-2' -> '2024-01-02', '1:02' -> '01:02:00', "
-        "'Jan 5, 2024' -> '2024-01-05'): SET DEFAULT is planned on every run"),
-    "interval-with-fields": (
-        "interval types with fields (interval hour to minute, interval year, interval day to second(2)) are "
-        "not understood: ParseError 'type interval hour to minute is declared nowhere'"),
-    "internal-array-type-name": (
-        "the internal array type names _int4/_text are not recognized as integer[]/text[]: "
-        "ParseError 'type _int4 is declared nowhere'"),
 }
 
 

@@ -394,6 +394,13 @@ def constant_text(text: str, type_text: str) -> str:
     if base.startswith("interval") and not low.startswith("@interval "):
         seconds = _interval_seconds(low)
         return f"@interval {seconds}" if seconds is not None else text
+    if base.startswith(("date", "time")):
+        from .datetimes import datetime_key
+        from .types import base_name
+        # The server stores the constant as the type without its modifier (timestamp(0) DEFAULT
+        # '03:04:05.6' keeps the .6; rows are rounded when inserted): no precision here.
+        key = datetime_key(text, base_name(type_text), None)
+        return text if key is None else key
     return text
 
 
