@@ -74,3 +74,76 @@ def test_a_different_date_default_is_still_planned(scratch):
     assert "ALTER COLUMN d SET DEFAULT" in sql and "ALTER COLUMN s SET DEFAULT" in sql
     assert scalar(dsn, "SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adnum = 1") \
         == "'2024-01-03'::date"
+
+
+# -- an owner's own privileges -----------------------------------------------------------------
+
+OWNER_REVOKES = """
+CREATE TABLE t (id int);
+REVOKE ALL ON t FROM {me};
+GRANT SELECT, INSERT ON t TO {me};
+CREATE TABLE nothing_left (id int);
+REVOKE ALL ON TABLE nothing_left FROM {me};
+CREATE SEQUENCE s;
+REVOKE UPDATE ON SEQUENCE s FROM {me};
+CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';
+REVOKE ALL ON FUNCTION f() FROM {me};
+CREATE TABLE restated (id int);
+GRANT SELECT ON restated TO {me};
+"""
+
+
+def _me(dsn: str) -> str:
+    return scalar(dsn, "SELECT current_user")
+
+
+@pytest.mark.db
+def test_an_owner_that_revoked_its_own_privileges_plans_nothing(scratch):
+    dsn = scratch.load("db", "")
+    sql = OWNER_REVOKES.format(me=_me(dsn))
+    dsn = scratch.load("db", sql)
+    assert not _plan(dsn, sql).steps, plan_sql(_plan(dsn, sql))
+
+
+@pytest.mark.db
+def test_an_owners_own_privileges_are_planned_both_ways(scratch):
+    dsn = scratch.load("db", "")
+    me = _me(dsn)
+    plain = "CREATE TABLE t (id int); CREATE TABLE nothing_left (id int); CREATE SEQUENCE s;\n" \
+            "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'; CREATE TABLE restated (id int);"
+    dsn = scratch.load("db", plain)
+    sql = converge(dsn, OWNER_REVOKES.format(me=me))
+    assert f"REVOKE ALL ON TABLE public.t FROM {me};" in sql and "GRANT INSERT, SELECT ON TABLE public.t" in sql
+    assert "restated" not in sql  # granting an owner what it holds changes nothing
+    assert scalar(dsn, "SELECT relacl::text FROM pg_class WHERE relname = 't'") == f"{{{me}=ar/{me}}}"
+    back = converge(dsn, plain)
+    assert f"GRANT ALL ON TABLE public.t TO {me};" in back
+    assert f"{me}=arwd" in scalar(dsn, "SELECT relacl::text FROM pg_class WHERE relname = 'nothing_left'")
+
+
+# -- default privileges against the built-in defaults -----------------------------------------
+
+RESTATED_DEFAULTS = """
+ALTER DEFAULT PRIVILEGES GRANT ALL ON TYPES TO PUBLIC;
+ALTER DEFAULT PRIVILEGES GRANT EXECUTE ON FUNCTIONS TO PUBLIC;
+ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO {me};
+"""
+TAKEN_AWAY = """
+ALTER DEFAULT PRIVILEGES REVOKE USAGE ON TYPES FROM PUBLIC;
+ALTER DEFAULT PRIVILEGES REVOKE ALL ON FUNCTIONS FROM PUBLIC;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO {me};
+"""
+
+
+@pytest.mark.db
+def test_default_privileges_that_restate_the_built_in_ones_are_no_entry(scratch):
+    dsn = scratch.load("db", "")
+    me = _me(dsn)
+    assert not _plan(dsn, RESTATED_DEFAULTS.format(me=me)).steps
+    taken = TAKEN_AWAY.format(me=me)
+    sql = converge(dsn, taken)
+    assert "REVOKE USAGE ON TYPES FROM PUBLIC" in sql and "REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC" in sql
+    assert scalar(dsn, "SELECT count(*) FROM pg_default_acl") == 3
+    back = converge(dsn, RESTATED_DEFAULTS.format(me=me))
+    assert "GRANT USAGE ON TYPES TO PUBLIC" in back and "GRANT EXECUTE ON FUNCTIONS TO PUBLIC" in back
+    assert scalar(dsn, "SELECT count(*) FROM pg_default_acl") == 0

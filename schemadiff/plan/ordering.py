@@ -23,7 +23,7 @@ PHASE = {
     "create_domain": 12, "alter_domain": 12, "create_composite": 12, "alter_composite": 12, "create_range": 12,
     "create_function": 13, "replace_function": 13, "create_view": 22, "set_view_options": 22,
     "create_trigger": 23, "set_trigger_state": 24, "alter_column_settings": 18, "set_cluster": 24, "set_access_method": 15, "set_replica_identity": 24, "alter_extension_version": 11, "set_row_security": 24, "create_policy": 24,
-    "alter_policy": 24, "set_owner": 28, "grant": 29, "grant_default": 29,
+    "alter_policy": 24, "set_owner": 28, "set_owner_privileges": 29, "grant": 29, "grant_default": 29,
     "drop_constraint": 0, "drop_index": 0, "detach_partition": 1, "drop_table": 2, "drop_column": 2,
     "set_column_default": 3, "drop_sequence": 4, "drop_enum": 4, "drop_extension": 5, "drop_schema": 6,
     "create_schema": 10, "create_extension": 11, "alter_extension_schema": 11, "create_enum": 12,

@@ -241,6 +241,17 @@ def _(c: Change) -> list[str]:
     return [f"REVOKE {_privilege(g)} ON {_on(g)} FROM {_roles([g.grantee])};"]
 
 
+@renders("set_owner_privileges")
+def _(c: Change) -> list[str]:
+    role, privileges = c.new
+    on = _on(Grant(c.arg("kind"), c.arg("name"), role, "ALL"))
+    if privileges is None:  # back to every privilege, an owner's default
+        return [f"GRANT ALL ON {on} TO {_roles([role])};"]
+    kept = [p for p in privileges if p != "ALL"]
+    return [f"REVOKE ALL ON {on} FROM {_roles([role])};"] + (
+        [f"GRANT {', '.join(kept)} ON {on} TO {_roles([role])};"] if kept else [])
+
+
 def _default_target(p) -> str:
     role = f" FOR ROLE {q(p.role)}" if p.role else ""
     schema = f" IN SCHEMA {q(p.schema)}" if p.schema else ""
@@ -249,19 +260,24 @@ def _default_target(p) -> str:
 
 @renders("grant_default")
 def _(c: Change) -> list[str]:
-    p = c.new
-    priv = "ALL PRIVILEGES" if p.privilege == "ALL" else p.privilege
-    option = " WITH GRANT OPTION" if p.grantable else ""
-    return [f"ALTER DEFAULT PRIVILEGES{_default_target(p)} GRANT {priv} ON {p.object_kind.upper()} "
-            f"TO {_roles([p.grantee])}{option};"]
+    return [_default_statement(c.new, grant=not c.new.revoked)]
 
 
 @renders("revoke_default")
 def _(c: Change) -> list[str]:
-    p = c.old
+    return [_default_statement(c.old, grant=c.old.revoked)]
+
+
+def _default_statement(p, grant: bool) -> str:
+    """ALTER DEFAULT PRIVILEGES that grants or revokes `p` (taking a revoked built-in default
+    away grants it back)."""
     priv = "ALL PRIVILEGES" if p.privilege == "ALL" else p.privilege
-    return [f"ALTER DEFAULT PRIVILEGES{_default_target(p)} REVOKE {priv} ON {p.object_kind.upper()} "
-            f"FROM {_roles([p.grantee])};"]
+    if grant:
+        option = " WITH GRANT OPTION" if p.grantable else ""
+        return (f"ALTER DEFAULT PRIVILEGES{_default_target(p)} GRANT {priv} ON {p.object_kind.upper()} "
+                f"TO {_roles([p.grantee])}{option};")
+    return (f"ALTER DEFAULT PRIVILEGES{_default_target(p)} REVOKE {priv} ON {p.object_kind.upper()} "
+            f"FROM {_roles([p.grantee])};")
 
 
 __all__ = ["quote_literal"]
