@@ -147,3 +147,14 @@ def test_default_privileges_that_restate_the_built_in_ones_are_no_entry(scratch)
     back = converge(dsn, RESTATED_DEFAULTS.format(me=me))
     assert "GRANT USAGE ON TYPES TO PUBLIC" in back and "GRANT EXECUTE ON FUNCTIONS TO PUBLIC" in back
     assert scalar(dsn, "SELECT count(*) FROM pg_default_acl") == 0
+
+
+# -- reg* constants ------------------------------------------------------------------------------
+
+@pytest.mark.db
+def test_another_text_search_configuration_is_still_planned(scratch):
+    dsn = scratch.load("db", "CREATE TABLE docs (body text);\n"
+                             "CREATE INDEX docs_a ON docs USING gin (to_tsvector('english'::regconfig, body));")
+    sql = converge(dsn, "CREATE TABLE docs (body text);\n"
+                        "CREATE INDEX docs_a ON docs USING gin (to_tsvector('pg_catalog.simple', body));")
+    assert "DROP INDEX public.docs_a" in sql and "'pg_catalog.simple'" in sql
