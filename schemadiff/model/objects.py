@@ -234,6 +234,11 @@ class Function:
     comment: str | None = None
     origin: Location = field(default=DATABASE, compare=False)
     depends_on: frozenset[ObjectRef] = field(default=frozenset(), compare=False)
+    # The files' `SET search_path` it was created under, where it names schemas besides public:
+    # a body given as a string is resolved through it (SQL bodies when created, PL/pgSQL
+    # declarations too), so the plan creates the function under it.  Not part of the function:
+    # the server keeps no trace of it.
+    search_path: tuple[str, ...] = field(default=(), compare=False)
 
 
 @value

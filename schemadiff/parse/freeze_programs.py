@@ -14,6 +14,7 @@ from .builder import Builder
 from .naming import choose_name
 from .nodes import const_value, strings, unwrap
 from .privileges import apply_acl, fold_all
+from .qualify import needs_qualifying
 
 _PARAM_MODES = {"FUNC_PARAM_DEFAULT": "in", "FUNC_PARAM_IN": "in", "FUNC_PARAM_OUT": "out",
                 "FUNC_PARAM_INOUT": "inout", "FUNC_PARAM_VARIADIC": "variadic", "FUNC_PARAM_TABLE": "table"}
@@ -91,8 +92,9 @@ def _function(name: FunctionName, d: dict) -> Function:
     key = {"kind": "procedure" if node.get("is_procedure") else "function", "params": params, "returns": returns,
            "language": language, "attrs": attrs, "set": sorted(set_options), "body": body_key}
     signature = json.dumps([(p["mode"], p["name"], p["default"]) for p in params])
+    path = tuple(d["search_path"]) if needs_qualifying(d["search_path"]) else ()
     return Function(name, key["kind"], Expr(json.dumps(key, sort_keys=True), sql), returns, signature,
-                    d["comment"], d["origin"])
+                    d["comment"], d["origin"], search_path=path)
 
 
 def _strip_default_schema(names: list[str]) -> list[str]:

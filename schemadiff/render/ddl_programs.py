@@ -10,12 +10,21 @@ q = quote_ident
 
 @renders("create_function")
 def _(c: Change) -> list[str]:
-    return [c.new.definition.sql + ";"]
+    return _under_path(c.new, c.new.definition.sql + ";")
 
 
 @renders("replace_function")
 def _(c: Change) -> list[str]:
-    return [c.new.definition.sql + ";"]
+    return _under_path(c.new, c.new.definition.sql + ";")
+
+
+def _under_path(f, sql: str) -> list[str]:
+    """A function the files created under their own search_path is created under it again: its
+    body's unqualified names are resolved through it (model Function.search_path)."""
+    if not f.search_path:
+        return [sql]
+    path = ", ".join(quote_ident(s) for s in f.search_path)
+    return [f"SET search_path = {path};", sql, "RESET search_path;"]
 
 
 @renders("drop_function")
