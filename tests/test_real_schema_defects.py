@@ -10,7 +10,9 @@ import psycopg
 import pytest
 
 from schemadiff.apply import apply_plan
+from schemadiff.errors import ParseError
 from schemadiff.introspect.catalog import inspect_database
+from schemadiff.model import QualifiedName
 from schemadiff.model.datetimes import datetime_key
 from schemadiff.parse import catalog_from_sql
 from schemadiff.plan import PlanOptions, plan_migration
@@ -221,3 +223,51 @@ def test_a_search_path_in_the_files_applies_from_empty(scratch):
         assert conn.execute("SELECT next_id(), plpgsql_count()").fetchone() == (1, 0)
     assert scalar(dsn, "SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = 'app.things'::regclass "
                        "AND adnum = 3") == "nextval('app.ticket'::regclass)"
+
+
+# -- DROP ... CASCADE in the files ---------------------------------------------------------------
+
+CASCADE = """
+CREATE TABLE a (id int PRIMARY KEY);
+CREATE TABLE b (id int, a_id int REFERENCES a);
+CREATE VIEW va AS SELECT id FROM a;
+CREATE VIEW vva AS SELECT id FROM va;
+CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';
+CREATE TABLE c (x int DEFAULT f(), y int);
+CREATE SEQUENCE s;
+CREATE TABLE e (n bigint DEFAULT nextval('s'));
+CREATE TYPE mood AS ENUM ('ok');
+CREATE TABLE d (id int, m mood);
+CREATE FUNCTION g(m mood) RETURNS int LANGUAGE sql AS 'SELECT 1';
+DROP TABLE a CASCADE;
+DROP FUNCTION f() CASCADE;
+DROP SEQUENCE s CASCADE;
+DROP TYPE mood CASCADE;
+"""
+
+
+def test_drop_cascade_takes_the_dependents_along():
+    c = catalog_from_sql(CASCADE)
+    assert not c.views and not c.functions and not c.sequences
+    assert [x.name for x in c.tables[QualifiedName("public", "d")].columns] == ["id"]
+    assert c.tables[QualifiedName("public", "c")].column("x").default is None
+    assert c.tables[QualifiedName("public", "e")].column("n").default is None
+    assert not c.tables[QualifiedName("public", "b")].constraints
+
+
+@pytest.mark.parametrize(("drop", "named"), [
+    ("DROP TABLE a;", "cannot drop table a because view va depends on it"),
+    ("DROP FUNCTION f();", "cannot drop function f because default of c.x depends on it"),
+    ("DROP TYPE mood;", "cannot drop type mood because column d.m depends on it"),
+])
+def test_drop_without_cascade_names_the_dependent(drop, named):
+    head = CASCADE[:CASCADE.index("DROP TABLE a CASCADE")]
+    with pytest.raises(ParseError) as err:
+        catalog_from_sql(head + drop, "s.sql")
+    assert named in str(err.value) and "s.sql:" in str(err.value)
+
+
+@pytest.mark.db
+def test_drop_cascade_in_the_files_matches_the_server(scratch):
+    dsn = scratch.load("db", CASCADE)
+    assert not _plan(dsn, CASCADE).steps
