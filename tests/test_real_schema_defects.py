@@ -92,6 +92,8 @@ CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';
 REVOKE ALL ON FUNCTION f() FROM {me};
 CREATE TABLE restated (id int);
 GRANT SELECT ON restated TO {me};
+CREATE TYPE mood AS ENUM ('ok');
+REVOKE ALL ON TYPE mood FROM {me};
 """
 
 
@@ -112,7 +114,8 @@ def test_an_owners_own_privileges_are_planned_both_ways(scratch):
     dsn = scratch.load("db", "")
     me = _me(dsn)
     plain = "CREATE TABLE t (id int); CREATE TABLE nothing_left (id int); CREATE SEQUENCE s;\n" \
-            "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'; CREATE TABLE restated (id int);"
+            "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'; CREATE TABLE restated (id int);\n" \
+            "CREATE TYPE mood AS ENUM ('ok');"
     dsn = scratch.load("db", plain)
     sql = converge(dsn, OWNER_REVOKES.format(me=me))
     assert f"REVOKE ALL ON TABLE public.t FROM {me};" in sql and "GRANT INSERT, SELECT ON TABLE public.t" in sql

@@ -171,6 +171,12 @@ FROM {from_} WHERE ({where}) AND {acl} IS NOT NULL
 ORDER BY 1"""
 
 
+# The user-defined types that carry grants: enums, domains, ranges and standalone composites.
+_TYPE_WHERE = (f"t.typnamespace IN {_USER_NS} AND t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND "
+               f"t.typnamespace IN {_USER_NS} AND EXISTS (SELECT 1 FROM pg_catalog.pg_class k "
+               f"WHERE k.oid = t.typrelid AND k.relkind = 'c'))")
+
+
 def _grant_queries(version: int) -> list[str]:
     table_all = "'DELETE','INSERT','REFERENCES','SELECT','TRIGGER','TRUNCATE','UPDATE'" + (
         ",'MAINTAIN'" if version >= 170000 else "")
@@ -186,6 +192,8 @@ def _grant_queries(version: int) -> list[str]:
                    f" AND {_NOT_IMPLICIT}", "pg_catalog.pg_proc p"),
         _owner_acl("SCHEMA", "pg_catalog.quote_ident(n.nspname)", "n.nspacl", "n.nspowner", "'CREATE','USAGE'",
                    f"n.oid IN {_USER_NS}", "pg_catalog.pg_namespace n"),
+        _owner_acl("TYPE", _QN.format(ns="n.nspname", name="t.typname"), "t.typacl", "t.typowner", "'USAGE'",
+                   _TYPE_WHERE, "pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace"),
     ]
     return [
         *owners,
@@ -206,9 +214,7 @@ def _grant_queries(version: int) -> list[str]:
         _acl_grants("SCHEMA", "pg_catalog.quote_ident(n.nspname)", "n.nspacl", "n.nspowner", "'CREATE','USAGE'",
                     f"n.oid IN {_USER_NS} AND n.nspname = 'public'", "pg_catalog.pg_namespace n"),
         _acl_grants("TYPE", _QN.format(ns="n.nspname", name="t.typname"), "t.typacl", "t.typowner", "'USAGE'",
-                    f"t.typnamespace IN {_USER_NS} AND t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND "
-                    f"t.typnamespace IN {_USER_NS} AND EXISTS (SELECT 1 FROM pg_catalog.pg_class k "
-                    f"WHERE k.oid = t.typrelid AND k.relkind = 'c'))",
+                    _TYPE_WHERE,
                     "pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace",
                     default_public="USAGE"),
         # column privileges: never ALL (the column set is what matters)
