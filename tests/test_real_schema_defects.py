@@ -274,3 +274,12 @@ def test_drop_without_cascade_names_the_dependent(drop, named):
 def test_drop_cascade_in_the_files_matches_the_server(scratch):
     dsn = scratch.load("db", CASCADE)
     assert not _plan(dsn, CASCADE).steps
+
+
+@pytest.mark.db
+def test_revoking_from_a_role_that_does_not_own_schema_public_plans_nothing(scratch):
+    dsn = scratch.load("db", "")
+    # pg_dump of a PostgreSQL 14 database, where public belonged to the bootstrap superuser
+    sql = f"REVOKE ALL ON SCHEMA public FROM {_me(dsn)};\nGRANT USAGE ON SCHEMA public TO PUBLIC;"
+    dsn = scratch.load("db", sql)
+    assert not _plan(dsn, sql).steps

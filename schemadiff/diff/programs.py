@@ -299,8 +299,9 @@ def _object_key(kind: str, name: str) -> tuple[str, str]:
 
 
 def _owner_roles(catalog: Catalog, me: str | None) -> dict[tuple[str, str], str]:
-    """The owners the catalog states, by (grant kind, object name); the rest belong to `me`."""
-    out = {}
+    """The owners the catalog states, by (grant kind, object name); the rest belong to `me`, but
+    schema public, which comes with the database (pg_database_owner's since PostgreSQL 15)."""
+    out = {("schema", "public"): "pg_database_owner"}
     for o in catalog.owners:
         kind = _OWNED_KIND.get(o.keyword)
         if kind is not None:
