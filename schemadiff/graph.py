@@ -103,11 +103,14 @@ def type_dependency(type_text: str, catalog: Catalog) -> ObjectRef | None:
     return None
 
 
-def functions_used(expr_key: str, catalog: Catalog) -> set[ObjectRef]:
-    """Declared functions called in a canonical expression (every overload of the name)."""
+def functions_used(expr_key: str, catalog: Catalog, search_path: tuple[str, ...] = ()) -> set[ObjectRef]:
+    """Declared functions called in a canonical expression (every overload of the name);
+    unqualified names are looked up in `search_path` (public when empty)."""
     if '"Func"' not in expr_key or not catalog.functions:
         return set()
-    names = {(n[-2] if len(n) > 1 else "public", n[-1]) for f in _nodes(expr_key, "Func") if (n := f.get("name"))}
+    path = search_path or ("public",)
+    names = {(schema, n[-1]) for f in _nodes(expr_key, "Func") if (n := f.get("name"))
+             for schema in ([n[-2]] if len(n) > 1 else path)}
     return {function_ref(fn) for fn in catalog.functions if (fn.schema, fn.name) in names}
 
 
@@ -117,17 +120,20 @@ def _range_vars(expr_key: str):
     return (x for x in _dicts(expr_key) if isinstance(x.get("relname"), str))
 
 
-def _relations_used(expr_key: str, catalog: Catalog) -> set[ObjectRef]:
+def _relations_used(expr_key: str, catalog: Catalog, search_path: tuple[str, ...] = ()) -> set[ObjectRef]:
     if '"relname"' not in expr_key:
         return set()
     found: set[ObjectRef] = set()
     for rv in _range_vars(expr_key):
         if rv.get("relname"):
-            qn = QualifiedName(rv.get("schemaname") or "public", rv["relname"])
-            if qn in catalog.tables:
-                found.add(table_ref(qn))
-            elif qn in catalog.views:
-                found.add(view_ref(qn))
+            for schema in [rv["schemaname"]] if rv.get("schemaname") else (search_path or ("public",)):
+                qn = QualifiedName(schema, rv["relname"])
+                if qn in catalog.tables:
+                    found.add(table_ref(qn))
+                    break
+                if qn in catalog.views:
+                    found.add(view_ref(qn))
+                    break
     return found
 
 
@@ -353,8 +359,9 @@ def function_dependencies(f, catalog: Catalog) -> set[ObjectRef]:
     if body.startswith(("sql:", "atomic:")):
         # SQL bodies are checked when created: what they call and read must exist first.
         text = body.split(":", 1)[1]
-        deps |= {r for r in functions_used(text, catalog) if r != function_ref(f.name)}
-        relations = _relations_used(text, catalog)
+        path = tuple(s for s in f.search_path if s not in ("$user", "pg_catalog"))
+        deps |= {r for r in functions_used(text, catalog, path) if r != function_ref(f.name)}
+        relations = _relations_used(text, catalog, path)
         deps |= relations
         # The body names columns of those tables (INSERT INTO t (id) ...) and sequences (nextval('s')).
         for r in relations:
@@ -362,12 +369,16 @@ def function_dependencies(f, catalog: Catalog) -> set[ObjectRef]:
             if t is not None:
                 deps |= {column_ref(t.name, c.name) for c in t.columns}
         deps |= {sequence_ref(s) for s in sequences_used(text) if s in catalog.sequences}
-    elif key.get("language") == "plpgsql" and body.startswith("text:"):
+    elif key.get("language") == "plpgsql" and body.startswith(("text:", "plpgsql:")):
         # PL/pgSQL resolves the types of its DECLAREd variables when the function is created
         # (`v_user app.users;` fails while table app.users does not exist); statements inside are
         # only planned when they run, so they need nothing first.
-        for text in plpgsql_declared_types(body.split(":", 1)[1]):
-            t = type_dependency(text, catalog)
+        path = tuple(s for s in f.search_path if s not in ("$user", "pg_catalog"))
+        source = body.split(":", 1)[1] if body.startswith("text:") else f.definition.sql  # the parsed tree
+        for text in plpgsql_declared_types(source):  # keeps no %ROWTYPE / row variable types
+            found = (type_dependency(text if "." in text or not path else f"{s}.{text}", catalog)
+                     for s in path or ("public",))
+            t = next((x for x in found if x is not None), None)
             if t is not None and t != function_ref(f.name):
                 deps.add(t)
     for used in key.get("uses", ()):  # an aggregate's support functions

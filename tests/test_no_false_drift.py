@@ -302,7 +302,9 @@ CASES: dict[str, str] = {
     """,
     "date-time-literals-in-canonical-form": """
         CREATE TABLE t (a timestamptz DEFAULT 'epoch', b date DEFAULT '2024-1-2', c timestamp DEFAULT '2024-01-02 3:04',
-                        d time DEFAULT '1:02', e date DEFAULT 'Jan 5, 2024');
+                        d time DEFAULT '1:02', e date DEFAULT 'Jan 5, 2024', f timestamp DEFAULT 'epoch',
+                        g timestamptz DEFAULT '2024-01-02 05:04+02', h timestamp(0) DEFAULT '2024-01-02T03:04:05.6',
+                        i date DEFAULT 'infinity', j date DEFAULT '5 March 2024', k time(1) DEFAULT '1:02:03.25');
     """,
     "typed-constants-in-checks": """
         CREATE TABLE t (d interval, b boolean, m money,
@@ -393,6 +395,15 @@ CASES: dict[str, str] = {
         CREATE TRIGGER docs_same BEFORE UPDATE ON docs
             FOR EACH ROW EXECUTE FUNCTION pg_catalog.suppress_redundant_updates_trigger();
     """,
+    "reg-constants-as-the-server-prints-them": """
+        CREATE SEQUENCE "Counter";
+        CREATE TABLE docs (id int DEFAULT nextval('public."Counter"'), body text, k text,
+                           CHECK (k::regtype <> 'pg_catalog.int4'::regtype),
+                           CHECK (k::regclass <> 'PUBLIC.Docs'::regclass));
+        CREATE INDEX docs_b ON docs USING gin (to_tsvector('pg_catalog.english'::regconfig, body));
+        CREATE INDEX docs_c ON docs USING gin (to_tsvector('pg_catalog.simple', body));
+        CREATE INDEX docs_d ON docs USING gin (to_tsvector('English', body));
+    """,
     "partial-revoke-of-all-keeps-maintain": """
         CREATE TABLE t (id int);
         GRANT ALL ON t TO PUBLIC;
@@ -402,16 +413,6 @@ CASES: dict[str, str] = {
 
 # case id -> why schemadiff still reports drift (strict xfail: a fix shows as XPASS)
 KNOWN_BUGS: dict[str, str] = {
-    "date-time-literals-in-canonical-form": (
-        "date/time constant defaults are compared by the literal's text, but the server stores the type's "
-        "output form ('epoch' -> '1970-01-01 00:00:00+00', '2024-1-2' -> '2024-01-02', '1:02' -> '01:02:00', "
-        "'Jan 5, 2024' -> '2024-01-05'): SET DEFAULT is planned on every run"),
-    "interval-with-fields": (
-        "interval types with fields (interval hour to minute, interval year, interval day to second(2)) are "
-        "not understood: ParseError 'type interval hour to minute is declared nowhere'"),
-    "internal-array-type-name": (
-        "the internal array type names _int4/_text are not recognized as integer[]/text[]: "
-        "ParseError 'type _int4 is declared nowhere'"),
 }
 
 

@@ -192,6 +192,17 @@ class _Differ:
             t = self.old.tables.get(t.partition_of) if t.partition_of is not None else None
         return False
 
+    def _identity_to_serial(self, table: QualifiedName, prev: Column, col: Column) -> QualifiedName | None:
+        """The new sequence that takes an identity column's counter over when the files make it a
+        serial (named like the identity's own, <table>_<column>_seq)."""
+        if not prev.identity or col.identity or col.default is None:
+            return None
+        from ..parse.naming import make_object_name
+        seq = QualifiedName(table.schema, make_object_name(table.name, col.name, "seq"))
+        if seq in self.old.sequences or seq not in self.new.sequences or seq not in sequences_used(col.default.key):
+            return None
+        return seq
+
     def _serial_to_identity(self, qn: QualifiedName) -> tuple[QualifiedName, str] | None:
         """(table, column) when the sequence `qn` is a column's serial default that the files make
         an identity column: the sequence goes, its counter goes on in the identity's."""
@@ -394,9 +405,11 @@ class _Differ:
             # It "drops and creates" the column for ordering: views over it go before, come back after.
             self.add("alter_column_type", cref, prev, col, args=args, requires=deps, drops=[cref], creates=[cref],
                      old_requires=old_deps | _default_uses(prev, self.old))
+        takeover = self._identity_to_serial(table, prev, col)
         if prev.default != col.default and col.identity is None and not type_changes:
+            gone = {ref("column_identity_gone", *cref.path)} if takeover is not None else set()
             self.add("set_column_default", ref("column_default", *cref.path), prev, col, args=args,
-                     requires=deps | {cref}, old_requires=_default_uses(prev, self.old))
+                     requires=deps | {cref} | gone, old_requires=_default_uses(prev, self.old))
         if prev.identity != col.identity or prev.identity_options != col.identity_options:
             # An identity's sequence is named like a serial's (<table>_<column>_seq): dropping the
             # identity frees the name, adding one needs it free.  A serial's default goes first, on
@@ -417,11 +430,20 @@ class _Differ:
                              replace(col, default=None, identity=None), args=args, requires=[cref],
                              old_requires={sequence_ref(s) for s in sequences_used(prev.default.key)})
                     prev = replace(prev, default=None)
-            restart = self._restart((table, col.name), prev.identity_options, col.identity_options) \
-                if prev.identity and col.identity else ()
-            self.add("alter_identity", ref("column_identity", *cref.path), prev, col,
-                     args=args + ((("serial_sequence", serial),) if serial is not None else ()) + restart,
-                     requires=[cref], drops=drops, creates=creates)
+            if takeover is not None:
+                # identity -> serial: the identity's sequence makes way for the serial's (same name),
+                # which goes on from its counter before the identity (and its sequence) goes.
+                self.add("alter_identity", ref("column_identity", *cref.path), prev, col,
+                         args=args + (("counter_to", takeover),), requires=[cref], drops=[seq])
+                self.add("identity_to_serial", ref("column_identity_drop", *cref.path), prev, col,
+                         args=args + (("counter_to", takeover),), requires=[cref, sequence_ref(takeover)],
+                         creates=[ref("column_identity_gone", *cref.path)])
+            else:
+                restart = self._restart((table, col.name), prev.identity_options, col.identity_options) \
+                    if prev.identity and col.identity else ()
+                self.add("alter_identity", ref("column_identity", *cref.path), prev, col,
+                         args=args + ((("serial_sequence", serial),) if serial is not None else ()) + restart,
+                         requires=[cref], drops=drops, creates=creates)
         if (prev.storage, prev.compression, prev.statistics, prev.options) != (
                 col.storage, col.compression, col.statistics, col.options):
             self.add("alter_column_settings", ref("column_settings", *cref.path), prev, col, args=args,

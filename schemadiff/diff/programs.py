@@ -241,14 +241,17 @@ def diff_grants(d) -> None:
     """
     roles = {g.grantee for g in d.new.grants} | {p.grantee for p in d.new.default_privileges} | {"public"}
     version = d.old.server_version or d.new.server_version
-    wanted = _grants(d.new, version)
+    me = d.old.default_owner or d.new.default_owner
+    old_owners, new_owners = _owner_roles(d.old, me), _owner_roles(d.new, me)
+    wanted = _not_to_owner(_grants(d.new, version), new_owners, me)
     created: set = set()
     dropped: set = set()
     for c in d.changes:
         created |= c.creates
         dropped |= c.drops
+    _diff_owner_privileges(d, old_owners, new_owners, me, created, dropped)
     have = set()
-    for g in _grants(d.old, version):
+    for g in _not_to_owner(_grants(d.old, version), old_owners, me):
         target = _grant_target(g, d.old)
         if g.grantee in roles and not (target is not None and (target in dropped or target in created)):
             have.add(g)
@@ -269,12 +272,15 @@ def diff_grants(d) -> None:
         d.add("grant", ref("grant", g.object_kind, g.object_name, g.grantee, g.privilege, g.column or ""), None, g,
               requires=[target] if target is not None else [])
     # FOR ROLE <the connected role> is what no FOR ROLE means (the live side writes it so).
-    me = d.old.default_owner or d.new.default_owner
 
     def mine(p):
         return replace(p, role=None) if p.role == me or p.role in _DEPLOYER else p
+
+    def owners_own(p) -> bool:  # a role's own privileges on what it creates: there without an entry
+        return p.schema is None and not p.revoked and p.grantee == (p.role or me)
     want_dp = {mine(p) for p in d.new.default_privileges}
     have_dp = {mine(p) for p in d.old.default_privileges if p.grantee in roles}
+    want_dp, have_dp = ({p for p in ps if not owners_own(p)} for ps in (want_dp, have_dp))
     for p in sorted(have_dp - want_dp, key=repr):
         d.add("revoke_default", ref("default_privilege", str(p)), p, None)
     for p in sorted(want_dp - have_dp, key=repr):
@@ -282,6 +288,63 @@ def diff_grants(d) -> None:
 
 
 _DEPLOYER = ("current_user", "current_role", "session_user")
+
+# Owner.keyword -> Grant.object_kind
+_OWNED_KIND = {"TABLE": "table", "VIEW": "table", "MATERIALIZED VIEW": "table", "SEQUENCE": "sequence",
+               "ROUTINE": "function", "AGGREGATE": "function", "SCHEMA": "schema", "TYPE": "type", "DOMAIN": "type"}
+
+
+def _object_key(kind: str, name: str) -> tuple[str, str]:
+    return kind, name.strip('"') if kind == "schema" else name
+
+
+def _owner_roles(catalog: Catalog, me: str | None) -> dict[tuple[str, str], str]:
+    """The owners the catalog states, by (grant kind, object name); the rest belong to `me`, but
+    schema public, which comes with the database (pg_database_owner's since PostgreSQL 15)."""
+    out = {("schema", "public"): "pg_database_owner"}
+    for o in catalog.owners:
+        kind = _OWNED_KIND.get(o.keyword)
+        if kind is not None:
+            out[_object_key(kind, o.object_name)] = me if o.role in _DEPLOYER else o.role
+    return out
+
+
+def _not_to_owner(grants: set[Grant], owners: dict[tuple[str, str], str], me: str | None) -> set[Grant]:
+    """Grants without those to the object's owner: its own privileges are OwnerPrivileges'
+    business (a GRANT to the owner of what it holds changes nothing)."""
+    return {g for g in grants if g.column is not None
+            or g.grantee != owners.get(_object_key(g.object_kind, g.object_name), me)}
+
+
+def _kept_by_owner(catalog: Catalog, owners: dict[tuple[str, str], str], me: str | None) -> dict:
+    """(kind, name) -> (owner, privileges it kept) where the owner revoked some of its own."""
+    out = {}
+    for p in catalog.owner_privileges:
+        key = _object_key(p.object_kind, p.object_name)
+        if p.role == owners.get(key, me) and p.privileges != ("ALL",):
+            out[key] = (p.role, p.privileges)
+    return out
+
+
+def _diff_owner_privileges(d, old_owners: dict, new_owners: dict, me: str | None, created: set,
+                           dropped: set) -> None:
+    """An owner's own privileges: all of them unless it revoked some (model OwnerPrivileges)."""
+    have = _kept_by_owner(d.old, old_owners, me)
+    want = _kept_by_owner(d.new, new_owners, me)
+    for key in sorted(set(have) | set(want)):
+        kind, name = key
+        probe = Grant(kind, name if kind != "schema" else _q(name), "", "ALL")
+        target = _grant_target(probe, d.new)
+        if target is None or target in dropped:
+            continue
+        old = None if target in created else have.get(key)
+        new = want.get(key)
+        if (old or (None, None))[1] == (new or (None, None))[1]:
+            continue
+        role = new_owners.get(key, me)  # the owner once set_owner ran
+        d.add("set_owner_privileges", ref("owner_privileges", kind, probe.object_name), old,
+              (role, new[1] if new is not None else None), args=(("kind", kind), ("name", probe.object_name)),
+              requires=[target])
 
 
 def diff_owners(d) -> None:

@@ -123,9 +123,12 @@ def _fetch_all(conn: psycopg.Connection, named: dict[str, str], futures: dict[st
                finished: Future) -> None:
     try:
         with conn.transaction(force_rollback=True):
-            # Both SETs are local to this transaction: the caller's session is untouched.
+            # The SETs are local to this transaction: the caller's session is untouched.  Constants
+            # print in the output forms the expression normalizer reads (model/datetimes.py).
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             conn.execute("SET LOCAL search_path = public")
+            conn.execute("SET LOCAL DateStyle = 'ISO, MDY'")
+            conn.execute("SET LOCAL IntervalStyle = postgres")
             with conn.cursor(row_factory=named_rows) as cur:
                 for name, sql in named.items():
                     futures[name].set_result(cur.execute(sql).fetchall())

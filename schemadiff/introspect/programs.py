@@ -156,12 +156,47 @@ FROM (SELECT {target} AS target,
 ORDER BY 1"""
 
 
+def _owner_acl(kind: str, target: str, acl: str, owner: str, full: str, where: str, from_: str) -> str:
+    """An owner that revoked some of its own privileges: `REVOKE ALL ... FROM owner` and a GRANT of
+    what it kept, in that order (the parser replays statements in order: parse/privileges.py
+    OwnerPrivileges).  An owner that holds everything writes nothing, as the files do."""
+    held = f"""(SELECT array_agg(a.privilege_type ORDER BY a.privilege_type)
+                 FROM pg_catalog.aclexplode({acl}) a WHERE a.grantee = {owner} AND a.privilege_type IN ({full}))"""
+    return f"""
+SELECT 'REVOKE ALL ON {kind} ' || {target} || ' FROM ' || pg_catalog.quote_ident(pg_catalog.pg_get_userbyid({owner}))
+       || ';' || coalesce(' GRANT ' || array_to_string({held}, ', ') || ' ON {kind} ' || {target} || ' TO '
+                          || pg_catalog.quote_ident(pg_catalog.pg_get_userbyid({owner})) || ';', '')
+FROM {from_} WHERE ({where}) AND {acl} IS NOT NULL
+  AND coalesce(array_length({held}, 1), 0) < array_length(ARRAY[{full}], 1)
+ORDER BY 1"""
+
+
+# The user-defined types that carry grants: enums, domains, ranges and standalone composites.
+_TYPE_WHERE = (f"t.typnamespace IN {_USER_NS} AND t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND "
+               f"t.typnamespace IN {_USER_NS} AND EXISTS (SELECT 1 FROM pg_catalog.pg_class k "
+               f"WHERE k.oid = t.typrelid AND k.relkind = 'c'))")
+
+
 def _grant_queries(version: int) -> list[str]:
     table_all = "'DELETE','INSERT','REFERENCES','SELECT','TRIGGER','TRUNCATE','UPDATE'" + (
         ",'MAINTAIN'" if version >= 170000 else "")
     rel_from = "pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
     rel_where = f"c.relnamespace IN {_USER_NS} AND {_not_ext('pg_class', 'c.oid')}"
+    owners = [
+        _owner_acl("TABLE", _REL, "c.relacl", "c.relowner", table_all,
+                   f"c.relkind IN ('r', 'p', 'v', 'm', 'f') AND {rel_where}", rel_from),
+        _owner_acl("SEQUENCE", _REL, "c.relacl", "c.relowner", "'SELECT','UPDATE','USAGE'",
+                   f"c.relkind = 'S' AND {rel_where}", rel_from),
+        _owner_acl("FUNCTION", "p.oid::regprocedure::text", "p.proacl", "p.proowner", "'EXECUTE'",
+                   f"p.pronamespace IN {_USER_NS} AND p.prokind IN ('f', 'p', 'w', 'a') AND {_not_ext('pg_proc', 'p.oid')}"
+                   f" AND {_NOT_IMPLICIT}", "pg_catalog.pg_proc p"),
+        _owner_acl("SCHEMA", "pg_catalog.quote_ident(n.nspname)", "n.nspacl", "n.nspowner", "'CREATE','USAGE'",
+                   f"n.oid IN {_USER_NS}", "pg_catalog.pg_namespace n"),
+        _owner_acl("TYPE", _QN.format(ns="n.nspname", name="t.typname"), "t.typacl", "t.typowner", "'USAGE'",
+                   _TYPE_WHERE, "pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace"),
+    ]
     return [
+        *owners,
         _acl_grants("TABLE", _REL, "c.relacl", "c.relowner", table_all,
                     f"c.relkind IN ('r', 'p', 'v', 'm', 'f') AND {rel_where}", rel_from),
         _acl_grants("SEQUENCE", _REL, "c.relacl", "c.relowner", "'SELECT','UPDATE','USAGE'",
@@ -179,9 +214,7 @@ def _grant_queries(version: int) -> list[str]:
         _acl_grants("SCHEMA", "pg_catalog.quote_ident(n.nspname)", "n.nspacl", "n.nspowner", "'CREATE','USAGE'",
                     f"n.oid IN {_USER_NS} AND n.nspname = 'public'", "pg_catalog.pg_namespace n"),
         _acl_grants("TYPE", _QN.format(ns="n.nspname", name="t.typname"), "t.typacl", "t.typowner", "'USAGE'",
-                    f"t.typnamespace IN {_USER_NS} AND t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND "
-                    f"t.typnamespace IN {_USER_NS} AND EXISTS (SELECT 1 FROM pg_catalog.pg_class k "
-                    f"WHERE k.oid = t.typrelid AND k.relkind = 'c'))",
+                    _TYPE_WHERE,
                     "pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace",
                     default_public="USAGE"),
         # column privileges: never ALL (the column set is what matters)
@@ -204,7 +237,15 @@ def _grant_queries(version: int) -> list[str]:
                    || CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END || ';'
             FROM pg_catalog.pg_default_acl d LEFT JOIN pg_catalog.pg_namespace dn ON dn.oid = d.defaclnamespace,
             LATERAL pg_catalog.aclexplode(d.defaclacl) a
-            WHERE a.grantee <> d.defaclrole
+            WHERE a.grantee <> d.defaclrole OR d.defaclnamespace <> 0  -- IN SCHEMA adds to what a role has
+            ORDER BY 1""",
+        # A role's own entry for functions or types without PUBLIC: the built-in default taken away.
+        """SELECT 'ALTER DEFAULT PRIVILEGES FOR ROLE ' || pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(d.defaclrole))
+                   || CASE d.defaclobjtype WHEN 'f' THEN ' REVOKE EXECUTE ON FUNCTIONS' ELSE ' REVOKE USAGE ON TYPES' END
+                   || ' FROM PUBLIC;'
+            FROM pg_catalog.pg_default_acl d
+            WHERE d.defaclnamespace = 0 AND d.defaclobjtype IN ('f', 'T')
+              AND NOT EXISTS (SELECT 1 FROM pg_catalog.aclexplode(d.defaclacl) a WHERE a.grantee = 0)
             ORDER BY 1""",
     ]
 

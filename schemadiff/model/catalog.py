@@ -12,7 +12,7 @@ from typing import Callable, Mapping
 
 from .names import QualifiedName
 from .objects import (Carried, CompositeType, DefaultPrivilege, Domain, EnumType, Extension, Function, FunctionName,
-                      Grant, Index, Owner, Policy, RangeType, Schema, Sequence, Table, Trigger, View)
+                      Grant, Index, Owner, OwnerPrivileges, Policy, RangeType, Schema, Sequence, Table, Trigger, View)
 
 DEFAULT_SCHEMA = "public"
 
@@ -57,6 +57,8 @@ class Catalog:
     grants: frozenset[Grant] = frozenset()
     default_privileges: frozenset[DefaultPrivilege] = frozenset()
     owners: frozenset[Owner] = frozenset()
+    # What a role keeps of its own privileges after revoking them, should it own the object.
+    owner_privileges: frozenset[OwnerPrivileges] = frozenset()
     # Operators, casts, collations, statistics, rules, event triggers: by (kind, name) (parse/carried.py).
     carried: Mapping[tuple[str, str], Carried] = field(default_factory=dict)
     # The grants on schema public under PostgreSQL 14's defaults (PUBLIC had CREATE too); `grants`
@@ -89,6 +91,7 @@ class Catalog:
         object.__setattr__(self, "grants", frozenset(self.grants))
         object.__setattr__(self, "default_privileges", frozenset(self.default_privileges))
         object.__setattr__(self, "owners", frozenset(self.owners))
+        object.__setattr__(self, "owner_privileges", frozenset(self.owner_privileges))
 
     def filtered(self, keep: Callable[[QualifiedName], bool]) -> "Catalog":
         """The catalog without the tables, sequences, indexes and types that `keep` rejects.
@@ -114,15 +117,17 @@ class Catalog:
                 "ranges": {k: v for k, v in self.ranges.items() if keep(k)},
                 "policies": {k: v for k, v in self.policies.items() if k[0] in tables}}
         grants = frozenset(g for g in self.grants if _grant_kept(g, keep))
+        owner_privileges = frozenset(p for p in self.owner_privileges if _grant_kept(p, keep))
         owners = frozenset(o for o in self.owners if keep(_owner_name(o)))
-        if not excluded and len(grants) == len(self.grants) and len(owners) == len(self.owners) and all(
+        if not excluded and len(grants) == len(self.grants) and len(owners) == len(self.owners) \
+                and len(owner_privileges) == len(self.owner_privileges) and all(
                 len(v) == len(getattr(self, k)) for k, v in kept.items()):
             return self  # nothing left out: no second copy of a big catalog
         return replace(
             self,
             excluded_partitions={**self.excluded_partitions, **{k: tuple(v) for k, v in excluded.items()}},
             # A pattern that takes a whole schema ("archive.*") takes the schema too (see "schemas").
-            **kept, grants=grants, owners=owners,
+            **kept, grants=grants, owners=owners, owner_privileges=owner_privileges,
         )
 
     def indexes_of(self, table: QualifiedName) -> list[Index]:

@@ -166,6 +166,10 @@ class _Normalizer:
                 value = _qualified_interval(arg["C"], target)
                 if value is not None:
                     return {"C": value}
+            if isinstance(arg.get("C"), str) and target in _REG_TYPES:
+                # 'public.cfg'::regconfig is stored as the object's OID and printed back by name,
+                # qualified only where the reading session would not see it: compare as printed.
+                return {"C": reg_constant(arg["C"], target, self.default_schema)}
             if isinstance(arg.get("C"), str) and target in _OUTPUT_FORM_TYPES:
                 # '1 month'::interval is stored as '1 mon'::interval: compare in the type's terms.
                 return {"C": constant_text(arg["C"], target)}
@@ -258,10 +262,12 @@ class _Normalizer:
             # f(a, 'x', 'y') of a VARIADIC function is stored as f(a, VARIADIC ARRAY['x', 'y'])
             args[-1:] = args[-1]["Array"]
             del out["func_variadic"]
-        if name[-1] in _SEQUENCE_FUNCS and args and isinstance(args[0], dict) and "C" in args[0]:
-            seq = args[0]["C"] or ""
-            prefix = self.default_schema + "."
-            args[0] = {"C": seq[len(prefix):] if seq.startswith(prefix) else seq}
+        if name[-1] in _SEQUENCE_FUNCS and args and isinstance(args[0], dict) and isinstance(args[0].get("C"), str):
+            args[0] = {"C": reg_constant(args[0]["C"], "regclass", self.default_schema)}
+        elif name[-1] in _CONFIG_FIRST and args and len(args) >= 2 and isinstance(args[0], dict) \
+                and isinstance(args[0].get("C"), str):
+            # to_tsvector('english', body): the server takes the first argument as a regconfig
+            args[0] = {"C": reg_constant(args[0]["C"], "regconfig", self.default_schema)}
         return {"Func": out}
 
 
@@ -271,6 +277,70 @@ _TYPE_KEYS = frozenset({"typeName", "ofType"})
 _COMPARISONS = (["="], ["<>"], ["<"], ["<="], [">"], [">="])
 # Numeric types in the order the server's implicit casts widen them.
 _WIDENING = ("smallint", "integer", "bigint", "numeric", "real", "double precision")
+
+
+# reg* types whose constants print as (possibly qualified) names.
+_REG_TYPES = frozenset({"regclass", "regconfig", "regdictionary", "regproc", "regtype", "regnamespace", "regrole",
+                        "regcollation", "regoper"})
+# Text search functions whose two-or-more-argument form starts with a regconfig.
+_CONFIG_FIRST = frozenset({"to_tsvector", "to_tsquery", "plainto_tsquery", "phraseto_tsquery",
+                           "websearch_to_tsquery", "json_to_tsvector", "jsonb_to_tsvector"})
+
+
+def reg_constant(text: str, reg_type: str, default_schema: str = DEFAULT_SCHEMA) -> str:
+    """A reg* constant as the server prints it back: identifiers folded, the schema left out
+    where the reading session (search_path = the default schema) sees the object: pg_catalog
+    and the default schema.  regtype constants are type names, spelled as format_type does."""
+    if reg_type == "regtype":
+        from pglast import parser
+        try:
+            tree = orjson.loads(parser.parse_sql_json(f"SELECT NULL::{text}"))
+            type_name = tree["stmts"][0]["stmt"]["SelectStmt"]["targetList"][0]["ResTarget"]["val"][
+                "TypeCast"]["typeName"]
+        except (parser.ParseError, KeyError, IndexError, TypeError):
+            return text
+        return format_type(type_name, default_schema)
+    parts = _identifier_parts(text)
+    if parts is None:
+        return text
+    if len(parts) == 2 and parts[0] in ("pg_catalog", default_schema) and reg_type not in ("regnamespace",
+                                                                                           "regrole"):
+        parts = parts[1:]
+    from .names import quote_ident
+    return ".".join(quote_ident(p) for p in parts)
+
+
+def _identifier_parts(text: str) -> list[str] | None:
+    """'app."Cfg"' -> ['app', 'Cfg'] (unquoted parts folded to lower case); None if it is not
+    a dotted name (regoper's '+', a function's argument list)."""
+    parts, i, text = [], 0, text.strip()
+    while i <= len(text):
+        if text[i:i + 1] == '"':
+            end = i + 1
+            while True:
+                end = text.find('"', end)
+                if end < 0:
+                    return None
+                if text[end + 1:end + 2] == '"':
+                    end += 2
+                    continue
+                break
+            parts.append(text[i + 1:end].replace('""', '"'))
+            i = end + 1
+        else:
+            end = text.find(".", i)
+            end = len(text) if end < 0 else end
+            word = text[i:end]
+            if not word or not all(c.isalnum() or c in "_$" for c in word):
+                return None
+            parts.append(word.lower())
+            i = end
+        if i == len(text):
+            return parts
+        if text[i] != ".":
+            return None
+        i += 1
+    return None
 
 
 def _without_widening(n: Any, of_results: bool = True) -> Any:
@@ -394,6 +464,13 @@ def constant_text(text: str, type_text: str) -> str:
     if base.startswith("interval") and not low.startswith("@interval "):
         parts = _interval_parts(low)
         return _interval_key(parts) if parts is not None else text
+    if base.startswith(("date", "time")):
+        from .datetimes import datetime_key
+        from .types import base_name
+        # The server stores the constant as the type without its modifier (timestamp(0) DEFAULT
+        # '03:04:05.6' keeps the .6; rows are rounded when inserted): no precision here.
+        key = datetime_key(text, base_name(type_text), None)
+        return text if key is None else key
     return text
 
 

@@ -234,6 +234,11 @@ class Function:
     comment: str | None = None
     origin: Location = field(default=DATABASE, compare=False)
     depends_on: frozenset[ObjectRef] = field(default=frozenset(), compare=False)
+    # The files' `SET search_path` it was created under, where it names schemas besides public:
+    # a body given as a string is resolved through it (SQL bodies when created, PL/pgSQL
+    # declarations too), so the plan creates the function under it.  Not part of the function:
+    # the server keeps no trace of it.
+    search_path: tuple[str, ...] = field(default=(), compare=False)
 
 
 @value
@@ -331,6 +336,22 @@ class Grant:
 
 
 @value(order=True)
+class OwnerPrivileges:
+    """What `role` keeps on an object after revoking from itself, if `role` owns it.
+
+    Why "if": an owner holds every privilege until it revokes its own (pg_dump writes
+    `REVOKE ALL ON t FROM app; GRANT SELECT ON t TO app`), but the files name the owner only
+    when they say ALTER ... OWNER TO; the deployer is known when the plan is made.  The parser
+    records one of these for every role a REVOKE names; the diff keeps the owner's
+    (diff/programs.py)."""
+
+    object_kind: str  # as Grant.object_kind
+    object_name: str
+    role: str
+    privileges: tuple[str, ...]  # sorted; ("ALL",) when nothing was taken away for good
+
+
+@value(order=True)
 class Owner:
     """Who owns one object, where the files say so (ALTER ... OWNER TO).
 
@@ -345,12 +366,17 @@ class Owner:
 
 @value(order=True)
 class DefaultPrivilege:
+    """One entry of ALTER DEFAULT PRIVILEGES, as a difference from the server's built-in
+    defaults: EXECUTE on functions and USAGE on types for PUBLIC are there without an entry
+    (granting them again is no entry), and taking one away is an entry with `revoked`."""
+
     role: str | None  # FOR ROLE (None: the current role)
     schema: str | None  # IN SCHEMA
     object_kind: str  # tables, sequences, functions, types, schemas
     grantee: str
     privilege: str
     grantable: bool = False
+    revoked: bool = False
 
 
 @value

@@ -90,6 +90,12 @@ def _format_type(type_name: dict, names: list[str], default_schema: str) -> str:
     if type_name.get("pct_type"):
         return ".".join(names) + "%TYPE"
     schema, name = qualified_type_name(names)
+    if schema is None and name.startswith("_") and _DISPLAY.get(name[1:], name[1:]) in BUILTIN_TYPES \
+            and not type_name.get("arrayBounds"):
+        # _int4 is the array type of int4: the server resolves it there and prints integer[].
+        element = {**type_name, "names": [*(type_name.get("names", ())[:-1]), {"String": {"sval": name[1:]}}],
+                   "arrayBounds": [{"Integer": {"ival": -1}}]}
+        return _format_type(element, [*names[:-1], name[1:]], default_schema)
     typmods = [_const_text(m) for m in type_name.get("typmods", ())]
     qualified_builtin = len(names) >= 2 and names[-2] == "pg_catalog"
     if schema is None:
@@ -180,6 +186,8 @@ def base_name(canonical: str) -> str:
     text = canonical.removeprefix("SETOF ").removesuffix("[]")
     if "(" in text:
         text = text[: text.index("(")] + text[text.index(")") + 1:]
+    if text.startswith("interval "):
+        return "interval"  # interval hour to minute: fields restrict the values, not the type
     return text
 
 

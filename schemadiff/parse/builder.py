@@ -16,6 +16,7 @@ from .drafts import ColumnDraft, ConstraintDraft, IndexDraft, SequenceDraft, Tab
 from .naming import choose_name, index_column_names, name_addition
 from .nodes import const_value, def_elems, strings, unwrap
 from .source import Statement
+from .qualify import Declared, needs_qualifying, qualify_statement
 
 Handler = Callable[["Builder", dict, "Context"], None]
 _HANDLERS: dict[str, tuple[int, Handler]] = {}
@@ -102,6 +103,7 @@ class Builder:
     def run_segment(self, planned: list[tuple[int, int, Statement, tuple[str, ...], tuple]]) -> None:
         """Statements that may come in any order among themselves: run by phase, then position."""
         planned.sort(key=lambda p: (p[0], p[1]))
+        declared = self._declared_for_paths(planned)
         deferred = planned
         # Partitions of partitions: retry those whose parent is not declared yet.
         for _ in range(8):
@@ -109,7 +111,10 @@ class Builder:
             for item in deferred:
                 _, _, stmt, path, settings = item
                 try:
-                    _HANDLERS[stmt.kind][1](self, stmt.body, Context(stmt, path, settings))
+                    body = stmt.body
+                    if declared is not None and needs_qualifying(path):
+                        body = qualify_statement(body, path, declared)
+                    _HANDLERS[stmt.kind][1](self, body, Context(stmt, path, settings))
                 except _ParentNotYet:
                     retry.append(item)
                 except Unsupported as exc:
@@ -122,6 +127,17 @@ class Builder:
                     self.problems.append((stmt.location, f"partition of {parent.display}, which is declared nowhere"))
                 break
             deferred = retry
+
+    def _declared_for_paths(self, planned: list) -> "Declared | None":
+        """What unqualified names may mean, when some statement runs under a search_path that
+        names other schemas than public (parse/qualify.py); None when none does."""
+        if not any(needs_qualifying(p[3]) for p in planned):
+            return None
+        declared = Declared()
+        declared.add_builder(self)
+        for _, _, stmt, path, _ in planned:
+            declared.add_statement(stmt, path)
+        return declared
 
     # -- name resolution -------------------------------------------------------------
     @property

@@ -21,8 +21,18 @@ def drop(b: Builder, node: dict, ctx: Context) -> None:
     dropper = _DROPPERS.get(kind)
     if dropper is None:
         raise Unsupported(f"DROP {kind.removeprefix('OBJECT_').replace('_', ' ')}")
+    cascade = node.get("behavior") == "DROP_CASCADE"
     for obj in node.get("objects", ()):
-        label = dropper(b, obj, ctx)
+        target = _TARGETS.get(kind, lambda *_: None)(b, obj, ctx)
+        if target is not None:
+            from .cascade import check_and_cascade
+            outcome: list = []
+            word = kind.removeprefix("OBJECT_").replace("_", " ").lower()
+            check_and_cascade(b, target, cascade, ctx, f"{word} {target[1].display}",
+                              lambda: outcome.append(dropper(b, obj, ctx)))
+            label = outcome[0]
+        else:
+            label = dropper(b, obj, ctx)
         if label is not None and not node.get("missing_ok"):
             raise ParseError([(ctx.location, f"DROP {kind.removeprefix('OBJECT_').replace('_', ' ')}: "
                                              f"{label} is declared nowhere before this statement")])
@@ -93,16 +103,45 @@ def _view(materialized: bool):
         view = b.views.get(qn)
         if view is None or view["materialized"] != materialized:
             return qn.display
-        b.views.pop(qn)
-        _release(b, qn)
-        for name in [i for i, d in b.indexes.items() if d.table == qn]:
-            b.indexes.pop(name)
-            _release(b, name)
-        for key in [k for k in b.triggers if k[0] == qn]:
-            b.triggers.pop(key)
-        _forget(b, view_ref(qn), "table", str(qn))
+        drop_view(b, qn)
         return None
     return dropper
+
+
+def drop_view(b: Builder, qn: QualifiedName) -> None:
+    """Remove a view and what goes with it (its indexes, triggers, owner and grants)."""
+    b.views.pop(qn)
+    _release(b, qn)
+    for name in [i for i, d in b.indexes.items() if d.table == qn]:
+        b.indexes.pop(name)
+        _release(b, name)
+    for key in [k for k in b.triggers if k[0] == qn]:
+        b.triggers.pop(key)
+    _forget(b, view_ref(qn), "table", str(qn))
+
+
+def _declared(kind: str, pools: tuple[str, ...], resolve: str = "names"):
+    """The cascade target (parse/cascade.py) a DROP names, if it is declared."""
+    def target(b: Builder, obj, ctx: Context):
+        for pool_name in pools:
+            pool = getattr(b, pool_name)
+            qn = b.qualify_names(_names(obj), ctx, pool)
+            if qn in pool:
+                return kind, qn
+        return None
+    return target
+
+
+def _function_target(b: Builder, obj, ctx: Context):
+    from .programs import function_name
+    body = unwrap(obj)[1]
+    fn = function_name(strings(body.get("objname")), body.get("objargs"), ctx)
+    if fn not in b.functions and body.get("args_unspecified"):
+        matches = [f for f in b.functions if (f.schema, f.name) == (fn.schema, fn.name)]
+        fn = matches[0] if len(matches) == 1 else fn
+    if fn not in b.functions or any(f.qualified == fn.qualified and f != fn for f in b.functions):
+        return None  # an overload of the same name stays: name-based dependencies cannot tell
+    return "function", fn.qualified
 
 
 def _index(b: Builder, obj, ctx: Context) -> str | None:
@@ -177,6 +216,14 @@ def _extension(b: Builder, obj, ctx: Context) -> str | None:
     b.extension_versions.pop(name, None)
     return None
 
+
+_TARGETS = {
+    "OBJECT_TABLE": _declared("relation", ("tables",)), "OBJECT_VIEW": _declared("relation", ("views",)),
+    "OBJECT_MATVIEW": _declared("relation", ("views",)), "OBJECT_SEQUENCE": _declared("sequence", ("sequences",)),
+    "OBJECT_TYPE": _declared("type", ("enums", "composites", "ranges", "domains")),
+    "OBJECT_DOMAIN": _declared("type", ("domains",)), "OBJECT_FUNCTION": _function_target,
+    "OBJECT_PROCEDURE": _function_target, "OBJECT_ROUTINE": _function_target,
+}
 
 _DROPPERS = {
     "OBJECT_TABLE": _table, "OBJECT_FOREIGN_TABLE": _table, "OBJECT_VIEW": _view(False),

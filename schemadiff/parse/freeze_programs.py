@@ -6,7 +6,7 @@ import re
 
 from pglast import parser
 
-from ..model import (CompositeType, Domain, DomainCheck, Expr, Function, FunctionName, Grant, Policy,
+from ..model import (CompositeType, Domain, DomainCheck, Expr, Function, FunctionName, Grant, OwnerPrivileges, Policy,
                      QualifiedName, RangeType, Trigger, quote_ident)
 from ..model.exprs import canonical, make_expr, to_sql
 from ..model.types import format_type, without_typmod
@@ -14,6 +14,7 @@ from .builder import Builder
 from .naming import choose_name
 from .nodes import const_value, strings, unwrap
 from .privileges import apply_acl, fold_all
+from .qualify import needs_qualifying
 
 _PARAM_MODES = {"FUNC_PARAM_DEFAULT": "in", "FUNC_PARAM_IN": "in", "FUNC_PARAM_OUT": "out",
                 "FUNC_PARAM_INOUT": "inout", "FUNC_PARAM_VARIADIC": "variadic", "FUNC_PARAM_TABLE": "table"}
@@ -91,8 +92,9 @@ def _function(name: FunctionName, d: dict) -> Function:
     key = {"kind": "procedure" if node.get("is_procedure") else "function", "params": params, "returns": returns,
            "language": language, "attrs": attrs, "set": sorted(set_options), "body": body_key}
     signature = json.dumps([(p["mode"], p["name"], p["default"]) for p in params])
+    path = tuple(d["search_path"]) if needs_qualifying(d["search_path"]) else ()
     return Function(name, key["kind"], Expr(json.dumps(key, sort_keys=True), sql), returns, signature,
-                    d["comment"], d["origin"])
+                    d["comment"], d["origin"], search_path=path)
 
 
 def _strip_default_schema(names: list[str]) -> list[str]:
@@ -176,6 +178,7 @@ def freeze_programs(b: Builder) -> dict:
     return {"functions": functions, "triggers": triggers, "domains": domains, "composites": composites,
             "ranges": ranges, "policies": policies, "grants": frozenset(grants), "owners": frozenset(b.owners.values()),
             "default_privileges": frozenset(b.default_privileges), "carried": freeze_carried(b),
+            "owner_privileges": frozenset(owner_privileges(b)),
             "public_schema_grants_14": frozenset(public_schema_grants(b, _PUBLIC_SCHEMA_DEFAULT_14))}
 
 
@@ -184,6 +187,35 @@ def freeze_programs(b: Builder) -> dict:
 # the files' grants on schema public are worked out from both (Catalog.public_schema_grants_14).
 _PUBLIC_SCHEMA_DEFAULT = frozenset({Grant("schema", "public", "public", "USAGE")})
 _PUBLIC_SCHEMA_DEFAULT_14 = frozenset({Grant("schema", "public", "public", "ALL")})
+
+
+def owner_privileges(b: Builder) -> list[OwnerPrivileges]:
+    """For every role a REVOKE of a whole object names: what it keeps if it owns the object,
+    replaying that role's GRANTs and REVOKEs on the object from every privilege (an owner's
+    start).  The diff keeps the one of the owner (model OwnerPrivileges)."""
+    from bisect import bisect_left
+    targets = {(r.object_kind, r.object_name, r.grantee) for r, option, _ in b.revokes
+               if r.column is None and not option and r.grantee != "public"}
+    if not targets:
+        return []
+    grants: dict[tuple, list[tuple[int, Grant]]] = {}
+    for i, g in enumerate(b.grants):
+        key = (g.object_kind, g.object_name, g.grantee)
+        if key in targets and g.column is None:
+            grants.setdefault(key, []).append((i, g))
+    revoked: dict[tuple, list[tuple[Grant, bool, int]]] = {}
+    for r, option, n in b.revokes:
+        if r.column is None:
+            revoked.setdefault((r.object_kind, r.object_name, r.grantee), []).append((r, option, n))
+    out = []
+    for key in sorted(targets):
+        kind, name, role = key
+        mine = grants.get(key, [])
+        at = [i for i, _ in mine]
+        revokes = [(r, option, bisect_left(at, n)) for r, option, n in revoked[key]]
+        kept = fold_all(apply_acl({Grant(kind, name, role, "ALL")}, [g for _, g in mine], revokes))
+        out.append(OwnerPrivileges(kind, name, role, tuple(sorted({g.privilege for g in kept}))))
+    return out
 
 
 def _on_public_schema(g: Grant) -> bool:

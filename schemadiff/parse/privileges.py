@@ -151,12 +151,29 @@ def default_privileges_statement(b: Builder, node: dict, ctx: Context) -> None:
             for priv, _ in _privileges(action, _DEFAULT_KIND.get(kind)):
                 for grantee in grantees:
                     dp = DefaultPrivilege(role, schema, kind, grantee, priv, bool(action.get("grant_option")))
-                    if action.get("is_grant"):
-                        b.default_privileges.append(dp)
-                    else:
-                        b.default_privileges = [d for d in b.default_privileges if not (
-                            d.role == role and d.schema == schema and d.object_kind == kind
-                            and d.grantee == grantee and d.privilege in (priv, "ALL"))]
+                    _default_privilege(b, dp, bool(action.get("is_grant")))
+
+
+# What every role's new functions and types grant PUBLIC without any ALTER DEFAULT PRIVILEGES.
+_BUILT_IN_DEFAULTS = {("functions", "public", "EXECUTE"), ("types", "public", "USAGE")}
+
+
+def _default_privilege(b: Builder, dp: DefaultPrivilege, is_grant: bool) -> None:
+    """One GRANT or REVOKE of ALTER DEFAULT PRIVILEGES, kept as a difference from the built-in
+    defaults as the server keeps it (pg_default_acl has no entry for a role's restated default)."""
+    built_in = dp.schema is None and not dp.grantable and (dp.object_kind, dp.grantee, dp.privilege) \
+        in _BUILT_IN_DEFAULTS
+    same = [d for d in b.default_privileges if (d.role, d.schema, d.object_kind, d.grantee) == (
+        dp.role, dp.schema, dp.object_kind, dp.grantee) and d.privilege in (dp.privilege, "ALL")]
+    if is_grant:
+        b.default_privileges = [d for d in b.default_privileges if not (d.revoked and d in same)]
+        if not built_in:
+            b.default_privileges.append(dp)
+        return
+    b.default_privileges = [d for d in b.default_privileges if d not in same]
+    if built_in:
+        b.default_privileges.append(DefaultPrivilege(dp.role, None, dp.object_kind, dp.grantee, dp.privilege,
+                                                     revoked=True))
 
 
 def fold_all(grants: set[Grant]) -> set[Grant]:

@@ -405,6 +405,9 @@ def _(c: Change) -> list[str]:
 def _(c: Change) -> list[str]:
     prev, col = c.old, c.new
     alter = f"ALTER TABLE {c.arg('table')} ALTER COLUMN {q(col.name)}"
+    if col.identity is None and c.arg("counter_to") is not None:
+        seq = c.arg("counter_to")  # the identity's sequence frees the name for the serial's (identity_to_serial)
+        return [f"ALTER SEQUENCE {seq} RENAME TO {q(_identity_leftover(seq).name)};"]
     if col.identity is None:
         out = [f"{alter} DROP IDENTITY;"]
         if not col.not_null:
@@ -440,6 +443,23 @@ def _(c: Change) -> list[str]:
         restart = " RESTART" if any(k == "restart" for k, _ in c.args) else ""
         if clauses:
             out.append(f"{alter} " + " ".join("SET " + x for x in _split_clauses(clauses)) + restart + ";")
+    return out
+
+
+def _identity_leftover(seq: QualifiedName) -> QualifiedName:
+    return QualifiedName(seq.schema, (seq.name + "__identity")[:63])
+
+
+@renders("identity_to_serial")
+def _(c: Change) -> list[str]:
+    """identity -> serial, once the serial's sequence exists: it goes on from the identity's
+    counter, then the identity goes (with its renamed sequence)."""
+    seq, col = c.arg("counter_to"), c.new
+    alter = f"ALTER TABLE {c.arg('table')} ALTER COLUMN {q(col.name)}"
+    out = [f"SELECT pg_catalog.setval({quote_literal(str(seq))}, last_value, is_called) "
+           f"FROM {_identity_leftover(seq)};", f"{alter} DROP IDENTITY;"]
+    if not col.not_null:
+        out.append(f"{alter} DROP NOT NULL;")
     return out
 
 

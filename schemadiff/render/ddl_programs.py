@@ -10,12 +10,21 @@ q = quote_ident
 
 @renders("create_function")
 def _(c: Change) -> list[str]:
-    return [c.new.definition.sql + ";"]
+    return _under_path(c.new, c.new.definition.sql + ";")
 
 
 @renders("replace_function")
 def _(c: Change) -> list[str]:
-    return [c.new.definition.sql + ";"]
+    return _under_path(c.new, c.new.definition.sql + ";")
+
+
+def _under_path(f, sql: str) -> list[str]:
+    """A function the files created under their own search_path is created under it again: its
+    body's unqualified names are resolved through it (model Function.search_path)."""
+    if not f.search_path:
+        return [sql]
+    path = ", ".join(quote_ident(s) for s in f.search_path)
+    return [f"SET search_path = {path};", sql, "RESET search_path;"]
 
 
 @renders("drop_function")
@@ -241,6 +250,17 @@ def _(c: Change) -> list[str]:
     return [f"REVOKE {_privilege(g)} ON {_on(g)} FROM {_roles([g.grantee])};"]
 
 
+@renders("set_owner_privileges")
+def _(c: Change) -> list[str]:
+    role, privileges = c.new
+    on = _on(Grant(c.arg("kind"), c.arg("name"), role, "ALL"))
+    if privileges is None:  # back to every privilege, an owner's default
+        return [f"GRANT ALL ON {on} TO {_roles([role])};"]
+    kept = [p for p in privileges if p != "ALL"]
+    return [f"REVOKE ALL ON {on} FROM {_roles([role])};"] + (
+        [f"GRANT {', '.join(kept)} ON {on} TO {_roles([role])};"] if kept else [])
+
+
 def _default_target(p) -> str:
     role = f" FOR ROLE {q(p.role)}" if p.role else ""
     schema = f" IN SCHEMA {q(p.schema)}" if p.schema else ""
@@ -249,19 +269,24 @@ def _default_target(p) -> str:
 
 @renders("grant_default")
 def _(c: Change) -> list[str]:
-    p = c.new
-    priv = "ALL PRIVILEGES" if p.privilege == "ALL" else p.privilege
-    option = " WITH GRANT OPTION" if p.grantable else ""
-    return [f"ALTER DEFAULT PRIVILEGES{_default_target(p)} GRANT {priv} ON {p.object_kind.upper()} "
-            f"TO {_roles([p.grantee])}{option};"]
+    return [_default_statement(c.new, grant=not c.new.revoked)]
 
 
 @renders("revoke_default")
 def _(c: Change) -> list[str]:
-    p = c.old
+    return [_default_statement(c.old, grant=c.old.revoked)]
+
+
+def _default_statement(p, grant: bool) -> str:
+    """ALTER DEFAULT PRIVILEGES that grants or revokes `p` (taking a revoked built-in default
+    away grants it back)."""
     priv = "ALL PRIVILEGES" if p.privilege == "ALL" else p.privilege
-    return [f"ALTER DEFAULT PRIVILEGES{_default_target(p)} REVOKE {priv} ON {p.object_kind.upper()} "
-            f"FROM {_roles([p.grantee])};"]
+    if grant:
+        option = " WITH GRANT OPTION" if p.grantable else ""
+        return (f"ALTER DEFAULT PRIVILEGES{_default_target(p)} GRANT {priv} ON {p.object_kind.upper()} "
+                f"TO {_roles([p.grantee])}{option};")
+    return (f"ALTER DEFAULT PRIVILEGES{_default_target(p)} REVOKE {priv} ON {p.object_kind.upper()} "
+            f"FROM {_roles([p.grantee])};")
 
 
 __all__ = ["quote_literal"]
