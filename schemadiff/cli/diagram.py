@@ -8,7 +8,7 @@ import click
 
 from ..model import Catalog, QualifiedName
 from .config import Config, exclusion, load_config
-from .main import cli
+from .main import cli, env_option
 
 
 def load_catalog(schema_paths, db_url: str | None) -> tuple[Config, Catalog]:
@@ -33,6 +33,7 @@ def table_groups(cfg: Config, catalog: Catalog) -> dict[QualifiedName, str]:
 
 
 @cli.command()
+@env_option
 @click.option("--schema", "schema_paths", multiple=True, type=click.Path(path_type=Path),
               help="schema file or directory (repeatable; default from [tool.schemadiff], else ./schema)")
 @click.option("--db", "db_url", help="draw this live database instead of the schema files")

@@ -59,8 +59,22 @@ def _server_error(exc) -> str:
     return text
 
 
+def _remember_env(ctx, _param, value):
+    if value:
+        ctx.meta["schemadiff.env"] = value
+
+
+def env_option(fn):
+    """--env NAME: [tool.schemadiff.env.NAME] over [tool.schemadiff] (cli/config.py), before or after
+    the command's name."""
+    return click.option("--env", "env", metavar="NAME", expose_value=False, callback=_remember_env,
+                        is_eager=True, help="use [tool.schemadiff.env.NAME] over [tool.schemadiff] "
+                                            "(default: $SCHEMADIFF_ENV)")(fn)
+
+
 @click.group(cls=_Group)
 @click.version_option(package_name="schemadiff")
+@env_option
 def cli() -> None:
     """Schema-as-code for PostgreSQL: declarative SQL files, diffed against a live database."""
 
@@ -75,7 +89,7 @@ def common_options(fn):
                            "lock_timeout, else 5s)")(fn)
     fn = click.option("--allow-empty", is_flag=True,
                       help="accept schema paths with no .sql file (the plan then drops everything)")(fn)
-    return data_statements_option(fn)
+    return env_option(data_statements_option(fn))
 
 
 def data_statements_option(fn):
@@ -289,6 +303,7 @@ def _apply_plan_file(path: Path, cfg: Config, url: str, settings, allow_destruct
 
 
 @cli.command()
+@env_option
 @click.option("--db", "db_url", help="database URL (default: $DATABASE_URL, else the embedded database)")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
 @click.option("--statements", "show_statements", is_flag=True, help="list each apply's statements and durations")
