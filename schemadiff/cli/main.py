@@ -176,12 +176,25 @@ def online_option(fn):
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), default=None,
               help="also write the plan to this file, with fingerprints of the live schema and of the files; "
                    "`schemadiff apply FILE` runs exactly it")
+@click.option("--from", "from_source", metavar="SOURCE", default=None,
+              help="what the plan starts from: a database URL, a SQL file or directory, or git:REV[:PATH] "
+                   "(default: the database)")
+@click.option("--to", "to_source", metavar="SOURCE", default=None,
+              help="what the plan arrives at, the same kinds (default: the schema files)")
 def plan(schema_paths, db_url, exclude, lock_timeout, allow_empty, online, phase, fmt, exit_code, reverse,
-         verify, output) -> None:
-    """Print the DDL that makes the database match the schema files."""
+         verify, output, from_source, to_source) -> None:
+    """Print the DDL that makes the database match the schema files.
+
+    With --from/--to, between any two sources: two databases, two sets of files (no database
+    needed), the files of a git revision and those of the working tree, ..."""
     from ..plan import plan_migration
     from ..render.markdown import plan_markdown
     from ..render.text import plan_json, plan_sql
+    if from_source or to_source:
+        p = _plan_between(from_source, to_source, schema_paths, db_url, exclude, lock_timeout, allow_empty,
+                          online, phase, reverse, verify, output)
+        _print_plan(p, fmt, exit_code, "the two schemas match; nothing to do")
+        return
     cfg, paths, url, keep = resolve(schema_paths, db_url, exclude, lock_timeout, allow_empty)
     current, desired = load_both(paths, url, keep, cfg)
     live = current
@@ -197,12 +210,84 @@ def plan(schema_paths, db_url, exclude, lock_timeout, allow_empty, online, phase
         from ..planfile import write_plan_file
         write_plan_file(output, p, live, find_sql_files(paths), list(cfg.exclude) + list(exclude), describe(url))
         click.echo(f"schemadiff: wrote the plan to {output}; run it with `schemadiff apply {output}`", err=True)
+    _print_plan(p, fmt, exit_code)
+
+
+def _print_plan(p, fmt: str, exit_code: bool, empty: str = "the database matches the schema; nothing to do") -> None:
+    from ..render.markdown import plan_markdown
+    from ..render.text import plan_json, plan_sql
     out = {"json": plan_json, "markdown": plan_markdown}.get(fmt, plan_sql)(p)
     if out:
         click.echo(out, nl=False)
     if not p:
-        click.echo("schemadiff: the database matches the schema; nothing to do", err=True)
+        click.echo(f"schemadiff: {empty}", err=True)
     sys.exit(EXIT_CHANGES if exit_code and p else EXIT_OK)
+
+
+def sources_of(from_source, to_source, schema_paths, db_url, exclude, lock_timeout, allow_empty):
+    """(config, from, to, keep) for --from/--to: the source not given is today's default (the
+    database for --from, the schema files for --to); only a database source touches a server."""
+    from ..sources import Source, parse_source
+    if db_url and from_source and to_source:
+        raise click.UsageError("--db names the database of a plan; with both --from and --to it has no role")
+    cfg = load_config()
+    cfg.ignore_data_statements = cfg.ignore_data_statements or _ignore_data_flag()
+    if lock_timeout is not None:
+        from ..settings import check_duration
+        cfg.lock_timeout = check_duration(lock_timeout, "--lock-timeout")
+    paths = list(schema_paths) or [cfg.project_dir / p for p in cfg.schema]
+    keep = exclusion(list(cfg.exclude) + list(exclude))
+    if from_source:
+        start = parse_source(from_source, paths)
+    else:
+        _, _, url, _ = resolve(schema_paths, db_url, (), lock_timeout)
+        start = Source("database", url, url=url)
+    if to_source:
+        end = parse_source(to_source, paths)
+    else:
+        if not allow_empty:
+            from ..parse.source import require_sql_files
+            require_sql_files(paths)
+        end = Source("files", " ".join(str(p) for p in paths), paths=tuple(paths))
+    return cfg, start, end, keep
+
+
+def load_sources(cfg: Config, start, end, keep):
+    from ..sources import load_source
+    options = dict(project_dir=cfg.project_dir, lock_timeout=cfg.lock_timeout,
+                   ignore_data_statements=cfg.ignore_data_statements)
+    return load_source(start, **options).filtered(keep), load_source(end, **options).filtered(keep)
+
+
+def _plan_between(from_source, to_source, schema_paths, db_url, exclude, lock_timeout, allow_empty, online, phase,
+                  reverse, verify, output):
+    from ..plan import plan_migration
+    cfg, start, end, keep = sources_of(from_source, to_source, schema_paths, db_url, exclude, lock_timeout,
+                                       allow_empty)
+    if output is not None and not start.is_database:
+        raise click.UsageError("-o writes a plan to apply to a database: --from must be one")
+    current, desired = load_sources(cfg, start, end, keep)
+    live = current
+    if reverse:
+        current, desired = desired, current
+    p = plan_migration(current, desired, plan_options(cfg, online, phase))
+    url = (end if reverse else start).url if (end if reverse else start).is_database else None
+    if url is not None:
+        p = sized(p, url, cfg, rows=not reverse)
+    if verify and p and phase is None:
+        if url is None:
+            raise click.UsageError("--verify rehearses the plan on a copy of the database it starts from: "
+                                   "that source must be a database")
+        from ..verify import verify_plan
+        verify_plan(url, p, desired, keep, progress=lambda m: click.echo(m, err=True))
+    if output is not None:
+        from ..connect import describe
+        from ..parse.source import find_sql_files
+        from ..planfile import write_plan_file
+        files = find_sql_files(list(end.paths)) if end.kind == "files" else []
+        write_plan_file(output, p, live, files, list(cfg.exclude) + list(exclude), describe(start.url))
+        click.echo(f"schemadiff: wrote the plan to {output}; run it with `schemadiff apply {output}`", err=True)
+    return p
 
 
 @cli.command()
