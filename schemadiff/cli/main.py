@@ -266,6 +266,9 @@ def _plan_between(from_source, to_source, schema_paths, db_url, exclude, lock_ti
                                        allow_empty)
     if output is not None and not start.is_database:
         raise click.UsageError("-o writes a plan to apply to a database: --from must be one")
+    if verify and not (end if reverse else start).is_database:
+        raise click.UsageError("--verify rehearses the plan on a copy of the database it starts from: "
+                               "that source must be a database")
     current, desired = load_sources(cfg, start, end, keep)
     live = current
     if reverse:
@@ -275,9 +278,6 @@ def _plan_between(from_source, to_source, schema_paths, db_url, exclude, lock_ti
     if url is not None:
         p = sized(p, url, cfg, rows=not reverse)
     if verify and p and phase is None:
-        if url is None:
-            raise click.UsageError("--verify rehearses the plan on a copy of the database it starts from: "
-                                   "that source must be a database")
         from ..verify import verify_plan
         verify_plan(url, p, desired, keep, progress=lambda m: click.echo(m, err=True))
     if output is not None:
