@@ -181,8 +181,11 @@ def online_option(fn):
                    "(default: the database)")
 @click.option("--to", "to_source", metavar="SOURCE", default=None,
               help="what the plan arrives at, the same kinds (default: the schema files)")
+@click.option("--diagram", "diagram_path", metavar="FILE", default=None,
+              help="also draw what the plan changes (as `diagram --changes`) to FILE (.svg, .png, .dot); "
+                   "--format markdown shows it")
 def plan(schema_paths, db_url, exclude, lock_timeout, allow_empty, online, phase, fmt, exit_code, reverse,
-         verify, output, from_source, to_source) -> None:
+         verify, output, from_source, to_source, diagram_path) -> None:
     """Print the DDL that makes the database match the schema files.
 
     With --from/--to, between any two sources: two databases, two sets of files (no database
@@ -191,9 +194,10 @@ def plan(schema_paths, db_url, exclude, lock_timeout, allow_empty, online, phase
     from ..render.markdown import plan_markdown
     from ..render.text import plan_json, plan_sql
     if from_source or to_source:
-        p = _plan_between(from_source, to_source, schema_paths, db_url, exclude, lock_timeout, allow_empty,
-                          online, phase, reverse, verify, output)
-        _print_plan(p, fmt, exit_code, "the two schemas match; nothing to do")
+        p, cfg, current, desired = _plan_between(from_source, to_source, schema_paths, db_url, exclude,
+                                                 lock_timeout, allow_empty, online, phase, reverse, verify, output)
+        _draw_plan(diagram_path, p, current, desired, cfg)
+        _print_plan(p, fmt, exit_code, "the two schemas match; nothing to do", diagram_path)
         return
     cfg, paths, url, keep = resolve(schema_paths, db_url, exclude, lock_timeout, allow_empty)
     current, desired = load_both(paths, url, keep, cfg)
@@ -210,13 +214,29 @@ def plan(schema_paths, db_url, exclude, lock_timeout, allow_empty, online, phase
         from ..planfile import write_plan_file
         write_plan_file(output, p, live, find_sql_files(paths), list(cfg.exclude) + list(exclude), describe(url))
         click.echo(f"schemadiff: wrote the plan to {output}; run it with `schemadiff apply {output}`", err=True)
-    _print_plan(p, fmt, exit_code)
+    _draw_plan(diagram_path, p, current, desired, cfg)
+    _print_plan(p, fmt, exit_code, diagram=diagram_path)
 
 
-def _print_plan(p, fmt: str, exit_code: bool, empty: str = "the database matches the schema; nothing to do") -> None:
+def _draw_plan(path: str | None, p, current: Catalog, desired: Catalog, cfg: Config) -> None:
+    """plan --diagram: the diagram of the plan's own changes."""
+    if path is None:
+        return
+    from .diagram import write_changes_diagram
+    changes = list(dict.fromkeys(s.change for s in p.steps if s.change is not None))
+    written, _ = write_changes_diagram(current, desired, changes, path, cfg)
+    if written is not None:
+        click.echo(f"schemadiff: wrote the plan's diagram to {written}", err=True)
+
+
+def _print_plan(p, fmt: str, exit_code: bool, empty: str = "the database matches the schema; nothing to do",
+                diagram: str | None = None) -> None:
     from ..render.markdown import plan_markdown
     from ..render.text import plan_json, plan_sql
-    out = {"json": plan_json, "markdown": plan_markdown}.get(fmt, plan_sql)(p)
+    if fmt == "markdown":
+        out = plan_markdown(p, diagram=diagram)
+    else:
+        out = {"json": plan_json}.get(fmt, plan_sql)(p)
     if out:
         click.echo(out, nl=False)
     if not p:
@@ -287,7 +307,7 @@ def _plan_between(from_source, to_source, schema_paths, db_url, exclude, lock_ti
         files = find_sql_files(list(end.paths)) if end.kind == "files" else []
         write_plan_file(output, p, live, files, list(cfg.exclude) + list(exclude), describe(start.url))
         click.echo(f"schemadiff: wrote the plan to {output}; run it with `schemadiff apply {output}`", err=True)
-    return p
+    return p, cfg, current, desired
 
 
 @cli.command()
