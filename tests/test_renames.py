@@ -219,3 +219,26 @@ def test_hint_parse_errors_name_the_file(project, scratch):
     result = run("plan", "--db", dsn)
     assert result.exit_code == 2
     assert "s.sql:2:" in result.output and "rename hint" in result.output
+
+
+# -- where a hint belongs (no database) --------------------------------------------------------
+@pytest.mark.parametrize("sql, expected", [
+    ("CREATE INDEX new_idx /* @renamed from=old_idx */ ON t (a);", ("index", ("public", "new_idx"), "old_idx")),
+    ("CREATE TYPE st AS ENUM ( /* @renamed from=state */ 'a', 'b');", ("type", ("public", "st"), "state")),
+    ("CREATE TABLE u (\n  a int,\n  b text -- @renamed from=bb\n);", ("column", ("public", "u", "b"), "bb")),
+    ("CREATE TABLE u (\n  a int,\n  -- schemadiff: renamed from aa\n  b text\n);", ("column", ("public", "u", "b"), "aa")),
+    ("CREATE TABLE u (  -- schemadiff: renamed from v\n  a int\n);", ("table", ("public", "u"), "v")),
+    ("-- schemadiff: renamed from v\nCREATE TABLE u (a int);", ("table", ("public", "u"), "v")),
+    ("CREATE TABLE u (a int);  -- schemadiff: renamed from v", ("table", ("public", "u"), "v")),
+    ("CREATE TABLE u (\n  a int\n); -- schemadiff: renamed from aa", ("column", ("public", "u", "a"), "aa")),
+    ('CREATE TABLE u (\n  "B" int -- schemadiff: renamed from "Old B"\n);', ("column", ("public", "u", "B"), "Old B")),
+    ("CREATE TABLE u (\n  a int,\n  CONSTRAINT c CHECK (a > 0) -- @renamed from=c_old\n);",
+     ("constraint", ("public", "u", "c"), "c_old")),
+    ("CREATE TYPE m AS ENUM (\n  'x',\n  'y' -- @renamed from=z\n);", ("enum_value", ("public", "m", "y"), "z")),
+    ("SET search_path = app;\nCREATE SCHEMA app;\nCREATE SEQUENCE s; -- @renamed from=app.q",
+     ("sequence", ("app", "s"), "q")),
+])
+def test_where_a_hint_belongs(sql, expected):
+    setup = "CREATE TABLE t (a int);\n" if " ON t " in sql else ""
+    hints = catalog_from_sql(setup + sql, "s.sql").rename_hints
+    assert [(h.kind, h.path, h.old) for h in hints] == [expected]

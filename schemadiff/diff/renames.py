@@ -88,7 +88,7 @@ def _forward(hint: RenameHint, old: Catalog, new: Catalog) -> Change | None:
         if other is not None:
             raise RenameError(hint.location, f"{what} is marked as renamed from {hint.old}, but {hint.old} is "
                                              f"{other} in the database, not {_article(hint.kind)}: not a rename")
-        if _container_exists(old, hint):
+        if _container_exists(old, new, hint):
             raise RenameError(hint.location, f"{what} is marked as renamed from {hint.old}, but the database has "
                                              f"no {_label(hint.kind)} {_show(hint.old_path)} (nor "
                                              f"{_show(hint.path)}): fix the name in the hint, or remove it")
@@ -166,7 +166,7 @@ def _other_kind(old: Catalog, hint: RenameHint) -> str | None:
     return None
 
 
-def _container_exists(old: Catalog, hint: RenameHint) -> bool:
+def _container_exists(old: Catalog, new: Catalog, hint: RenameHint) -> bool:
     """Does the database hold what the object lives in? A table for a column, an enum for a
     label; for a schema's objects, the schema with something in it (a new database, where
     nothing of the files exists yet, takes them as they are)."""
@@ -175,7 +175,8 @@ def _container_exists(old: Catalog, hint: RenameHint) -> bool:
     if hint.kind == "enum_value":
         return QualifiedName(*hint.path[:2]) in old.enums
     if hint.kind == "index":
-        return any(i.name.schema == hint.path[0] for i in old.indexes.values())
+        index = new.indexes.get(QualifiedName(*hint.path))
+        return index is not None and (index.table in old.tables or index.table in old.views)
     if hint.kind == "schema":
         return any(s != "public" for s in old.schemas) or bool(old.tables)
     schema = hint.path[0]
