@@ -170,6 +170,15 @@ def test_guard_refuses_a_hint_that_does_not_fit(project, scratch, live, files, m
     assert "Traceback" not in result.output
 
 
+def test_hint_whose_old_name_the_files_still_declare_is_inert(project, scratch):
+    dsn = scratch.load("renames", "CREATE TABLE users (username text, user_name varchar(50));")
+    (project / "schema" / "s.sql").write_text(
+        "CREATE TABLE users (\n  username text,\n  user_name varchar(100)  -- @renamed from=username\n);")
+    result = run("plan", "--db", dsn)
+    assert result.exit_code == 0, result.output
+    assert "ALTER COLUMN user_name TYPE character varying(100)" in result.output and "RENAME" not in result.output
+
+
 def test_hint_on_an_object_of_a_new_database_is_inert(project, scratch):
     dsn = scratch.load("renames", "")
     (project / "schema" / "s.sql").write_text("CREATE TABLE customers (id int);  -- @renamed from=clients")
@@ -237,6 +246,8 @@ def test_hint_parse_errors_name_the_file(project, scratch):
     ("CREATE TYPE m AS ENUM (\n  'x',\n  'y' -- @renamed from=z\n);", ("enum_value", ("public", "m", "y"), "z")),
     ("SET search_path = app;\nCREATE SCHEMA app;\nCREATE SEQUENCE s; -- @renamed from=app.q",
      ("sequence", ("app", "s"), "q")),
+    ('CREATE TABLE u (\n  b text -- @renamed from="special.column"\n);', ("column", ("public", "u", "b"), "special.column")),
+    ("CREATE TYPE s /* @renamed from=a */ AS ENUM ( /* @renamed from=b */\n  'x'\n);", ("type", ("public", "s"), "a")),
 ])
 def test_where_a_hint_belongs(sql, expected):
     setup = "CREATE TABLE t (a int);\n" if " ON t " in sql else ""

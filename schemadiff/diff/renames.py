@@ -14,7 +14,7 @@ It is refused (RenameError, exit 2) when
   - the two differ in kind or type (a column of another type, a view named as a table, a
     function with other arguments, an index of another table): then it is not a rename.
 The new object there and the old one gone is a rename already applied: the hint is inert,
-so it may stay in the files. In a reverse plan (files to database) the hints of the files
+so it may stay in the files; so is a hint whose old name the files still declare. In a reverse plan (files to database) the hints of the files
 undo their renames, and nothing is refused.
 
 Without a hint, a column (or index, or constraint) dropped and one of the same shape added in
@@ -79,6 +79,8 @@ def _forward(hint: RenameHint, old: Catalog, new: Catalog) -> Change | None:
     what = f"{_label(hint.kind)} {_show(hint.path)}"
     if have_new is not None and have_old is None:
         return None  # applied already: inert
+    if _find(new, hint.kind, hint.old_path) is not None:
+        return None  # the files still declare the old one too: the hint is history, nothing is renamed
     if have_new is not None:
         raise RenameError(hint.location, f"{what} is marked as renamed from {hint.old}, but the database has both "
                                          f"{_show(hint.old_path)} and {_show(hint.path)}: drop the hint if it was "

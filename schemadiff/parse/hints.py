@@ -54,15 +54,15 @@ def hint_comments(text: str, name: str, slices: list[slice]) -> list[tuple]:
             raise ParseError([(where, "rename hint after the last statement: put it on the object it renames")])
         else:
             owner = (k if k is not None else len(slices)) - 1  # after a statement's end, on its last line
-        out[owner].append((tok.start - slices[owner].start, _name(found.group(1)), where))
+        out[owner].append((tok.start - slices[owner].start, found.group(1), where))
     return [tuple(h) for h in out]
 
 
-def _name(text: str) -> str:
-    """An identifier as the server folds it: quoted as written, bare in lower case."""
-    if text.startswith('"'):
-        return text[1:-1].replace('""', '"')
-    return text.rstrip(";,").lower()
+def _names(text: str) -> list[str]:
+    """A (possibly dotted) name as the server folds it: quoted parts as written, bare ones in
+    lower case; `"a.b"` is one name, `app.q` two."""
+    parts = re.findall(r'"((?:[^"]|"")*)"|([^."]+)', text.rstrip(";,"))
+    return [quoted.replace('""', '"') if quoted or not bare else bare.lower() for quoted, bare in parts]
 
 
 def note_hints(builder, stmt, ctx) -> None:
@@ -70,18 +70,19 @@ def note_hints(builder, stmt, ctx) -> None:
     body = stmt.body
     members = _members(stmt, body, builder, ctx)
     whole = _statement_object(stmt.kind, body, builder, ctx)
-    for offset, old, where in stmt.hints:
+    for offset, text, where in stmt.hints:
         kind, path = _member_at(stmt.text, offset, members) or whole or (None, None)
+        *qualifier, old = _names(text)
         if kind is None:
             builder.problems.append((where, "rename hint on a statement that declares nothing renamable: put it "
                                             "on the CREATE of the table, column, index, constraint, view, "
                                             "function, type, schema or sequence, or on an enum label"))
             continue
-        if "." in old:  # schema.name: the same schema only (a hint renames, it does not move)
-            schema, _, old = old.rpartition(".")
-            if len(path) > 1 and schema.strip('"') != path[0]:
-                builder.problems.append((where, f"rename hint from {schema}.{old}: an object is renamed within "
-                                                f"its schema ({path[0]}); moving it is not a rename"))
+        if qualifier:  # schema.name: the same schema only (a hint renames, it does not move)
+            if len(path) == 3 or qualifier[-1] != path[0]:
+                builder.problems.append((where, f"rename hint from {text}: an object is renamed within its "
+                                                f"{'table or type' if len(path) == 3 else 'schema'}; "
+                                                f"moving it is not a rename"))
                 continue
         builder.rename_hints.append(RenameHint(kind, path, old, where))
 
@@ -188,4 +189,7 @@ def live_hints(hints: list[RenameHint], catalog) -> tuple[RenameHint, ...]:
             e = catalog.enums.get(qn)
             return e is not None and h.path[2] in e.labels
         return False
-    return tuple(sorted({h for h in hints if declared(h)}, key=lambda h: (h.kind, h.path)))
+    first: dict[tuple, RenameHint] = {}
+    for h in hints:  # one hint per object: the first in file order (a second one is a leftover)
+        first.setdefault((h.kind, h.path), h)
+    return tuple(sorted((h for h in first.values() if declared(h)), key=lambda h: (h.kind, h.path)))
