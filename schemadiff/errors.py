@@ -56,6 +56,14 @@ class UnresolvedReference(SchemaDiffError):
         super().__init__(f"{location}: {what}")
 
 
+class RenameError(SchemaDiffError):
+    """A rename hint of the files that does not fit the database (see diff/renames.py)."""
+
+    def __init__(self, location: Location, message: str):
+        self.location = location
+        super().__init__(f"{location}: {message}")
+
+
 class ConnectionFailed(SchemaDiffError):
     """Could not reach the database; the message names the host, never the password."""
 

@@ -36,6 +36,7 @@ class Config:
     # INSERT / UPDATE / DELETE / SELECT setval(...) in the schema files (Rails' structure.sql appends
     # INSERT INTO schema_migrations): skipped when true, an error naming each one when false.
     ignore_data_statements: bool = False
+    env: str | None = None  # the [tool.schemadiff.env.NAME] applied over the rest, if any
 
 
 def find_project_dir(start: Path | None = None) -> Path:
@@ -46,11 +47,27 @@ def find_project_dir(start: Path | None = None) -> Path:
     return here
 
 
-def load_config(start: Path | None = None) -> Config:
+def chosen_env() -> str | None:
+    """The environment named by --env (on the command line, kept on the click context), else
+    $SCHEMADIFF_ENV."""
+    import click
+    ctx = click.get_current_context(silent=True)
+    return (ctx.meta.get("schemadiff.env") if ctx else None) or os.environ.get("SCHEMADIFF_ENV") or None
+
+
+def load_config(start: Path | None = None, env: str | None = None) -> Config:
+    """[tool.schemadiff], then [tool.schemadiff.env.NAME] over it for the chosen environment
+    (`env`, else --env / $SCHEMADIFF_ENV): any key can differ per environment (the variable of
+    the database URL, online mode, timeouts, exclude ...). An environment the config does not
+    define is an error, never the defaults: `--env prod` must not plan against another database."""
+    env = env or chosen_env()
     project = find_project_dir(start)
     cfg = Config(project)
     path = project / "pyproject.toml"
     if not path.is_file():
+        if env:
+            raise ConfigError(f"unknown environment {env!r}: there is no pyproject.toml with "
+                              f"[tool.schemadiff.env.{env}] (looked in {project})")
         return cfg
     try:
         data = tomllib.loads(path.read_bytes().decode("utf-8"))
@@ -64,13 +81,26 @@ def load_config(start: Path | None = None) -> Config:
     section = tool.get("schemadiff", {})
     if not isinstance(section, dict):
         raise ConfigError(f"{path}: [tool.schemadiff] must be a table")
-    unknown = set(section) - _KEYS
-    if unknown:
-        raise ConfigError(f"{path}: unknown [tool.schemadiff] keys: {', '.join(sorted(unknown))}")
-    try:
-        _apply_section(cfg, section, path)
-    except ConfigError as exc:
-        raise ConfigError(f"{path}: [tool.schemadiff] {exc}") from None
+    envs = section.get("env", {})
+    if not isinstance(envs, dict) or not all(isinstance(v, dict) for v in envs.values()):
+        raise ConfigError(f"{path}: [tool.schemadiff.env] must hold tables: [tool.schemadiff.env.NAME]")
+    section = {k: v for k, v in section.items() if k != "env"}
+    layers = [("[tool.schemadiff]", section)]
+    if env:
+        if env not in envs:
+            known = ", ".join(sorted(envs)) or "none"
+            raise ConfigError(f"{path}: unknown environment {env!r} (defined: {known}); add "
+                              f"[tool.schemadiff.env.{env}], or pick one of them")
+        layers.append((f"[tool.schemadiff.env.{env}]", envs[env]))
+    for name, layer in layers:
+        unknown = set(layer) - _KEYS - {"env"} if name == "[tool.schemadiff]" else set(layer) - _KEYS
+        if unknown:
+            raise ConfigError(f"{path}: unknown {name} keys: {', '.join(sorted(unknown))}")
+        try:
+            _apply_section(cfg, layer, path)
+        except ConfigError as exc:
+            raise ConfigError(f"{path}: {name} {exc}") from None
+    cfg.env = env
     return cfg
 
 
@@ -119,7 +149,8 @@ def database_url(cfg: Config) -> str | None:
     was named in the config and $DATABASE_URL is unset."""
     url = os.environ.get(cfg.database_url_env) or None
     if url is None and cfg.database_url_env_set:
-        raise ConfigError(f"[tool.schemadiff] database_url_env names ${cfg.database_url_env}, which is not set "
+        where = f"[tool.schemadiff.env.{cfg.env}]" if cfg.env else "[tool.schemadiff]"
+        raise ConfigError(f"{where} database_url_env names ${cfg.database_url_env}, which is not set "
                           f"(or empty): set it, or pass --db; schemadiff will not fall back to the embedded "
                           f"database")
     return url

@@ -8,7 +8,7 @@ import click
 
 from ..model import Catalog, QualifiedName
 from .config import Config, exclusion, load_config
-from .main import cli
+from .main import cli, env_option
 
 
 def load_catalog(schema_paths, db_url: str | None) -> tuple[Config, Catalog]:
@@ -33,6 +33,7 @@ def table_groups(cfg: Config, catalog: Catalog) -> dict[QualifiedName, str]:
 
 
 @cli.command()
+@env_option
 @click.option("--schema", "schema_paths", multiple=True, type=click.Path(path_type=Path),
               help="schema file or directory (repeatable; default from [tool.schemadiff], else ./schema)")
 @click.option("--db", "db_url", help="draw this live database instead of the schema files")
@@ -47,7 +48,16 @@ def table_groups(cfg: Config, catalog: Catalog) -> dict[QualifiedName, str]:
 @click.option("--group-by", type=click.Choice(["group", "schema", "none"]), default=None,
               help="clusters: declared groups (default when any), schemas, or none")
 @click.option("--title", help="a title above the diagram")
-def diagram(schema_paths, db_url, output, focus, depth, include, exclude, group_by, title) -> None:
+@click.option("--changes", is_flag=True,
+              help="draw what a plan changes: the schema it arrives at, with added, dropped and altered tables, "
+                   "columns and foreign keys marked, the touched tables and their neighbors only")
+@click.option("--from", "from_source", metavar="SOURCE", default=None,
+              help="with --changes: where the plan starts (a database URL, SQL files, git:REV[:PATH]; default: "
+                   "the database)")
+@click.option("--to", "to_source", metavar="SOURCE", default=None,
+              help="with --changes: where the plan arrives (default: the schema files)")
+def diagram(schema_paths, db_url, output, focus, depth, include, exclude, group_by, title, changes, from_source,
+            to_source) -> None:
     """Draw an ER diagram: tables, columns, keys and foreign keys (with crow's-foot cardinality), views."""
     from ..diagram import DiagramOptions, catalog_to_dot, select, write_diagram
     from ..diagram.render import format_of
@@ -55,6 +65,11 @@ def diagram(schema_paths, db_url, output, focus, depth, include, exclude, group_
         format_of(output)  # a bad extension fails before any work
     if depth != 1 and not focus:
         raise click.UsageError("--depth needs --table")
+    if (from_source or to_source) and not changes:
+        raise click.UsageError("--from and --to go with --changes")
+    if changes:
+        _changes_diagram(schema_paths, db_url, output, from_source, to_source, include, exclude, group_by, title)
+        return
     cfg, catalog = load_catalog(schema_paths, db_url)
     options = DiagramOptions(group_by=group_by, groups=table_groups(cfg, catalog), focus=focus, depth=depth,
                              include=tuple(include), exclude=tuple(exclude), title=title)
@@ -65,3 +80,29 @@ def diagram(schema_paths, db_url, output, focus, depth, include, exclude, group_
     path = write_diagram(text, output)
     names, _ = select(catalog, options)
     click.echo(f"schemadiff: wrote {path} ({len(names)} table(s) and view(s))", err=True)
+
+
+def _changes_diagram(schema_paths, db_url, output, from_source, to_source, include, exclude, group_by, title) -> None:
+    from ..diff import diff_catalogs
+    from .main import load_sources, sources_of
+    cfg, start, end, keep = sources_of(from_source, to_source, schema_paths, db_url, (), None, True)
+    current, desired = load_sources(cfg, start, end, keep)
+    path, marks = write_changes_diagram(current, desired, diff_catalogs(current, desired), output, cfg,
+                                        include=tuple(include), exclude=tuple(exclude), group_by=group_by,
+                                        title=title)
+    if path is not None:
+        counts = {m: sum(1 for v in marks.relations.values() if v == m) for m in ("added", "dropped", "altered")}
+        click.echo(f"schemadiff: wrote {path} ({counts['added']} added, {counts['dropped']} dropped, "
+                   f"{counts['altered']} altered table(s) and view(s))", err=True)
+
+
+def write_changes_diagram(current: Catalog, desired: Catalog, changes, output: str, cfg: Config, **options):
+    """The diagram of `changes` (diagram/changes.py) to `output` ('-': DOT on stdout)."""
+    from ..diagram import DiagramOptions, write_diagram
+    from ..diagram.changes import changed_diagram
+    opts = DiagramOptions(groups=table_groups(cfg, desired), **options)
+    text, marks = changed_diagram(current, desired, list(changes), opts)
+    if output == "-":
+        sys.stdout.write(text)
+        return None, marks
+    return write_diagram(text, output), marks

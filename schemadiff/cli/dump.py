@@ -5,10 +5,11 @@ from pathlib import Path
 
 import click
 
-from .main import cli, resolve
+from .main import cli, env_option, resolve
 
 
 @cli.command()
+@env_option
 @click.option("--db", "db_url", help="database URL (default: $DATABASE_URL, else the embedded database)")
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="directory to write the .sql files to")

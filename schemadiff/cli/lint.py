@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
-from .main import EXIT_CHANGES, EXIT_OK, cli, resolve
+from .main import EXIT_CHANGES, EXIT_OK, cli, env_option, resolve
 
 
 @cli.command()
+@env_option
 @click.option("--schema", "schema_paths", multiple=True, type=click.Path(path_type=Path),
               help="schema file or directory (repeatable; default from [tool.schemadiff], else ./schema)")
 @click.option("--db", "db_url", help="lint this database's schema instead of the files; with --plan, the "

@@ -59,8 +59,22 @@ def _server_error(exc) -> str:
     return text
 
 
+def _remember_env(ctx, _param, value):
+    if value:
+        ctx.meta["schemadiff.env"] = value
+
+
+def env_option(fn):
+    """--env NAME: [tool.schemadiff.env.NAME] over [tool.schemadiff] (cli/config.py), before or after
+    the command's name."""
+    return click.option("--env", "env", metavar="NAME", expose_value=False, callback=_remember_env,
+                        is_eager=True, help="use [tool.schemadiff.env.NAME] over [tool.schemadiff] "
+                                            "(default: $SCHEMADIFF_ENV)")(fn)
+
+
 @click.group(cls=_Group)
 @click.version_option(package_name="schemadiff")
+@env_option
 def cli() -> None:
     """Schema-as-code for PostgreSQL: declarative SQL files, diffed against a live database."""
 
@@ -75,7 +89,7 @@ def common_options(fn):
                            "lock_timeout, else 5s)")(fn)
     fn = click.option("--allow-empty", is_flag=True,
                       help="accept schema paths with no .sql file (the plan then drops everything)")(fn)
-    return data_statements_option(fn)
+    return env_option(data_statements_option(fn))
 
 
 def data_statements_option(fn):
@@ -162,12 +176,29 @@ def online_option(fn):
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), default=None,
               help="also write the plan to this file, with fingerprints of the live schema and of the files; "
                    "`schemadiff apply FILE` runs exactly it")
+@click.option("--from", "from_source", metavar="SOURCE", default=None,
+              help="what the plan starts from: a database URL, a SQL file or directory, or git:REV[:PATH] "
+                   "(default: the database)")
+@click.option("--to", "to_source", metavar="SOURCE", default=None,
+              help="what the plan arrives at, the same kinds (default: the schema files)")
+@click.option("--diagram", "diagram_path", metavar="FILE", default=None,
+              help="also draw what the plan changes (as `diagram --changes`) to FILE (.svg, .png, .dot); "
+                   "--format markdown shows it")
 def plan(schema_paths, db_url, exclude, lock_timeout, allow_empty, online, phase, fmt, exit_code, reverse,
-         verify, output) -> None:
-    """Print the DDL that makes the database match the schema files."""
+         verify, output, from_source, to_source, diagram_path) -> None:
+    """Print the DDL that makes the database match the schema files.
+
+    With --from/--to, between any two sources: two databases, two sets of files (no database
+    needed), the files of a git revision and those of the working tree, ..."""
     from ..plan import plan_migration
     from ..render.markdown import plan_markdown
     from ..render.text import plan_json, plan_sql
+    if from_source or to_source:
+        p, cfg, current, desired = _plan_between(from_source, to_source, schema_paths, db_url, exclude,
+                                                 lock_timeout, allow_empty, online, phase, reverse, verify, output)
+        _draw_plan(diagram_path, p, current, desired, cfg)
+        _print_plan(p, fmt, exit_code, "the two schemas match; nothing to do", diagram_path)
+        return
     cfg, paths, url, keep = resolve(schema_paths, db_url, exclude, lock_timeout, allow_empty)
     current, desired = load_both(paths, url, keep, cfg)
     live = current
@@ -183,12 +214,100 @@ def plan(schema_paths, db_url, exclude, lock_timeout, allow_empty, online, phase
         from ..planfile import write_plan_file
         write_plan_file(output, p, live, find_sql_files(paths), list(cfg.exclude) + list(exclude), describe(url))
         click.echo(f"schemadiff: wrote the plan to {output}; run it with `schemadiff apply {output}`", err=True)
-    out = {"json": plan_json, "markdown": plan_markdown}.get(fmt, plan_sql)(p)
+    _draw_plan(diagram_path, p, current, desired, cfg)
+    _print_plan(p, fmt, exit_code, diagram=diagram_path)
+
+
+def _draw_plan(path: str | None, p, current: Catalog, desired: Catalog, cfg: Config) -> None:
+    """plan --diagram: the diagram of the plan's own changes."""
+    if path is None:
+        return
+    from .diagram import write_changes_diagram
+    changes = list(dict.fromkeys(s.change for s in p.steps if s.change is not None))
+    written, _ = write_changes_diagram(current, desired, changes, path, cfg)
+    if written is not None:
+        click.echo(f"schemadiff: wrote the plan's diagram to {written}", err=True)
+
+
+def _print_plan(p, fmt: str, exit_code: bool, empty: str = "the database matches the schema; nothing to do",
+                diagram: str | None = None) -> None:
+    from ..render.markdown import plan_markdown
+    from ..render.text import plan_json, plan_sql
+    if fmt == "markdown":
+        out = plan_markdown(p, diagram=diagram)
+    else:
+        out = {"json": plan_json}.get(fmt, plan_sql)(p)
     if out:
         click.echo(out, nl=False)
     if not p:
-        click.echo("schemadiff: the database matches the schema; nothing to do", err=True)
+        click.echo(f"schemadiff: {empty}", err=True)
     sys.exit(EXIT_CHANGES if exit_code and p else EXIT_OK)
+
+
+def sources_of(from_source, to_source, schema_paths, db_url, exclude, lock_timeout, allow_empty):
+    """(config, from, to, keep) for --from/--to: the source not given is today's default (the
+    database for --from, the schema files for --to); only a database source touches a server."""
+    from ..sources import Source, parse_source
+    if db_url and from_source and to_source:
+        raise click.UsageError("--db names the database of a plan; with both --from and --to it has no role")
+    cfg = load_config()
+    cfg.ignore_data_statements = cfg.ignore_data_statements or _ignore_data_flag()
+    if lock_timeout is not None:
+        from ..settings import check_duration
+        cfg.lock_timeout = check_duration(lock_timeout, "--lock-timeout")
+    paths = list(schema_paths) or [cfg.project_dir / p for p in cfg.schema]
+    keep = exclusion(list(cfg.exclude) + list(exclude))
+    if from_source:
+        start = parse_source(from_source, paths)
+    else:
+        _, _, url, _ = resolve(schema_paths, db_url, (), lock_timeout)
+        start = Source("database", url, url=url)
+    if to_source:
+        end = parse_source(to_source, paths)
+    else:
+        if not allow_empty:
+            from ..parse.source import require_sql_files
+            require_sql_files(paths)
+        end = Source("files", " ".join(str(p) for p in paths), paths=tuple(paths))
+    return cfg, start, end, keep
+
+
+def load_sources(cfg: Config, start, end, keep):
+    from ..sources import load_source
+    options = dict(project_dir=cfg.project_dir, lock_timeout=cfg.lock_timeout,
+                   ignore_data_statements=cfg.ignore_data_statements)
+    return load_source(start, **options).filtered(keep), load_source(end, **options).filtered(keep)
+
+
+def _plan_between(from_source, to_source, schema_paths, db_url, exclude, lock_timeout, allow_empty, online, phase,
+                  reverse, verify, output):
+    from ..plan import plan_migration
+    cfg, start, end, keep = sources_of(from_source, to_source, schema_paths, db_url, exclude, lock_timeout,
+                                       allow_empty)
+    if output is not None and not start.is_database:
+        raise click.UsageError("-o writes a plan to apply to a database: --from must be one")
+    if verify and not (end if reverse else start).is_database:
+        raise click.UsageError("--verify rehearses the plan on a copy of the database it starts from: "
+                               "that source must be a database")
+    current, desired = load_sources(cfg, start, end, keep)
+    live = current
+    if reverse:
+        current, desired = desired, current
+    p = plan_migration(current, desired, plan_options(cfg, online, phase))
+    url = (end if reverse else start).url if (end if reverse else start).is_database else None
+    if url is not None:
+        p = sized(p, url, cfg, rows=not reverse)
+    if verify and p and phase is None:
+        from ..verify import verify_plan
+        verify_plan(url, p, desired, keep, progress=lambda m: click.echo(m, err=True))
+    if output is not None:
+        from ..connect import describe
+        from ..parse.source import find_sql_files
+        from ..planfile import write_plan_file
+        files = find_sql_files(list(end.paths)) if end.kind == "files" else []
+        write_plan_file(output, p, live, files, list(cfg.exclude) + list(exclude), describe(start.url))
+        click.echo(f"schemadiff: wrote the plan to {output}; run it with `schemadiff apply {output}`", err=True)
+    return p, cfg, current, desired
 
 
 @cli.command()
@@ -289,6 +408,7 @@ def _apply_plan_file(path: Path, cfg: Config, url: str, settings, allow_destruct
 
 
 @cli.command()
+@env_option
 @click.option("--db", "db_url", help="database URL (default: $DATABASE_URL, else the embedded database)")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
 @click.option("--statements", "show_statements", is_flag=True, help="list each apply's statements and durations")

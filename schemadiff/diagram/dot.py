@@ -72,6 +72,8 @@ class DiagramOptions:
     legend: bool = True
     title: str | None = None
     link: Callable[[QualifiedName], str | None] | None = None  # URL of a table's page, for the SVG
+    marks: Any = None  # a plan's ChangeMarks (changes.py): what it adds, drops and alters
+    only: frozenset[QualifiedName] | None = None  # draw these tables and views only
 
 
 # -- selection ---------------------------------------------------------------------------------
@@ -109,6 +111,8 @@ def select(catalog: Catalog, options: DiagramOptions,
     if options.include:
         names = {qn for qn in names if any(matches(qn, p) for p in options.include)}
     names = {qn for qn in names if not any(matches(qn, p) for p in options.exclude)}
+    if options.only is not None:
+        names &= options.only
     focus = None
     if options.focus:
         focus = resolve_name(options.focus, names)
@@ -169,6 +173,9 @@ def _tint(color: str, amount: float) -> str:
 class _Style:
     color: str
     focus: bool = False
+    mark: str | None = None  # the plan's mark on the table or view (changes.py)
+    columns: Mapping[str, str] = field(default_factory=dict)  # column -> the plan's mark
+    note: str = ""
 
 
 def _markers(table: Table, indexes: tuple[Index, ...]) -> dict[str, list[str]]:
@@ -230,12 +237,20 @@ def _table_node(relations: Relations, table: Table, style: _Style, ports: dict[s
     marks = _markers(table, relations.indexes_of(table.name))
     together = _unique_together(table, relations.indexes_of(table.name))
     href = f' HREF="{_attr(link)}"' if link else ' HREF="#"'
-    border = 3 if style.focus else 1
-    rows = [f'<TABLE BORDER="{border}" COLOR="{style.color}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" '
-            f'BGCOLOR="white">']
+    border = 3 if style.focus or style.mark else 1
+    dashed = ' STYLE="dashed"' if style.mark == "dropped" else ""
+    rows = [f'<TABLE BORDER="{border}"{dashed} COLOR="{style.color}" CELLBORDER="0" CELLSPACING="0" '
+            f'CELLPADDING="3" BGCOLOR="white">']
     tooltip = table.comment or qn.display
+    if style.mark:
+        tooltip = f"{qn.display}: {style.mark}" + (f" ({style.note})" if style.note else "")
+    title = _h(qn.display)
+    if style.mark:
+        from .changes import SIGNS
+        title = f"{SIGNS[style.mark]} {_strike(title) if style.mark == 'dropped' else title}"
+        title += f'&#160;&#160;<FONT POINT-SIZE="9">{_h(style.mark.upper())}</FONT>'
     rows.append(f'<TR><TD COLSPAN="4" ALIGN="LEFT" BGCOLOR="{style.color}" CELLPADDING="5"{href} '
-                f'TOOLTIP="{_attr(tooltip)}"><FONT COLOR="white" POINT-SIZE="12"><B>{_h(qn.display)}</B>'
+                f'TOOLTIP="{_attr(tooltip)}"><FONT COLOR="white" POINT-SIZE="12"><B>{title}</B>'
                 f'</FONT></TD></TR>')
     if table.partition_by is not None:
         count = len(relations.partitions_of(qn))
@@ -253,8 +268,16 @@ def _table_node(relations: Relations, table: Table, style: _Style, ports: dict[s
         shown += 1
         pk = "PK" in marks[col.name]
         name = f"<B>{_h(col.name)}</B>" if pk else _h(col.name)
+        change = style.columns.get(col.name)
+        if change:
+            from .changes import COLORS, SIGNS, TINTS
+            bg = f' BGCOLOR="{TINTS[change]}"'
+            name = (f'<FONT COLOR="{COLORS[change]}"><B>{SIGNS[change]}</B></FONT> '
+                    + (_strike(name) if change == "dropped" else name))
         type_text = short_type(col.type)
         tip = _column_tooltip(col, col.type, together.get(col.name, []))
+        if change:
+            tip = f"{change}: {tip}"
         nn = f'<FONT POINT-SIZE="8" COLOR="{FAINT}">NN</FONT>' if col.not_null else ""
         rows.append(
             f'<TR><TD PORT="c{port}w" ALIGN="LEFT"{bg}>{_marker_html(marks[col.name])}</TD>'
@@ -269,15 +292,22 @@ def _table_node(relations: Relations, table: Table, style: _Style, ports: dict[s
         rows.append(f'<TR><TD COLSPAN="4" ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="{FAINT}"><I>no columns</I>'
                     f'</FONT></TD></TR>')
     rows.append("</TABLE>")
-    return (f'  {_q(node_id(qn))} [id={_q("table:" + node_id(qn))} class="table" '
+    cls = "table" + (f" {style.mark}" if style.mark else "")
+    return (f'  {_q(node_id(qn))} [id={_q("table:" + node_id(qn))} class={_q(cls)} '
             f'tooltip={_q(tooltip)} label=<{"".join(rows)}>];')
+
+
+def _strike(html: str) -> str:
+    return f"<S>{html}</S>"
 
 
 def _view_node(catalog: Catalog, qn: QualifiedName, view: Any, style: _Style, link: str | None) -> str:
     kind = "materialized view" if _kinds.is_materialized(view) else "view"
     href = f' HREF="{_attr(link)}"' if link else ' HREF="#"'
-    border = 3 if style.focus else 1
+    border = 3 if style.focus or style.mark else 1
     tooltip = _kinds.comment_of(view) or f"{kind} {qn.display}"
+    if style.mark:
+        tooltip = f"{kind} {qn.display}: {style.mark}" + (f" ({style.note})" if style.note else "")
     rows = [f'<TABLE BORDER="{border}" STYLE="dashed" COLOR="{style.color}" CELLBORDER="0" CELLSPACING="0" '
             f'CELLPADDING="3" BGCOLOR="white">',
             f'<TR><TD ALIGN="LEFT" BGCOLOR="{_tint(style.color, 0.82)}" CELLPADDING="5"{href} '
@@ -291,7 +321,8 @@ def _view_node(catalog: Catalog, qn: QualifiedName, view: Any, style: _Style, li
         tip_attr = f'{href} TOOLTIP="{_attr(tip)}"' if tip else ""
         rows.append(f'<TR><TD ALIGN="LEFT"{bg}{tip_attr}><FONT COLOR="{TEXT}">{_h(name)}</FONT></TD></TR>')
     rows.append("</TABLE>")
-    return (f'  {_q(node_id(qn))} [id={_q("view:" + node_id(qn))} class="view" '
+    cls = "view" + (f" {style.mark}" if style.mark else "")
+    return (f'  {_q(node_id(qn))} [id={_q("view:" + node_id(qn))} class={_q(cls)} '
             f'tooltip={_q(tooltip)} label=<{"".join(rows)}>];')
 
 
@@ -304,7 +335,8 @@ def arrows(rel: Relationship) -> tuple[str, str]:
     return parent, child
 
 
-def _fk_edge(rel: Relationship, ports: dict[QualifiedName, dict[str, int]], color: str | None) -> str:
+def _fk_edge(rel: Relationship, ports: dict[QualifiedName, dict[str, int]], color: str | None,
+             change: str | None = None) -> str:
     parent_end, child_end = arrows(rel)
     pp = ports[rel.ref_table].get(rel.ref_columns[0]) if rel.ref_columns else None
     cp = ports[rel.table].get(rel.columns[0]) if rel.columns else None
@@ -315,9 +347,14 @@ def _fk_edge(rel: Relationship, ports: dict[QualifiedName, dict[str, int]], colo
     else:
         tail = _q(node_id(rel.ref_table)) + (f':"c{pp}e":e' if pp is not None else "")
         head = _q(node_id(rel.table)) + (f':"c{cp}w":w' if cp is not None else "")
-    cls = f"fk {rel.cardinality}" + (" optional" if rel.optional else "")
+    cls = f"fk {rel.cardinality}" + (" optional" if rel.optional else "") + (f" {change}" if change else "")
     tooltip = f"{rel.name}\n{rel.describe()}\n{rel.constraint.definition.sql}"
     style = ' style="dashed"' if rel.optional else ""
+    if change:
+        from .changes import COLORS
+        color = COLORS[change]
+        style += " penwidth=2.2"
+        tooltip = f"{change}: {tooltip}"
     if color:
         style += f' color="{color}"'
     return (f"  {tail} -> {head} [id={_q('fk:' + node_id(rel.table) + '.' + rel.name)} class={_q(cls)} "
@@ -370,6 +407,8 @@ def _graph_label(options: DiagramOptions) -> str | None:
         parts.append(f'<FONT POINT-SIZE="18"><B>{_h(options.title)}</B></FONT>')
     if options.legend:
         parts.append(_legend())
+        if options.marks is not None:
+            parts.append(_change_legend())
     return "<" + '<BR ALIGN="LEFT"/>'.join(parts) + ">" if parts else None
 
 
@@ -381,6 +420,13 @@ def _legend() -> str:
         "<B>NN</B>&#160;not null",
         "lines: key → foreign key, crow's foot = many, o = optional, dashed = nullable foreign key",
     ]
+    return "&#160;&#160;&#160;".join(f'<FONT POINT-SIZE="10" COLOR="{MUTED}">{i}</FONT>' for i in items)
+
+
+def _change_legend() -> str:
+    from .changes import COLORS, SIGNS
+    items = [f'<FONT COLOR="{COLORS[m]}"><B>{SIGNS[m]} {m}</B></FONT>' for m in COLORS]
+    items.append("grey: unchanged neighbors")
     return "&#160;&#160;&#160;".join(f'<FONT POINT-SIZE="10" COLOR="{MUTED}">{i}</FONT>' for i in items)
 
 
@@ -431,6 +477,12 @@ def catalog_to_dot(catalog: Catalog, options: DiagramOptions | None = None,
     for qn in names:
         cluster = clusters[qn]
         style = _Style(colors.get(cluster, UNGROUPED) if cluster is not None else UNGROUPED, focus == qn)
+        if options.marks is not None:
+            from .changes import COLORS
+            mark = options.marks.relations.get(qn)
+            style = _Style(COLORS[mark] if mark else FAINT, mark=mark,
+                           columns={c: m for (t, c), m in options.marks.columns.items() if t == qn},
+                           note="; ".join(options.marks.notes.get(qn, [])))
         link = options.link(qn) if options.link else None
         if qn in views:
             nodes[qn] = _view_node(catalog, qn, views[qn], style, link)
@@ -461,7 +513,12 @@ def catalog_to_dot(catalog: Catalog, options: DiagramOptions | None = None,
         lines += ["  " + nodes[qn] for qn in members]
         lines.append("  }")
     lines.append("")
-    lines += [_fk_edge(r, ports, color) for r, color in zip(rels, _edge_colors(rels))]
+    fk_marks = options.marks.foreign_keys if options.marks is not None else {}
+    lines += [_fk_edge(r, ports, color, fk_marks.get((r.table, r.name))
+                       or ("added" if options.marks is not None and options.marks.relations.get(r.table) == "added"
+                           else "dropped" if options.marks is not None
+                           and options.marks.relations.get(r.table) == "dropped" else None))
+              for r, color in zip(rels, _edge_colors(rels))]
     lines += [_reads_edge(v, t) for v, t in reads]
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -793,6 +793,8 @@ def _is_subsequence(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
 @gc_paused
 def diff_catalogs(old: Catalog, new: Catalog) -> list[Change]:
     """Every change that turns `old` (the live database) into `new` (the files)."""
+    from .renames import plan_renames, suggest_renames
+    renames, old = plan_renames(old, new)
     old, new = with_moved_partitions(old, new)
     d = _Differ(old, new)
     d.schemas()
@@ -814,4 +816,4 @@ def diff_catalogs(old: Catalog, new: Catalog) -> list[Change]:
     after_detach(d)
     diff_grants(d)
     diff_owners(d)
-    return d.changes
+    return renames + suggest_renames(d.changes)

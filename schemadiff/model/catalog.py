@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Callable, Mapping
 
 from .names import QualifiedName
+from .renames import RenameHint
 from .objects import (Carried, CompositeType, DefaultPrivilege, Domain, EnumType, Extension, Function, FunctionName,
                       Grant, Index, Owner, OwnerPrivileges, Policy, RangeType, Schema, Sequence, Table, Trigger, View)
 
@@ -81,6 +82,8 @@ class Catalog:
     extension_types: Mapping[QualifiedName, str] = field(default_factory=dict, compare=False)
     # Live side: default operator classes outside pg_catalog, as (access method, schema, name).
     default_opclasses: frozenset[tuple[str, str, str]] = field(default=frozenset(), compare=False)
+    # Files side: `-- schemadiff: renamed from OLD` comments (model/renames.py, diff/renames.py).
+    rename_hints: tuple[RenameHint, ...] = field(default=(), compare=False)
 
     _MAPPINGS = ("schemas", "extensions", "enums", "sequences", "tables", "indexes", "views", "functions",
                  "triggers", "domains", "composites", "ranges", "policies", "carried")

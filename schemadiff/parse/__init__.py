@@ -25,7 +25,7 @@ def load_schema(paths: list[Path] | list[str], *, ignore_data_statements: bool =
     files = find_sql_files([Path(p) for p in paths])
     builder = Builder(ignore_data_statements)
     builder.run(read_statements(files))
-    return freeze(builder)
+    return _with_hints(freeze(builder), builder)
 
 
 @gc_paused
@@ -33,7 +33,7 @@ def catalog_from_sql(text: str, name: str = "<sql>") -> Catalog:
     """One SQL script (the introspector's output, a test's fixture) -> Catalog."""
     builder = Builder()
     builder.run(split_statements(text, name))
-    return freeze(builder)
+    return _with_hints(freeze(builder), builder)
 
 
 @gc_paused
@@ -42,6 +42,15 @@ def catalog_from_statements(statements: list[str], name: str) -> Catalog:
     builder = Builder()
     builder.run(parse_statements(statements, name))
     return freeze(builder)
+
+
+def _with_hints(catalog: Catalog, builder: Builder) -> Catalog:
+    if not builder.rename_hints:
+        return catalog
+    from dataclasses import replace
+
+    from .hints import live_hints
+    return replace(catalog, rename_hints=live_hints(builder.rename_hints, catalog))
 
 
 __all__ = ["load_schema", "catalog_from_sql", "catalog_from_statements"]

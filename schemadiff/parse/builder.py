@@ -91,6 +91,7 @@ class Builder:
         self.roles_named: set[str] = set()
         self.extension_versions: dict[str, str] = {}
         self.carried: dict[tuple[str, str], dict] = {}  # (KIND, name) -> draft (see carried.py)
+        self.rename_hints: list = []  # RenameHint, from `renamed from` comments (see hints.py)
 
     # -- entry point -------------------------------------------------------------
     def run(self, statements: list[Statement]) -> None:
@@ -115,6 +116,9 @@ class Builder:
                     if declared is not None and needs_qualifying(path):
                         body = qualify_statement(body, path, declared)
                     _HANDLERS[stmt.kind][1](self, body, Context(stmt, path, settings))
+                    if stmt.hints:
+                        from .hints import note_hints
+                        note_hints(self, stmt, Context(stmt, path, settings))
                 except _ParentNotYet:
                     retry.append(item)
                 except Unsupported as exc:

@@ -29,6 +29,7 @@ class Statement:
     raw: str  # the parser's JSON for this statement alone
     location: Location
     text: str  # the statement's source text
+    hints: tuple = ()  # its rename hint comments (parse/hints.py)
 
     @property
     def body(self) -> dict:
@@ -135,12 +136,14 @@ def split_statements(text: str, name: str) -> list[Statement]:
         line, col = _LineIndex(text).at(len(text) if offset is None else offset)
         raise ParseError([(Location(name, line, col), message)]) from None
     lines = _LineIndex(text)
+    from .hints import hint_comments
+    hints = hint_comments(text, name, slices)
     out = []
-    for piece in slices:
+    for piece, hinted in zip(slices, hints):
         statement = text[piece]
         raw = parser.parse_sql_json(statement)
         line, col = lines.at(piece.start)
-        out.append(Statement(_KIND.search(raw).group(1), raw, Location(name, line, col), statement))
+        out.append(Statement(_KIND.search(raw).group(1), raw, Location(name, line, col), statement, hinted))
     return out
 
 

@@ -41,6 +41,9 @@ HAZARD_KINDS = {
                  "plan. Fix: clean or backfill the data first (a data step), or change the declaration.",
     "unverified": "A check of the live rows (see will-fail) could not run: a timeout, a missing privilege, or "
                   "an object the plan has not made yet. The statement may still fail on the rows.",
+    "suggested-rename": "A column, index or constraint is dropped while one of the same shape is added in the same "
+                        "table: probably a rename. Fix: add the comment it names (`-- schemadiff: renamed from "
+                        "OLD`) on the new object's line; the plan then renames it and keeps its data.",
     "irreversible": "The change cannot be undone by running the reverse plan (enum values cannot be removed "
                     "in place).",
 }
@@ -75,7 +78,25 @@ def _(c: Change) -> list[Hazard]:
     if c.arg("recomputed"):  # a generated column dropped to be added again: its values are computed anew
         return [Hazard("blocks-reads", "ACCESS EXCLUSIVE lock (brief)")]
     return [Hazard("data-loss", f"drops column {c.old.name} of {c.arg('table').display} and its values"),
-            Hazard("blocks-reads", "ACCESS EXCLUSIVE lock (brief)")]
+            Hazard("blocks-reads", "ACCESS EXCLUSIVE lock (brief)"), *_suggested(c)]
+
+
+def _suggested(c: Change) -> list[Hazard]:
+    """The rename hint that would turn this drop and an add of the same shape into a rename."""
+    if c.arg("suggest") is None:
+        return []
+    from ..diff.renames import suggestion_text
+    return [Hazard("suggested-rename", suggestion_text(*c.arg("suggest")))]
+
+
+@hazard_rule("rename_table", "rename_column", "rename_view", "rename_index", "rename_constraint",
+             "rename_sequence", "rename_type", "rename_function", "rename_schema", "rename_enum_value")
+def _(c: Change) -> list[Hazard]:
+    """A rename is instant and keeps the data, but a client still using the old name fails."""
+    if c.kind in ("rename_table", "rename_column", "rename_view", "rename_index", "rename_constraint",
+                  "rename_sequence"):
+        return [Hazard("blocks-reads", "ACCESS EXCLUSIVE lock (brief)")]
+    return []
 
 
 @hazard_rule("drop_sequence")
@@ -227,7 +248,12 @@ def _(c: Change) -> list[Hazard]:
 
 @hazard_rule("drop_index")
 def _(c: Change) -> list[Hazard]:
-    return [Hazard("blocks-reads", f"ACCESS EXCLUSIVE lock on {c.old.table.display} (brief)")]
+    return [Hazard("blocks-reads", f"ACCESS EXCLUSIVE lock on {c.old.table.display} (brief)"), *_suggested(c)]
+
+
+@hazard_rule("drop_constraint")
+def _(c: Change) -> list[Hazard]:
+    return _suggested(c)
 
 
 @hazard_rule("attach_partition", "detach_partition")

@@ -31,6 +31,11 @@ PHASE = {
     "create_table": 14, "attach_partition": 15, "set_logged": 15, "set_table_options": 15, "add_column": 16,
     "alter_column_type": 17, "alter_identity": 18, "identity_to_serial": 18, "set_not_null": 18,
     "set_sequence_owner": 19, "add_constraint": 20, "create_index": 21, "attach_index": 21, "set_comment": 30,
+    # Renames first of all (diff/renames.py): the rest of the plan uses the new names.  A schema's
+    # before its objects', a table's before its columns'.
+    "rename_schema": -3, "rename_table": -2, "rename_view": -2, "rename_sequence": -2, "rename_type": -2,
+    "rename_function": -2, "rename_index": -1, "rename_column": -1, "rename_constraint": -1,
+    "rename_enum_value": -1,
     "drop_carried_on_table": 0, "drop_carried": 5, "create_carried": 13, "create_carried_on_table": 24,
 }
 

@@ -516,3 +516,4 @@ def _(c: Change) -> list[str]:
 
 from . import ddl_programs as _programs  # noqa: E402,F401 - registers the renderers of programmable objects
 from . import ddl_carried as _carried  # noqa: E402,F401 - operators, casts, collations, statistics, rules
+from . import ddl_renames as _renames  # noqa: E402,F401 - ALTER ... RENAME

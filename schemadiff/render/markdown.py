@@ -6,7 +6,8 @@ from collections import Counter
 from ..plan import Plan
 
 
-def plan_markdown(plan: Plan) -> str:
+def plan_markdown(plan: Plan, diagram: str | None = None) -> str:
+    """`diagram`: the path or URL of the plan's diagram (plan --diagram), shown under the summary."""
     if not plan:
         return "### schemadiff plan\n\nNo changes: the database matches the schema.\n"
     steps = [s for s in plan.steps if s.change is not None]
@@ -24,6 +25,9 @@ def plan_markdown(plan: Plan) -> str:
         out += [f"- `{s.sql.splitlines()[0]}`: {', '.join(h.reason for h in s.hazards if h.kind == 'data-loss')}"
                 for s in plan.destructive_steps]
         out.append("")
+    if diagram:
+        out += [f"![What the plan changes: added, dropped and altered tables]({diagram})", "",
+                f"[the diagram of the changes]({diagram})", ""]
     out += ["<details><summary>Objects changed</summary>", ""]
     out += [f"- `{o}`" for o in objects]
     out += ["", "</details>", "", "```sql"]

@@ -241,6 +241,27 @@ def irreversible(ctx: PlanContext) -> Iterator[Report]:
     yield from _hazards(ctx, "irreversible", "make sure the change is wanted before it ships", None, None)
 
 
+@rule("suggested-rename", severity="warning", target="plan")
+def suggested_rename(ctx: PlanContext) -> Iterator[Report]:
+    """A drop and an add of the same shape in one table: probably a rename.
+
+    What it does:
+        Reports a column, index or constraint that the plan drops while it adds one of the
+        same type (or definition) to the same table, with the comment that makes it a rename.
+
+    Why it matters:
+        Renaming a column in the files looks like a new column to a diff: the plan drops the
+        old one with its values and adds an empty one.
+
+    Example:
+        ALTER TABLE users DROP COLUMN full_name;  -- and ADD COLUMN display_name text
+
+    Fix:
+        Add `-- schemadiff: renamed from full_name` on the line of display_name in the files.
+    """
+    yield from _hazards(ctx, "suggested-rename", "add the rename hint to the files", None, None)
+
+
 @rule("will-fail", severity="error", target="plan")
 def will_fail(ctx: PlanContext) -> Iterator[Report]:
     """The live rows make a step of the plan fail.
