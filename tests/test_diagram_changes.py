@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from schemadiff.cli.main import cli
-from test_roundtrip import ScratchDatabases
+from fix_scratch import ScratchDatabases
 
 OLD = """
 CREATE TABLE users (id bigint PRIMARY KEY, full_name text, legacy_flag boolean);

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from schemadiff.cli.config import load_config
 from schemadiff.cli.main import cli
 from schemadiff.errors import ConfigError
-from test_roundtrip import ScratchDatabases
+from fix_scratch import ScratchDatabases
 
 PYPROJECT = """
 [tool.schemadiff]

@@ -17,7 +17,7 @@ from schemadiff.model.datetimes import datetime_key
 from schemadiff.parse import catalog_from_sql
 from schemadiff.plan import PlanOptions, plan_migration
 from schemadiff.render.text import plan_sql
-from test_roundtrip import ScratchDatabases
+from fix_scratch import ScratchDatabases
 
 
 @pytest.fixture(scope="module")

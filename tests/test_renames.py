@@ -18,7 +18,7 @@ from schemadiff.cli.main import cli
 from schemadiff.introspect.catalog import inspect_database
 from schemadiff.parse import catalog_from_sql
 from schemadiff.plan import plan_migration
-from test_roundtrip import ScratchDatabases
+from fix_scratch import ScratchDatabases
 
 pytestmark = pytest.mark.db
 

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from schemadiff.cli.main import cli
-from test_roundtrip import ScratchDatabases
+from fix_scratch import ScratchDatabases
 
 ROOT = Path(__file__).resolve().parents[1]
 OLD = "CREATE TABLE users (id int PRIMARY KEY, name text);\n"

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from schemadiff.cli.main import cli
-from test_roundtrip import ScratchDatabases
+from fix_scratch import ScratchDatabases
 
 UNREACHABLE = "postgresql://nobody:secret@127.0.0.1:1/x"
 V1 = "CREATE TABLE users (id int PRIMARY KEY, name text);\n"
