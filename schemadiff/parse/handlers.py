@@ -66,7 +66,11 @@ def alter_enum(b: Builder, node: dict, ctx: Context) -> None:
         raise ParseError([(ctx.location, f"type {qn.display} is declared nowhere")])
     labels = enum["labels"]
     if node.get("oldVal"):
+        if node["oldVal"] not in labels:
+            raise ParseError([(ctx.location, f"enum label {node['oldVal']!r} of {qn.display} is declared nowhere")])
         labels[labels.index(node["oldVal"])] = node["newVal"]
+        from .renames import enum_value_renamed
+        enum_value_renamed(b, qn, node["oldVal"], node["newVal"])
         return
     new = node["newVal"]
     if new in labels:

@@ -10,6 +10,8 @@ The rule (docs/schema-files.md, "File order"):
   is a barrier: it acts on what was declared before it, and what comes after it comes after.
   So `DROP TABLE IF EXISTS t; CREATE TABLE t (...)` declares t, and a pg_dump --clean prologue
   drops nothing. A DROP without IF EXISTS of something not declared before it is an error.
+- ALTER ... RENAME is a barrier too: it renames what was declared before it, and the statements
+  after it use the new name (renames.py).
 - SET search_path / set_config('search_path', ...) changes name resolution for the following
   statements of the same file; SET default_table_access_method gives the access method of the
   tables created after it; the settings pg_dump writes that shape no object are no-ops.
@@ -137,7 +139,7 @@ class _Session:
 
 
 def _is_barrier(stmt: Statement) -> bool:
-    if stmt.kind == "DropStmt":
+    if stmt.kind in ("DropStmt", "RenameStmt"):
         return True
     # ALTER TABLE IF EXISTS, DROP CONSTRAINT / COLUMN [IF EXISTS], ADD COLUMN IF NOT EXISTS: what
     # they do depends on what was declared before them.
