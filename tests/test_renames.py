@@ -151,3 +151,15 @@ def test_renaming_a_column_a_view_reads_is_refused_with_the_way_out():
                          "ALTER TABLE t RENAME COLUMN a TO b;", "m.sql")
     [(loc, msg)] = exc.value.problems
     assert loc.line == 3 and "view v reads" in msg and 'source = "replay"' in msg
+
+
+def test_dropping_a_column_drops_the_keys_and_indexes_that_use_it():
+    c = catalog_from_sql("""
+        CREATE TABLE a (id int PRIMARY KEY, repo text, tag text, CONSTRAINT u UNIQUE (repo, tag));
+        CREATE INDEX a_tag ON a (lower(tag)); CREATE INDEX a_repo ON a (repo) WHERE tag IS NULL;
+        CREATE INDEX a_id ON a (id);
+        ALTER TABLE a DROP COLUMN tag;
+        ALTER TABLE a ADD CONSTRAINT u UNIQUE (repo);""")
+    t = c.tables[QualifiedName("public", "a")]
+    assert {con.name for con in t.constraints} == {"a_pkey", "u"}
+    assert set(c.indexes) == {QualifiedName("public", "a_id")}

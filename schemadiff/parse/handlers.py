@@ -391,8 +391,12 @@ def _alter_table_cmd(b: Builder, table: TableDraft, cmd: dict, ctx: Context, onl
             if con.node["contype"] in ("CONSTR_PRIMARY", "CONSTR_UNIQUE", "CONSTR_EXCLUSION"):
                 b.relation_names.get(table.name.schema, set()).discard(con.name)
     elif sub == "AT_DropColumn":
-        if table.columns.pop(cmd["name"], None) is None and not cmd.get("missing_ok"):
-            raise ParseError([(ctx.location, f"column {cmd['name']} is declared nowhere")])
+        if table.columns.pop(cmd["name"], None) is None:
+            if not cmd.get("missing_ok"):
+                raise ParseError([(ctx.location, f"column {cmd['name']} is declared nowhere")])
+        else:
+            from .drops import column_dropped
+            column_dropped(b, table, cmd["name"])
     else:
         raise Unsupported("ALTER TABLE " + sub.removeprefix("AT_"))
 
