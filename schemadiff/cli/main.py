@@ -75,7 +75,27 @@ def common_options(fn):
                            "lock_timeout, else 5s)")(fn)
     fn = click.option("--allow-empty", is_flag=True,
                       help="accept schema paths with no .sql file (the plan then drops everything)")(fn)
-    return data_statements_option(fn)
+    return source_option(data_statements_option(fn))
+
+
+def source_option(fn):
+    """--source files|replay: stored on the click context, folded into the config by apply_flags()."""
+    def remember(ctx, _param, value):
+        if value:
+            ctx.meta["schemadiff.source"] = value
+    return click.option("--source", type=click.Choice(["files", "replay"]), default=None, expose_value=False,
+                        callback=remember,
+                        help="files: read the schema files in file order; replay: run them in order on a "
+                             "throwaway database and read the result (default from [tool.schemadiff] source)")(fn)
+
+
+def apply_flags(cfg: Config) -> Config:
+    """The flags no command spells out (--ignore-data-statements, --source) folded into the config."""
+    ctx = click.get_current_context(silent=True)
+    cfg.ignore_data_statements = cfg.ignore_data_statements or _ignore_data_flag()
+    if ctx and ctx.meta.get("schemadiff.source"):
+        cfg.source = ctx.meta["schemadiff.source"]
+    return cfg
 
 
 def data_statements_option(fn):
@@ -96,8 +116,7 @@ def _ignore_data_flag() -> bool:
 def resolve(schema_paths, db_url, exclude, lock_timeout=None, allow_empty=True
             ) -> tuple[Config, list[Path], str, object]:
     from ..connect import remember
-    cfg = load_config()
-    cfg.ignore_data_statements = cfg.ignore_data_statements or _ignore_data_flag()
+    cfg = apply_flags(load_config())
     if lock_timeout is not None:
         from ..settings import check_duration
         try:
@@ -120,8 +139,13 @@ def resolve(schema_paths, db_url, exclude, lock_timeout=None, allow_empty=True
 def load_both(paths: list[Path], url: str, keep, cfg: Config | None = None) -> tuple[Catalog, Catalog]:
     from ..load import load_catalogs
     ignore = cfg.ignore_data_statements if cfg is not None else _ignore_data_flag()
+    declare = None
+    if cfg is not None and (cfg.source != "files" or cfg.migrations or cfg.migrations_order != "name"):
+        from ..sources import declared_catalog
+        source = cfg.source_spec()
+        declare = lambda: declared_catalog(paths, source, ignore_data_statements=ignore)  # noqa: E731
     current, desired = load_catalogs(paths, url, lock_timeout=cfg.lock_timeout if cfg else "5s",
-                                     ignore_data_statements=ignore)
+                                     ignore_data_statements=ignore, declare=declare)
     return current.filtered(keep), desired.filtered(keep)
 
 

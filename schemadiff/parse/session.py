@@ -19,6 +19,7 @@ The rule (docs/schema-files.md, "File order"):
   statement, unless [tool.schemadiff] ignore_data_statements = true (or
   --ignore-data-statements) says to skip them.
 - DO blocks of plain DDL are read in place (doblocks.py).
+- BEGIN / COMMIT (a migration's own transaction) are no-ops; ROLLBACK stays unsupported.
 """
 from __future__ import annotations
 
@@ -43,6 +44,9 @@ DATA_KINDS = frozenset({"InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt", "
 
 _DATA_HINT = ("data, not schema: set ignore_data_statements = true in [tool.schemadiff] "
               "(or pass --ignore-data-statements) to have such statements skipped")
+
+# BEGIN, START TRANSACTION, COMMIT: a migration file's own transaction keeps what it does.
+_KEPT_TRANSACTION_KINDS = frozenset({"TRANS_STMT_BEGIN", "TRANS_STMT_START", "TRANS_STMT_COMMIT"})
 
 # ALTER TABLE subcommands that remove something: file order decides what they remove.
 _DROPPING_COMMANDS = ('"subtype":"AT_DropConstraint"', '"subtype":"AT_DropColumn"')
@@ -81,6 +85,8 @@ class _Session:
                 if name == "search_path":
                     self.paths[file] = _path_list(value)
                 return
+        if stmt.kind == "TransactionStmt" and stmt.body.get("kind") in _KEPT_TRANSACTION_KINDS:
+            return  # BEGIN ... COMMIT around a migration: what is inside takes effect in order all the same
         if stmt.kind == "DoStmt":
             from .doblocks import statements_of_do
             try:
