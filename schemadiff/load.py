@@ -40,9 +40,11 @@ PROCESS_THRESHOLD = 1_500_000
 
 @gc_paused
 def load_catalogs(paths: list[Path], dsn: str, *, process_threshold: int = PROCESS_THRESHOLD,
-                  lock_timeout: str | None = "5s", ignore_data_statements: bool = False
-                  ) -> tuple[Catalog, Catalog]:
-    """(live, declared); the live side's lock waits are bounded by `lock_timeout`."""
+                  lock_timeout: str | None = "5s", ignore_data_statements: bool = False,
+                  declare=None) -> tuple[Catalog, Catalog]:
+    """(live, declared); the live side's lock waits are bounded by `lock_timeout`. `declare`, when
+    given, makes the declared catalog instead of parsing the files (sources.py: replay, migration
+    order)."""
     from .introspect.catalog import live_catalog
     from .parse import load_schema
     from .parse.source import find_sql_files
@@ -52,7 +54,8 @@ def load_catalogs(paths: list[Path], dsn: str, *, process_threshold: int = PROCE
     in_process = bool(sys.executable) and sum(f.stat().st_size for f in files) >= process_threshold
     reader = _ProcessReader(dsn, lock_timeout) if in_process else _ThreadReader(dsn, lock_timeout)
     try:
-        desired = load_schema(files, ignore_data_statements=ignore_data_statements)
+        desired = declare() if declare is not None else load_schema(
+            files, ignore_data_statements=ignore_data_statements)
     except BaseException:
         reader.cancel()
         raise

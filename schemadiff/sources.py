@@ -1,118 +1,87 @@
-"""Where a catalog comes from: a database URL, SQL files, or the SQL files of a git revision.
+"""Where the declared schema comes from: schema files read in file order, or a migration folder
+replayed on a throwaway database (replay.py).
 
-    postgresql://app@db/app        a live database (introspected)
-    schema/ or schema.sql          files and directories of SQL (parsed)
-    git:main  git:v1.2:db/schema   the files at a git revision (by default the configured
-                                   schema paths), read with `git archive`, parsed
+Why one place: every command (plan, check, apply, diagram, docs, lint, dump) needs the declared
+catalog, and a migration-based project must get the same one in each, from the same files in
+the same order.
 
-Why one parser for every file source: a plan from files to files (main against a pull
-request's branch) needs no database, and it compares like with like: both sides are read by
-the same parser with the same normalization as a plan against a live database, whose catalog
-is itself DDL text read by that parser (introspect/catalog.py).
+Which files, in which order:
+- `migrations` (a glob, e.g. "*.up.sql" for golang-migrate, "*/migration.sql" for Prisma,
+  "*/up.sql" for diesel) picks the migration files under each schema path; without it every
+  *.sql file is taken.
+- `migrations_order = "name"` sorts by path; "numeric" sorts by the first number in the
+  first part of the path under the schema path (Flyway's `V10__x.sql` too) (a file name `10_x.up.sql`, or a directory
+  `10_add_users/` holding the migration), so 2 comes before 10; ties and names without a
+  number go by name.
 """
 from __future__ import annotations
 
-import io
-import subprocess
-import tarfile
-import tempfile
-from dataclasses import dataclass
-from pathlib import Path
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 
-from .errors import SchemaDiffError
+from .errors import ConfigError, Location, ParseError
 from .model import Catalog
 
-_URL_PREFIXES = ("postgresql://", "postgres://", "postgresql+psycopg://", "postgresql+psycopg2://")
-
-
-class SourceError(SchemaDiffError):
-    """A --from/--to source that is none of the kinds, or that cannot be read (a bad git revision)."""
+SOURCES = ("files", "replay")
+ORDERS = ("name", "numeric")
+_NUMBER = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
 class Source:
-    kind: str  # "database" | "files" | "git"
-    text: str  # as given
-    url: str | None = None
-    paths: tuple[Path, ...] = ()
-    rev: str | None = None
+    kind: str = "files"  # "files": parsed in file order; "replay": run on a throwaway database
+    migrations: str | None = None  # glob under each schema path
+    order: str = "name"
+    setup: tuple[Path, ...] = field(default_factory=tuple)  # replay: run first (the tool's own tables, roles)
+    project_dir: Path | None = None  # replay: whose embedded server holds the throwaway database
 
-    @property
-    def is_database(self) -> bool:
-        return self.kind == "database"
-
-    def __str__(self) -> str:
-        if self.kind == "database":
-            from .connect import describe
-            return describe(self.url)
-        return self.text
+    def __post_init__(self) -> None:
+        if self.kind not in SOURCES:
+            raise ConfigError(f"source must be one of {', '.join(SOURCES)}, not {self.kind!r}")
+        if self.order not in ORDERS:
+            raise ConfigError(f"migrations_order must be one of {', '.join(ORDERS)}, not {self.order!r}")
 
 
-def parse_source(text: str, default_paths: list[Path]) -> Source:
-    """What a --from/--to value names; `default_paths` are the schema paths a bare git:REV means."""
-    if text.startswith("git:"):
-        rev, _, path = text[4:].partition(":")
-        if not rev:
-            raise SourceError(f"{text!r}: name a revision, as in git:main or git:HEAD~1:db/schema")
-        return Source("git", text, rev=rev, paths=(Path(path),) if path else tuple(default_paths))
-    if text.startswith(_URL_PREFIXES) or ("=" in text and ("dbname" in text or "host" in text)):
-        return Source("database", text, url=text)
-    path = Path(text)
-    if path.exists():
-        return Source("files", text, paths=(path,))
-    raise SourceError(f"{text!r} is not a database URL (postgresql://...), an existing SQL file or directory, "
-                      f"or git:REV[:PATH]")
-
-
-def load_source(source: Source, *, project_dir: Path, lock_timeout: str | None = "5s",
-                ignore_data_statements: bool = False) -> Catalog:
-    if source.is_database:
-        from .connect import remember
-        from .introspect.catalog import inspect_database
-        remember(source.url)
-        return inspect_database(source.url, lock_timeout)
-    from .parse import load_schema
-    from .parse.source import require_sql_files
-    if source.kind == "files":
-        require_sql_files(list(source.paths))
-        return load_schema(list(source.paths), ignore_data_statements=ignore_data_statements)
-    with tempfile.TemporaryDirectory(prefix="schemadiff-git-") as tmp:
-        paths = checkout_files(source.rev, list(source.paths), project_dir, Path(tmp))
-        try:
-            return load_schema(paths, ignore_data_statements=ignore_data_statements)
-        except SchemaDiffError as exc:  # name the revision, not the temporary directory
-            raise SourceError(str(exc).replace(tmp + "/", f"{source.rev}:")) from None
-
-
-def checkout_files(rev: str, paths: list[Path], project_dir: Path, into: Path) -> list[Path]:
-    """The files under `paths` (relative to `project_dir`) as they are at `rev`, written under `into`."""
-    top = _git(["rev-parse", "--show-toplevel"], project_dir).decode().strip()
-    root = Path(top).resolve()
-    specs = []
-    for p in paths:
-        full = (project_dir / p).resolve() if not p.is_absolute() else p.resolve()
-        try:
-            specs.append(str(full.relative_to(root)) or ".")
-        except ValueError:
-            raise SourceError(f"{p} is outside the git repository at {root}") from None
-    _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], root,
-         f"git:{rev}: no such revision in {root}")
-    data = _git(["archive", "--format=tar", rev, "--", *specs], root,
-                f"git:{rev}: {', '.join(specs)} not found at that revision")
-    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-        tar.extractall(into, filter="data")
-    out = [into / s for s in specs]
-    from .parse.source import require_sql_files
-    require_sql_files(out)
+def schema_files(paths: list[Path], source: Source) -> list[Path]:
+    """The files of the schema paths, in the order they take effect."""
+    from .parse.source import find_sql_files
+    if source.migrations is None and source.order == "name":
+        return find_sql_files([Path(p) for p in paths])
+    out: list[Path] = []
+    for root in (Path(p) for p in paths):
+        if root.is_file():
+            out.append(root)
+            continue
+        if not root.is_dir():
+            find_sql_files([root])  # the error it gives for a missing path or a dangling link
+        found = [f for f in find_sql_files([root])
+                 if source.migrations is None or PurePosixPath(f.relative_to(root).as_posix()).match(source.migrations)]
+        if not found and source.migrations is not None and find_sql_files([root]):
+            # Planning against no files would drop everything: a pattern that matches nothing is an error.
+            raise ParseError([(Location(str(root)), f"no file matches migrations = {source.migrations!r} "
+                                                    f"(set in [tool.schemadiff])")])
+        out.extend(sorted(found, key=lambda f: _order_key(f.relative_to(root), source.order)))
     return out
 
 
-def _git(args: list[str], cwd: Path, failure: str | None = None) -> bytes:
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
-    except FileNotFoundError:
-        raise SourceError("`git` not found on PATH: it is needed to read git:REV sources") from None
-    if done.returncode != 0:
-        reason = done.stderr.decode(errors="replace").strip().splitlines()
-        raise SourceError(failure or (f"git {args[0]} failed in {cwd}: {reason[-1] if reason else ''}"))
-    return done.stdout
+def _order_key(rel: Path, order: str) -> tuple:
+    head = rel.parts[0]
+    if order == "numeric":
+        m = _NUMBER.search(head)  # 10_x.up.sql, V10__x.sql (Flyway), V0010.x.up.sql
+        return (0, int(m.group()), rel.as_posix()) if m else (1, 0, rel.as_posix())
+    return (0, 0, rel.as_posix())
+
+
+def declared_catalog(paths: list[Path], source: Source, *, ignore_data_statements: bool = False) -> Catalog:
+    """The catalog the schema paths declare, read the way `source` says."""
+    files = schema_files(paths, source)
+    if source.kind == "replay":
+        if not files:
+            shown = ", ".join(str(p) for p in paths) or "(no paths)"
+            raise ParseError([(Location(shown), "no migration file found to replay"
+                                                + (f" (migrations = {source.migrations!r})" if source.migrations else ""))])
+        from .replay import replay_catalog
+        return replay_catalog(files, source.setup, source.project_dir)
+    from .parse import load_schema
+    return load_schema(files, ignore_data_statements=ignore_data_statements)

@@ -14,7 +14,7 @@ from ..settings import check_bool, check_count, check_duration
 
 _KEYS = {"schema", "exclude", "database_url_env", "online", "lock_timeout", "statement_timeout", "lock_retries",
          "lock_retry_delay", "apply_lock_wait", "groups", "lint",
-         "ignore_data_statements"}
+         "ignore_data_statements", "source", "migrations", "migrations_order", "replay_setup"}
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -37,6 +37,17 @@ class Config:
     # INSERT INTO schema_migrations): skipped when true, an error naming each one when false.
     ignore_data_statements: bool = False
     env: str | None = None  # the [tool.schemadiff.env.NAME] applied over the rest, if any
+    # Where the declared schema comes from (sources.py): the files in file order, or replayed.
+    source: str = "files"
+    migrations: str | None = None  # glob picking the migration files ("*.up.sql", "*/migration.sql")
+    migrations_order: str = "name"  # or "numeric" (1_x before 10_y)
+    replay_setup: list[str] = field(default_factory=list)  # files run before the migrations on replay
+
+    def source_spec(self):
+        """The Source these settings describe (a --source flag has already been folded in)."""
+        from ..sources import Source
+        return Source(self.source, self.migrations, self.migrations_order,
+                      tuple(self.project_dir / p for p in self.replay_setup), self.project_dir)
 
 
 def find_project_dir(start: Path | None = None) -> Path:
@@ -119,6 +130,23 @@ def _apply_section(cfg: Config, section: dict, path: Path) -> None:
         cfg.online = check_bool(section["online"], "online")
     if "ignore_data_statements" in section:
         cfg.ignore_data_statements = check_bool(section["ignore_data_statements"], "ignore_data_statements")
+    if "source" in section:
+        from ..sources import SOURCES
+        if section["source"] not in SOURCES:
+            raise ConfigError(f"source must be one of {', '.join(SOURCES)}, not {section['source']!r}")
+        cfg.source = section["source"]
+    if "migrations" in section:
+        if not isinstance(section["migrations"], str) or not section["migrations"].strip():
+            raise ConfigError(f"migrations must be a glob such as '*.up.sql', not {section['migrations']!r}")
+        cfg.migrations = section["migrations"]
+    if "migrations_order" in section:
+        from ..sources import ORDERS
+        if section["migrations_order"] not in ORDERS:
+            raise ConfigError(f"migrations_order must be one of {', '.join(ORDERS)}, "
+                              f"not {section['migrations_order']!r}")
+        cfg.migrations_order = section["migrations_order"]
+    if "replay_setup" in section:
+        cfg.replay_setup = _str_list(section["replay_setup"], "replay_setup", path)
     for key in ("lock_timeout", "statement_timeout", "lock_retry_delay", "apply_lock_wait"):
         if key in section:
             value = section[key]

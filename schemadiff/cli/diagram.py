@@ -8,19 +8,20 @@ import click
 
 from ..model import Catalog, QualifiedName
 from .config import Config, exclusion, load_config
-from .main import cli, env_option
+from .main import cli, env_option, source_option
 
 
 def load_catalog(schema_paths, db_url: str | None) -> tuple[Config, Catalog]:
     """The files (default: [tool.schemadiff] schema) or, with --db, the live database; config excludes applied."""
-    cfg = load_config()
+    from .main import apply_flags
+    cfg = apply_flags(load_config())
     if db_url:
         from ..introspect.catalog import inspect_database
         catalog = inspect_database(db_url)
     else:
-        from ..parse import load_schema
+        from ..sources import declared_catalog
         paths = list(schema_paths) or [cfg.project_dir / p for p in cfg.schema]
-        catalog = load_schema(paths, ignore_data_statements=cfg.ignore_data_statements)
+        catalog = declared_catalog(paths, cfg.source_spec(), ignore_data_statements=cfg.ignore_data_statements)
     if cfg.exclude:
         catalog = catalog.filtered(exclusion(list(cfg.exclude)))
     return cfg, catalog
@@ -34,6 +35,7 @@ def table_groups(cfg: Config, catalog: Catalog) -> dict[QualifiedName, str]:
 
 @cli.command()
 @env_option
+@source_option
 @click.option("--schema", "schema_paths", multiple=True, type=click.Path(path_type=Path),
               help="schema file or directory (repeatable; default from [tool.schemadiff], else ./schema)")
 @click.option("--db", "db_url", help="draw this live database instead of the schema files")

@@ -7,11 +7,12 @@ from pathlib import Path
 import click
 
 from .diagram import load_catalog, table_groups
-from .main import EXIT_CHANGES, EXIT_OK, cli, env_option
+from .main import EXIT_CHANGES, EXIT_OK, cli, env_option, source_option
 
 
 @cli.command()
 @env_option
+@source_option
 @click.option("--schema", "schema_paths", multiple=True, type=click.Path(path_type=Path),
               help="schema file or directory (repeatable; default from [tool.schemadiff], else ./schema)")
 @click.option("--db", "db_url", help="document this live database instead of the schema files")

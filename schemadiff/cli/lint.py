@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 
-from .main import EXIT_CHANGES, EXIT_OK, cli, env_option, resolve
+from .main import EXIT_CHANGES, EXIT_OK, cli, env_option, source_option, resolve
 
 
 @cli.command()
 @env_option
+@source_option
 @click.option("--schema", "schema_paths", multiple=True, type=click.Path(path_type=Path),
               help="schema file or directory (repeatable; default from [tool.schemadiff], else ./schema)")
 @click.option("--db", "db_url", help="lint this database's schema instead of the files; with --plan, the "
@@ -45,7 +46,9 @@ def lint(schema_paths, db_url, exclude, with_plan, fmt, fail_on, enable, disable
         from ..introspect.catalog import inspect_database
         catalog = inspect_database(db_url).filtered(keep)
     else:
-        catalog = load_schema(paths, ignore_data_statements=cfg.ignore_data_statements).filtered(keep)
+        from ..sources import declared_catalog
+        catalog = declared_catalog(paths, cfg.source_spec(),
+                                   ignore_data_statements=cfg.ignore_data_statements).filtered(keep)
     findings = lint_catalog(catalog, config)
     if with_plan:
         findings += _plan_findings(cfg, catalog, url, keep, config)
@@ -66,7 +69,8 @@ def _resolve(schema_paths, db_url, exclude, needs_db: bool):
         return resolve(schema_paths, db_url, exclude)
     # Files only: no database, not even the embedded one.
     from .config import exclusion, load_config
-    cfg = load_config()
+    from .main import apply_flags
+    cfg = apply_flags(load_config())
     paths = list(schema_paths) or [cfg.project_dir / p for p in cfg.schema]
     return cfg, paths, None, exclusion(list(cfg.exclude) + list(exclude))
 

@@ -89,7 +89,27 @@ def common_options(fn):
                            "lock_timeout, else 5s)")(fn)
     fn = click.option("--allow-empty", is_flag=True,
                       help="accept schema paths with no .sql file (the plan then drops everything)")(fn)
-    return env_option(data_statements_option(fn))
+    return env_option(source_option(data_statements_option(fn)))
+
+
+def source_option(fn):
+    """--source files|replay: stored on the click context, folded into the config by apply_flags()."""
+    def remember(ctx, _param, value):
+        if value:
+            ctx.meta["schemadiff.source"] = value
+    return click.option("--source", type=click.Choice(["files", "replay"]), default=None, expose_value=False,
+                        callback=remember,
+                        help="files: read the schema files in file order; replay: run them in order on a "
+                             "throwaway database and read the result (default from [tool.schemadiff] source)")(fn)
+
+
+def apply_flags(cfg: Config) -> Config:
+    """The flags no command spells out (--ignore-data-statements, --source) folded into the config."""
+    ctx = click.get_current_context(silent=True)
+    cfg.ignore_data_statements = cfg.ignore_data_statements or _ignore_data_flag()
+    if ctx and ctx.meta.get("schemadiff.source"):
+        cfg.source = ctx.meta["schemadiff.source"]
+    return cfg
 
 
 def data_statements_option(fn):
@@ -110,8 +130,7 @@ def _ignore_data_flag() -> bool:
 def resolve(schema_paths, db_url, exclude, lock_timeout=None, allow_empty=True
             ) -> tuple[Config, list[Path], str, object]:
     from ..connect import remember
-    cfg = load_config()
-    cfg.ignore_data_statements = cfg.ignore_data_statements or _ignore_data_flag()
+    cfg = apply_flags(load_config())
     if lock_timeout is not None:
         from ..settings import check_duration
         try:
@@ -134,8 +153,13 @@ def resolve(schema_paths, db_url, exclude, lock_timeout=None, allow_empty=True
 def load_both(paths: list[Path], url: str, keep, cfg: Config | None = None) -> tuple[Catalog, Catalog]:
     from ..load import load_catalogs
     ignore = cfg.ignore_data_statements if cfg is not None else _ignore_data_flag()
+    declare = None
+    if cfg is not None and (cfg.source != "files" or cfg.migrations or cfg.migrations_order != "name"):
+        from ..sources import declared_catalog
+        source = cfg.source_spec()
+        declare = lambda: declared_catalog(paths, source, ignore_data_statements=ignore)  # noqa: E731
     current, desired = load_catalogs(paths, url, lock_timeout=cfg.lock_timeout if cfg else "5s",
-                                     ignore_data_statements=ignore)
+                                     ignore_data_statements=ignore, declare=declare)
     return current.filtered(keep), desired.filtered(keep)
 
 
@@ -247,7 +271,7 @@ def _print_plan(p, fmt: str, exit_code: bool, empty: str = "the database matches
 def sources_of(from_source, to_source, schema_paths, db_url, exclude, lock_timeout, allow_empty):
     """(config, from, to, keep) for --from/--to: the source not given is today's default (the
     database for --from, the schema files for --to); only a database source touches a server."""
-    from ..sources import Source, parse_source
+    from ..endpoints import Source, parse_source
     if db_url and from_source and to_source:
         raise click.UsageError("--db names the database of a plan; with both --from and --to it has no role")
     cfg = load_config()
@@ -273,7 +297,7 @@ def sources_of(from_source, to_source, schema_paths, db_url, exclude, lock_timeo
 
 
 def load_sources(cfg: Config, start, end, keep):
-    from ..sources import load_source
+    from ..endpoints import load_source
     options = dict(project_dir=cfg.project_dir, lock_timeout=cfg.lock_timeout,
                    ignore_data_statements=cfg.ignore_data_statements)
     return load_source(start, **options).filtered(keep), load_source(end, **options).filtered(keep)

@@ -119,9 +119,11 @@ class _Differ:
                          args=self._restart(qn, old.options, s.options))
             old_owner = old.owned_by if old else None
             owner_goes = old_owner is not None and self._column_goes(old_owner)
-            if owner_goes and (s.owned_by == old_owner or s.owned_by is None):
+            if owner_goes:
                 # The owning table is dropped (or re-created) or the column goes, but the sequence
-                # stays: release it first, or the server drops it along with its owner.
+                # stays: release it first, or the server drops it along with its owner. Its new
+                # owner (another table: a table renamed in a migration keeps its serial's sequence)
+                # takes it afterwards, so that table may be created after the old one is dropped.
                 table, col = old_owner
                 self.add("set_sequence_owner", ref("sequence_owner", qn.schema, qn.name), old,
                          replace(s, owned_by=None), requires=[target],
@@ -130,7 +132,7 @@ class _Differ:
                 table, col = s.owned_by
                 # Before the old owner goes (dropping it would take the sequence along).
                 old_requires = [table_ref(old_owner[0]), column_ref(*old_owner)] \
-                    if old_owner is not None and s.owned_by != old_owner else []
+                    if old_owner is not None and s.owned_by != old_owner and not owner_goes else []
                 self.add("set_sequence_owner", ref("sequence_owner", qn.schema, qn.name), old, s,
                          requires=[target, table_ref(table), column_ref(table, col)], old_requires=old_requires)
             elif old is not None and old.owned_by is not None and s.owned_by is None and not owner_goes:
@@ -816,4 +818,5 @@ def diff_catalogs(old: Catalog, new: Catalog) -> list[Change]:
     after_detach(d)
     diff_grants(d)
     diff_owners(d)
-    return renames + suggest_renames(d.changes)
+    from .names import claim_relation_names
+    return claim_relation_names(renames + suggest_renames(d.changes))

@@ -11,6 +11,7 @@ from . import drops as _drops  # noqa: F401
 from . import aggregates as _aggregates  # noqa: F401
 from . import carried as _carried  # noqa: F401
 from . import publications as _publications  # noqa: F401
+from . import renames as _renames  # noqa: F401
 from .builder import Builder
 from .freeze import freeze
 from .source import find_sql_files, parse_statements, read_statements, split_statements

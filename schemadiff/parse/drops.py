@@ -89,6 +89,34 @@ def drop_table(b: Builder, qn: QualifiedName) -> None:
     _forget(b, table_ref(qn), "table", str(qn))
 
 
+def column_dropped(b: Builder, table, column: str) -> None:
+    """ALTER TABLE ... DROP COLUMN: the table's constraints and indexes that use the column go
+    with it, as on the server (a foreign key of another table, or a view, would need CASCADE)."""
+    from .builder import _column_refs
+    schema = table.name.schema
+    for name, con in list(table.constraints.items()):
+        used = set(con.columns) | set(strings(con.node.get("including")))
+        if con.node.get("where_clause") is not None:
+            used |= set(_column_refs(con.node["where_clause"]))
+        if column in used:
+            table.constraints.pop(name)
+            b.constraint_names.get(schema, set()).discard(name)
+            if con.node["contype"] in ("CONSTR_PRIMARY", "CONSTR_UNIQUE", "CONSTR_EXCLUSION"):
+                _release(b, QualifiedName(schema, name))
+    for name, index in list(b.indexes.items()):
+        if index.table != table.name:
+            continue
+        node = index.node
+        used = {unwrap(e)[1].get("name") for e in [*node.get("indexParams", ()), *node.get("indexIncludingParams", ())]}
+        used |= set(_column_refs([node.get("indexParams"), node.get("whereClause")]))
+        if column in used:
+            b.indexes.pop(name)
+            _release(b, name)
+    for child in [c for c in b.tables.values() if c.partition_of == table.name]:
+        child.partition_columns.pop(column, None)
+        column_dropped(b, child, column)
+
+
 def _table(b: Builder, obj, ctx: Context) -> str | None:
     qn = b.qualify_names(_names(obj), ctx, b.tables)
     if qn not in b.tables:

@@ -66,7 +66,11 @@ def alter_enum(b: Builder, node: dict, ctx: Context) -> None:
         raise ParseError([(ctx.location, f"type {qn.display} is declared nowhere")])
     labels = enum["labels"]
     if node.get("oldVal"):
+        if node["oldVal"] not in labels:
+            raise ParseError([(ctx.location, f"enum label {node['oldVal']!r} of {qn.display} is declared nowhere")])
         labels[labels.index(node["oldVal"])] = node["newVal"]
+        from .renames import enum_value_renamed
+        enum_value_renamed(b, qn, node["oldVal"], node["newVal"])
         return
     new = node["newVal"]
     if new in labels:
@@ -387,8 +391,12 @@ def _alter_table_cmd(b: Builder, table: TableDraft, cmd: dict, ctx: Context, onl
             if con.node["contype"] in ("CONSTR_PRIMARY", "CONSTR_UNIQUE", "CONSTR_EXCLUSION"):
                 b.relation_names.get(table.name.schema, set()).discard(con.name)
     elif sub == "AT_DropColumn":
-        if table.columns.pop(cmd["name"], None) is None and not cmd.get("missing_ok"):
-            raise ParseError([(ctx.location, f"column {cmd['name']} is declared nowhere")])
+        if table.columns.pop(cmd["name"], None) is None:
+            if not cmd.get("missing_ok"):
+                raise ParseError([(ctx.location, f"column {cmd['name']} is declared nowhere")])
+        else:
+            from .drops import column_dropped
+            column_dropped(b, table, cmd["name"])
     else:
         raise Unsupported("ALTER TABLE " + sub.removeprefix("AT_"))
 

@@ -10,6 +10,8 @@ The rule (docs/schema-files.md, "File order"):
   is a barrier: it acts on what was declared before it, and what comes after it comes after.
   So `DROP TABLE IF EXISTS t; CREATE TABLE t (...)` declares t, and a pg_dump --clean prologue
   drops nothing. A DROP without IF EXISTS of something not declared before it is an error.
+- ALTER ... RENAME is a barrier too: it renames what was declared before it, and the statements
+  after it use the new name (renames.py).
 - SET search_path / set_config('search_path', ...) changes name resolution for the following
   statements of the same file; SET default_table_access_method gives the access method of the
   tables created after it; the settings pg_dump writes that shape no object are no-ops.
@@ -17,6 +19,7 @@ The rule (docs/schema-files.md, "File order"):
   statement, unless [tool.schemadiff] ignore_data_statements = true (or
   --ignore-data-statements) says to skip them.
 - DO blocks of plain DDL are read in place (doblocks.py).
+- BEGIN / COMMIT (a migration's own transaction) are no-ops; ROLLBACK stays unsupported.
 """
 from __future__ import annotations
 
@@ -41,6 +44,9 @@ DATA_KINDS = frozenset({"InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt", "
 
 _DATA_HINT = ("data, not schema: set ignore_data_statements = true in [tool.schemadiff] "
               "(or pass --ignore-data-statements) to have such statements skipped")
+
+# BEGIN, START TRANSACTION, COMMIT: a migration file's own transaction keeps what it does.
+_KEPT_TRANSACTION_KINDS = frozenset({"TRANS_STMT_BEGIN", "TRANS_STMT_START", "TRANS_STMT_COMMIT"})
 
 # ALTER TABLE subcommands that remove something: file order decides what they remove.
 _DROPPING_COMMANDS = ('"subtype":"AT_DropConstraint"', '"subtype":"AT_DropColumn"')
@@ -79,6 +85,8 @@ class _Session:
                 if name == "search_path":
                     self.paths[file] = _path_list(value)
                 return
+        if stmt.kind == "TransactionStmt" and stmt.body.get("kind") in _KEPT_TRANSACTION_KINDS:
+            return  # BEGIN ... COMMIT around a migration: what is inside takes effect in order all the same
         if stmt.kind == "DoStmt":
             from .doblocks import statements_of_do
             try:
@@ -137,7 +145,7 @@ class _Session:
 
 
 def _is_barrier(stmt: Statement) -> bool:
-    if stmt.kind == "DropStmt":
+    if stmt.kind in ("DropStmt", "RenameStmt"):
         return True
     # ALTER TABLE IF EXISTS, DROP CONSTRAINT / COLUMN [IF EXISTS], ADD COLUMN IF NOT EXISTS: what
     # they do depends on what was declared before them.
