@@ -3,14 +3,11 @@
 The round trip is the whole contract: load a schema into a database, dump it
 (both layouts), read the files back with the parser and plan them against the
 database's own catalog: the plan must be empty.  It runs on schemas of our own
-with every object kind, on the learning platform's schema/, and on every
-desired schema of the conformance corpora that loads.
+with every object kind and on the learning platform's schema/ here; on every schema of the
+conformance corpora in test_corpus_roundtrip.py.
 """
 from __future__ import annotations
 
-import json
-import re
-from dataclasses import replace
 from pathlib import Path
 
 import pglast
@@ -22,19 +19,15 @@ from learning_platform import load_schema as load_learning_platform
 from schemadiff.cli.config import exclusion, load_config
 from schemadiff.cli.main import cli
 from schemadiff.dump import dump_database, dump_files, write_dump
-from schemadiff.embedded import drop_database, scratch_database
-from schemadiff.errors import ConfigError, IntrospectError, ParseError
+from schemadiff.errors import ConfigError
 from schemadiff.introspect.catalog import inspect_database, live_schema_sql
-from schemadiff.introspect.inspector import server_version_num
-from schemadiff.parse import catalog_from_sql, load_schema
+from schemadiff.parse import load_schema
 from schemadiff.plan import plan_migration
 
 pytestmark = pytest.mark.db
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "dump"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-CORPORA = sorted((SHARED / "conformance").glob("*.jsonl"))
 LAYOUTS = ("schema", "table")
 
 
@@ -211,74 +204,3 @@ def test_cli_dump_exclude(pg, tmp_path):
     assert result.exit_code == 0, result.output
     text = (tmp_path / "public.sql").read_text()
     assert "e_default" in text and "e_p202401" not in text
-
-
-# ---------------------------------------------------------------------------
-# the conformance corpora: every desired schema that loads
-
-
-def _tree_key(sql: str) -> str:
-    """The SQL's parse tree without positions: two spellings of one schema are one case."""
-    try:
-        tree = pglast.parser.parse_sql_json(sql)
-    except pglast.parser.ParseError:
-        return sql
-    return re.sub(r'"(stmt_)?location":-?\d+,?|"stmt_len":\d+,?', "", tree)
-
-
-def _corpus_params():
-    if not CORPORA:
-        return [pytest.param(None, None, marks=pytest.mark.skip(reason=f"no conformance corpora in {SHARED}"))]
-    params, seen = [], set()
-    for path in CORPORA:
-        for line in path.read_text().splitlines():
-            if not line.strip():
-                continue
-            case = json.loads(line)
-            setup, desired = case.get("setup_sql") or "", case.get("desired_sql") or ""
-            key = (_tree_key(setup), _tree_key(desired))
-            if not desired.strip() or key in seen:
-                continue
-            seen.add(key)
-            params.append(pytest.param(setup, desired, id=case["id"]))
-    return params
-
-
-def _load(conn: psycopg.Connection, sql: str) -> None:
-    if not sql.strip():
-        return
-    try:
-        conn.execute(sql)
-    except psycopg.errors.ActiveSqlTransaction:  # CREATE INDEX CONCURRENTLY and friends
-        for stmt in pglast.split(sql):
-            conn.execute(stmt)
-
-
-@pytest.mark.parametrize(("setup_sql", "desired_sql"), _corpus_params())
-def test_corpus_roundtrip(pg, tmp_path, setup_sql, desired_sql):
-    """Load the case's desired schema, dump it in both layouts, plan each dump against the database: empty.
-
-    One database per case, dropped at the end; the live schema is read once (the
-    statements inspect_database parses are the ones the dump regroups).
-    """
-    name, dsn = scratch_database(pg.admin_dsn)
-    try:
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            try:
-                _load(conn, setup_sql)
-                _load(conn, desired_sql)
-            except psycopg.Error as exc:
-                pytest.skip(f"does not load on this server: {str(exc).splitlines()[0]}")
-            statements = live_schema_sql(conn)
-            version = server_version_num(conn)
-        try:  # what inspect_database does with the same statements
-            current = replace(catalog_from_sql("\n".join(statements), "database"), server_version=version)
-        except ParseError as exc:  # as inspect_database reports it
-            raise IntrospectError(f"could not read the live schema: {exc}") from exc
-        for layout in LAYOUTS:
-            out = tmp_path / layout
-            write_dump(dump_files(statements, layout), out)
-            plan = plan_migration(current, load_schema([out]))
-            assert [s.sql for s in plan.steps] == [], f"{layout} layout: the dump does not plan empty"
-    finally:
-        drop_database(pg.admin_dsn, name)

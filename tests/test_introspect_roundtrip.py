@@ -10,7 +10,6 @@ fingerprint does not look at (column order, statistics targets).
 from __future__ import annotations
 
 import functools
-import json
 import re
 import sys
 from pathlib import Path
@@ -27,7 +26,6 @@ pytestmark = pytest.mark.db
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 TOOLS = SHARED / "tools"
-CORPORA = sorted((SHARED / "conformance").glob("*.jsonl"))
 
 
 @functools.cache
@@ -86,7 +84,7 @@ def _empty(pg, slot: str) -> tuple[str, psycopg.Connection]:
 
 
 
-def _fingerprint(dsn: str) -> dict[str, list[str]]:
+def fingerprint_without_acl(dsn: str) -> dict[str, list[str]]:
     """The harness's fingerprint without owners and privileges (not dumped) and
     without extension versions: the dump leaves VERSION to the server on purpose."""
     fp = _converge().fingerprint(dsn)
@@ -111,7 +109,7 @@ def roundtrip(pg, sql: str, setup_sql: str = "", skip_unloadable: bool = False) 
     _load(conn_b, setup_sql)
     _load_dump(conn_b, dump)
     again = dump_schema_sql(conn_b)
-    fa, fb = _fingerprint(a), _fingerprint(b)
+    fa, fb = fingerprint_without_acl(a), fingerprint_without_acl(b)
     if fa != fb:
         diff = "\n".join(_converge().fingerprint_diff(fa, fb, max_lines=80))
         pytest.fail("B differs from A ('-' A, '+' B):\n" + diff + "\n\ndump:\n" + "\n".join(dump))
@@ -487,32 +485,3 @@ def test_refuses_a_connection_inside_a_transaction(db):
         conn.execute("SELECT 1")
         with pytest.raises(IntrospectError):
             dump_schema_sql(conn)
-
-
-# ---------------------------------------------------------------------------
-# the conformance corpora: every table-family schema must survive the trip
-
-def _corpus_params():
-    if not CORPORA:
-        return [pytest.param(None, None, marks=pytest.mark.skip(reason=f"no conformance corpora in {SHARED}"))]
-    params = []
-    seen: set[tuple[str, str]] = set()
-    for path in CORPORA:
-        for line in path.read_text().splitlines():
-            if not line.strip():
-                continue
-            case = json.loads(line)
-            if _harness() is not None and _harness().case_kind(case) != "tables":
-                continue  # without the harness every case is collected, and skipped
-            for side in ("current_sql", "desired_sql"):
-                key = (case.get("setup_sql") or "", case.get(side) or "")
-                if not key[1].strip() or key in seen:  # identical SQL is one test, not two
-                    continue
-                seen.add(key)
-                params.append(pytest.param(key[0], key[1], id=f"{case['id']}:{side.split('_')[0]}"))
-    return params
-
-
-@pytest.mark.parametrize(("setup_sql", "sql"), _corpus_params())
-def test_corpus_roundtrip(pg, setup_sql, sql):
-    roundtrip(pg, sql, setup_sql, skip_unloadable=True)

@@ -33,6 +33,12 @@ CASES: dict[str, str] = {
                         e timestamp(3), f timestamptz(0), g timetz, h time(2) with time zone, i time,
                         j interval, k interval(3), m date);
     """,
+    "partition-created-after-a-not-valid-check": """
+        CREATE TABLE p (id int, k text, n int) PARTITION BY LIST (k);
+        CREATE TABLE p_old PARTITION OF p FOR VALUES IN ('old');
+        ALTER TABLE p ADD CONSTRAINT p_n_check CHECK (n > 0) NOT VALID;
+        CREATE TABLE p_new PARTITION OF p FOR VALUES IN ('new');  -- its copy of the check is valid
+    """,
     "interval-with-fields": """
         CREATE TABLE t (a interval hour to minute, b interval year, c interval day to second(2));
     """,
