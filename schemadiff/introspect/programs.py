@@ -182,41 +182,33 @@ def _grant_queries(version: int) -> list[str]:
         ",'MAINTAIN'" if version >= 170000 else "")
     rel_from = "pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
     rel_where = f"c.relnamespace IN {_USER_NS} AND {_not_ext('pg_class', 'c.oid')}"
-    owners = [
-        _owner_acl("TABLE", _REL, "c.relacl", "c.relowner", table_all,
-                   f"c.relkind IN ('r', 'p', 'v', 'm', 'f') AND {rel_where}", rel_from),
-        _owner_acl("SEQUENCE", _REL, "c.relacl", "c.relowner", "'SELECT','UPDATE','USAGE'",
-                   f"c.relkind = 'S' AND {rel_where}", rel_from),
-        _owner_acl("FUNCTION", "p.oid::regprocedure::text", "p.proacl", "p.proowner", "'EXECUTE'",
-                   f"p.pronamespace IN {_USER_NS} AND p.prokind IN ('f', 'p', 'w', 'a') AND {_not_ext('pg_proc', 'p.oid')}"
-                   f" AND {_NOT_IMPLICIT}", "pg_catalog.pg_proc p"),
-        _owner_acl("SCHEMA", "pg_catalog.quote_ident(n.nspname)", "n.nspacl", "n.nspowner", "'CREATE','USAGE'",
-                   f"n.oid IN {_USER_NS}", "pg_catalog.pg_namespace n"),
-        _owner_acl("TYPE", _QN.format(ns="n.nspname", name="t.typname"), "t.typacl", "t.typowner", "'USAGE'",
-                   _TYPE_WHERE, "pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace"),
-    ]
+    # (kind, name, acl, owner, every privilege, which objects, from): what owners and grants read alike
+    table = ("TABLE", _REL, "c.relacl", "c.relowner", table_all,
+             f"c.relkind IN ('r', 'p', 'v', 'm', 'f') AND {rel_where}", rel_from)
+    sequence = ("SEQUENCE", _REL, "c.relacl", "c.relowner", "'SELECT','UPDATE','USAGE'",
+                f"c.relkind = 'S' AND {rel_where}", rel_from)
+    function = ("FUNCTION", "p.oid::regprocedure::text", "p.proacl", "p.proowner", "'EXECUTE'",
+                f"p.pronamespace IN {_USER_NS} AND p.prokind IN ('f', 'p', 'w', 'a') AND {_not_ext('pg_proc', 'p.oid')}"
+                f" AND {_NOT_IMPLICIT}", "pg_catalog.pg_proc p")
+    type_ = ("TYPE", _QN.format(ns="n.nspname", name="t.typname"), "t.typacl", "t.typowner", "'USAGE'",
+             _TYPE_WHERE, "pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace")
+
+    def schema(where: str) -> tuple[str, ...]:
+        return ("SCHEMA", "pg_catalog.quote_ident(n.nspname)", "n.nspacl", "n.nspowner", "'CREATE','USAGE'",
+                f"n.oid IN {_USER_NS}{where}", "pg_catalog.pg_namespace n")
+
     return [
-        *owners,
-        _acl_grants("TABLE", _REL, "c.relacl", "c.relowner", table_all,
-                    f"c.relkind IN ('r', 'p', 'v', 'm', 'f') AND {rel_where}", rel_from),
-        _acl_grants("SEQUENCE", _REL, "c.relacl", "c.relowner", "'SELECT','UPDATE','USAGE'",
-                    f"c.relkind = 'S' AND {rel_where}", rel_from),
-        _acl_grants("FUNCTION", "p.oid::regprocedure::text", "p.proacl", "p.proowner", "'EXECUTE'",
-                    f"p.pronamespace IN {_USER_NS} AND p.prokind IN ('f', 'p', 'w', 'a') AND {_not_ext('pg_proc', 'p.oid')}"
-                    f" AND {_NOT_IMPLICIT}",
-                    "pg_catalog.pg_proc p", default_public="EXECUTE"),
-        _acl_grants("SCHEMA", "pg_catalog.quote_ident(n.nspname)", "n.nspacl", "n.nspowner", "'CREATE','USAGE'",
-                    f"n.oid IN {_USER_NS} AND n.nspname <> 'public'", "pg_catalog.pg_namespace n"),
+        *(_owner_acl(*kind) for kind in (table, sequence, function, schema(""), type_)),
+        _acl_grants(*table),
+        _acl_grants(*sequence),
+        _acl_grants(*function, default_public="EXECUTE"),
+        _acl_grants(*schema(" AND n.nspname <> 'public'")),
         # Schema public starts with grants to PUBLIC, which differ by version (the parser starts
         # from them too): its ACL is written whole, after taking everything away.
         f"""SELECT 'REVOKE ALL ON SCHEMA public FROM PUBLIC;' FROM pg_catalog.pg_namespace n
             WHERE n.nspname = 'public' AND n.oid IN {_USER_NS}""",
-        _acl_grants("SCHEMA", "pg_catalog.quote_ident(n.nspname)", "n.nspacl", "n.nspowner", "'CREATE','USAGE'",
-                    f"n.oid IN {_USER_NS} AND n.nspname = 'public'", "pg_catalog.pg_namespace n"),
-        _acl_grants("TYPE", _QN.format(ns="n.nspname", name="t.typname"), "t.typacl", "t.typowner", "'USAGE'",
-                    _TYPE_WHERE,
-                    "pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace",
-                    default_public="USAGE"),
+        _acl_grants(*schema(" AND n.nspname = 'public'")),
+        _acl_grants(*type_, default_public="USAGE"),
         # column privileges: never ALL (the column set is what matters)
         f"""SELECT 'GRANT ' || a.privilege_type || ' (' || pg_catalog.quote_ident(att.attname) || ') ON TABLE '
                    || {_REL} || ' TO ' || CASE WHEN a.grantee = 0 THEN 'PUBLIC'
