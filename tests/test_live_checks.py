@@ -13,21 +13,13 @@ from schemadiff.parse import catalog_from_sql
 from schemadiff.plan import plan_migration
 from schemadiff.plan.live_checks import ROW_CAP, with_row_checks
 from schemadiff.render.text import plan_json
-from fix_scratch import ScratchDatabases
 
 pytestmark = pytest.mark.db
 
 
-@pytest.fixture(scope="module")
-def _scratch(pg):
-    pool = ScratchDatabases(pg)
-    yield pool
-    pool.close()
-
-
 @pytest.fixture
-def db_with(_scratch):
-    return lambda sql="": _scratch.load("rows", sql)
+def db_with(scratch):
+    return lambda sql="": scratch.load("rows", sql)
 
 
 def checked(dsn: str, target_sql: str):

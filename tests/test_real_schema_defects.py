@@ -17,14 +17,6 @@ from schemadiff.model.datetimes import datetime_key
 from schemadiff.parse import catalog_from_sql
 from schemadiff.plan import PlanOptions, plan_migration
 from schemadiff.render.text import plan_sql
-from fix_scratch import ScratchDatabases
-
-
-@pytest.fixture(scope="module")
-def scratch(pg):
-    pool = ScratchDatabases(pg)
-    yield pool
-    pool.close()
 
 
 def _plan(dsn: str, sql: str):

@@ -7,7 +7,6 @@ go through the CLI, for the exit code and the message.
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -18,16 +17,8 @@ from schemadiff.cli.main import cli
 from schemadiff.introspect.catalog import inspect_database
 from schemadiff.parse import catalog_from_sql
 from schemadiff.plan import plan_migration
-from fix_scratch import ScratchDatabases
 
 pytestmark = pytest.mark.db
-
-
-@pytest.fixture(scope="module")
-def scratch(pg):
-    pool = ScratchDatabases(pg)
-    yield pool
-    pool.close()
 
 
 def count(dsn: str, query: str):
@@ -134,13 +125,6 @@ def test_table_and_column_renamed_together_with_foreign_keys_and_view(scratch):
 
 
 # -- the CLI: the guard, the suggestion, --reverse ----------------------------------------------
-@pytest.fixture
-def project(tmp_path, monkeypatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    (tmp_path / "schema").mkdir()
-    return tmp_path
-
 
 def run(*args: str):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
