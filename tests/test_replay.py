@@ -128,6 +128,17 @@ def test_a_failing_statement_names_its_file_and_line(scratch_url, tmp_path):
 
 
 @pytest.mark.db
+def test_an_extension_the_replay_server_lacks_says_where_to_replay_instead(scratch_url, tmp_path):
+    (tmp_path / "1_a.up.sql").write_text("CREATE TABLE a (id int);\nCREATE EXTENSION mg_no_such_extension;\n")
+    with pytest.raises(ParseError) as exc:
+        declared_catalog([tmp_path], Source("replay", "*.up.sql", "numeric"))
+    [(loc, msg)] = exc.value.problems
+    assert (Path(loc.file).name, loc.line) == ("1_a.up.sql", 2)
+    assert msg.startswith("replay failed: ")
+    assert "$SCHEMADIFF_SCRATCH_URL's server (PostgreSQL 1" in msg and "a server that has it" in msg
+
+
+@pytest.mark.db
 def test_a_role_the_files_grant_to_is_created_for_the_replay(scratch_url, tmp_path):
     (tmp_path / "1.sql").write_text("CREATE TABLE t (id int);\nGRANT SELECT ON t TO mg_replay_reader;\n")
     c = declared_catalog([tmp_path], Source("replay"))
@@ -165,6 +176,27 @@ def test_from_empty_and_between_versions_both_ways(pg, scratch_url, shape):
             apply_plan(dsn, plan)
             again = plan_between(dsn, target_catalog, keep)
             assert not again, f"{len(start)} -> {len(target)} migrations: " + "\n".join(s.sql for s in again.steps)
+
+
+@pytest.mark.db
+def test_excluding_a_bookkeeping_table_excludes_the_sequence_of_its_serial(pg, scratch_url, tmp_path):
+    # authelia's shape: the migrations create their own bookkeeping table, with a SERIAL id.
+    (tmp_path / "V0001.init.up.sql").write_text(
+        "CREATE TABLE IF NOT EXISTS migrations (id SERIAL CONSTRAINT migrations_pkey PRIMARY KEY,\n"
+        "    version_after integer NOT NULL);\nGRANT SELECT ON migrations_id_seq TO PUBLIC;\n"
+        "CREATE TABLE users (id SERIAL PRIMARY KEY, name text);\n")
+    source = Source("replay", "*.up.sql", "numeric")
+    keep = exclusion(["migrations"])
+    desired = declared_catalog([tmp_path], source)
+    assert qn("migrations_id_seq") not in desired.filtered(keep).sequences
+    assert qn("users_id_seq") in desired.filtered(keep).sequences
+    built = build(pg, schema_files([tmp_path], source))
+    assert not plan_between(built, desired, keep)
+    empty = pg.create_database()
+    plan = plan_between(empty, desired, keep)
+    assert "migrations" not in "\n".join(s.sql for s in plan.steps)
+    apply_plan(empty, plan)
+    assert not plan_between(empty, desired, keep)
 
 
 # -- the command line ----------------------------------------------------------------------------
