@@ -681,6 +681,7 @@ class _Differ:
             qn = QualifiedName(*r.path)
             old, new = self.old.views[qn], self.new.views.get(qn)
             self._supersede(r, ("set_view_options",))
+            self._supersede_view_indexes(qn)
             self.add("drop_view", r, old, None, drops=[r], old_requires=old.depends_on)
             if new is not None:
                 self.add("create_view", r, None, new, creates=[r], requires=new.depends_on | {schema_ref(qn.schema)})
@@ -741,6 +742,15 @@ class _Differ:
             self._rebuild_default(QualifiedName(*r.path[:2]), r.path[2])
         elif r.kind == "column":
             self._rebuild_generated(QualifiedName(*r.path[:2]), r.path[2])
+
+    def _supersede_view_indexes(self, qn: QualifiedName) -> None:
+        """A rebuilt (materialized) view's indexes go with it and come back with it: the plan's own
+        drop, creation and comment of each (a new or changed index) would make it twice."""
+        new_on_view = {i.name for i in self.new.indexes_of(qn)}
+        for name in new_on_view | {i.name for i in self.old.indexes_of(qn)
+                                   if i.name in new_on_view or i.name not in self.new.indexes}:
+            self._supersede(index_ref(name), ("create_index", "drop_index"))
+            self._supersede(ref("comment", name.schema, name.name, "index"), ("set_comment",))
 
     def _create_trigger(self, r: ObjectRef, trig) -> None:
         from ..graph import trigger_dependencies
