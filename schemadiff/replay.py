@@ -29,6 +29,8 @@ from .model import Catalog
 
 _server = None
 _MISSING_ROLE = re.compile(r'role "([^"]+)" does not exist')
+# PostgreSQL 16+ says "is not available"; 15 "could not open extension control file".
+_NO_EXTENSION = re.compile(r'extension "[^"]+" is not available|could not open extension control file')
 
 
 def scratch_admin(project_dir: Path | None = None) -> str:
@@ -98,6 +100,12 @@ def _failed(conn: psycopg.Connection, text: str, where: Location, exc: psycopg.E
     if conn.info.transaction_status == psycopg.pq.TransactionStatus.INERROR:
         conn.execute("ROLLBACK")
     message = (exc.diag.message_primary or str(exc)).strip()
+    if _NO_EXTENSION.search(message):
+        # The files are fine; the throwaway server is not the one they are written for.
+        where_from = ("$SCHEMADIFF_SCRATCH_URL's server" if os.environ.get("SCHEMADIFF_SCRATCH_URL")
+                      else "the embedded server")
+        message += (f" on {where_from} (PostgreSQL {conn.info.server_version // 10000}): replay on a server that "
+                    f"has it by setting $SCHEMADIFF_SCRATCH_URL to an admin URL of that server")
     line, col = where.line, where.column
     position = exc.diag.statement_position
     if position and position.isdigit() and line:

@@ -4,7 +4,9 @@ Two small folders of the shapes real projects keep (tests/fixtures/migrations): 
 numbered `N_name.up.sql` files with DO blocks, data fixes, renames and its own bookkeeping table
 (goharbor/harbor's shape); Prisma's `<timestamp>_name/migration.sql` directories with an enum
 swap inside BEGIN/COMMIT, a table dropped and created again, a renamed index and a data step
-(documenso/documenso's shape).
+(documenso/documenso's shape); diesel's `<date>_name/up.sql` directories with a trigger made by
+a function call, a column renamed and retyped under a view, a table, index, key and sequence
+renamed, views and a materialized view (with its indexes) re-defined (LemmyNet/lemmy's shape).
 
 For each: the folder plans nothing against a database built by running it; from empty the plan
 applies and re-plans to nothing; and between versions (the first k migrations vs all) the plan
@@ -22,6 +24,7 @@ from click.testing import CliRunner
 from schemadiff.apply import apply_plan
 from schemadiff.cli.config import exclusion
 from schemadiff.cli.main import cli
+from schemadiff.diff import diff_catalogs
 from schemadiff.errors import ParseError
 from schemadiff.introspect.catalog import inspect_database
 from schemadiff.model import QualifiedName
@@ -32,6 +35,7 @@ from schemadiff.sources import Source, declared_catalog, schema_files
 FIXTURES = Path(__file__).parent / "fixtures" / "migrations"
 GOLANG = FIXTURES / "golang"
 PRISMA = FIXTURES / "prisma"
+DIESEL = FIXTURES / "diesel"
 
 SHAPES = {
     # name: (folder, source, bookkeeping tables to exclude, setup files)
@@ -39,6 +43,8 @@ SHAPES = {
                        ["schema_migrations"]),
     "prisma": (PRISMA / "migrations", Source("replay", "*/migration.sql"), ["_prisma_migrations"]),
     "prisma-file-order": (PRISMA / "migrations", Source("files", "*/migration.sql"), ["_prisma_migrations"]),
+    "diesel": (DIESEL / "migrations", Source("replay", "*/up.sql", setup=(DIESEL / "setup.sql",)),
+               ["__diesel_schema_migrations"]),
 }
 
 
@@ -128,6 +134,17 @@ def test_a_failing_statement_names_its_file_and_line(scratch_url, tmp_path):
 
 
 @pytest.mark.db
+def test_an_extension_the_replay_server_lacks_says_where_to_replay_instead(scratch_url, tmp_path):
+    (tmp_path / "1_a.up.sql").write_text("CREATE TABLE a (id int);\nCREATE EXTENSION mg_no_such_extension;\n")
+    with pytest.raises(ParseError) as exc:
+        declared_catalog([tmp_path], Source("replay", "*.up.sql", "numeric"))
+    [(loc, msg)] = exc.value.problems
+    assert (Path(loc.file).name, loc.line) == ("1_a.up.sql", 2)
+    assert msg.startswith("replay failed: ")
+    assert "$SCHEMADIFF_SCRATCH_URL's server (PostgreSQL 1" in msg and "a server that has it" in msg
+
+
+@pytest.mark.db
 def test_a_role_the_files_grant_to_is_created_for_the_replay(scratch_url, tmp_path):
     (tmp_path / "1.sql").write_text("CREATE TABLE t (id int);\nGRANT SELECT ON t TO mg_replay_reader;\n")
     c = declared_catalog([tmp_path], Source("replay"))
@@ -165,6 +182,42 @@ def test_from_empty_and_between_versions_both_ways(pg, scratch_url, shape):
             apply_plan(dsn, plan)
             again = plan_between(dsn, target_catalog, keep)
             assert not again, f"{len(start)} -> {len(target)} migrations: " + "\n".join(s.sql for s in again.steps)
+
+
+@pytest.mark.db
+def test_excluding_a_bookkeeping_table_excludes_the_sequence_of_its_serial(pg, scratch_url, tmp_path):
+    # authelia's shape: the migrations create their own bookkeeping table, with a SERIAL id.
+    (tmp_path / "V0001.init.up.sql").write_text(
+        "CREATE TABLE IF NOT EXISTS migrations (id SERIAL CONSTRAINT migrations_pkey PRIMARY KEY,\n"
+        "    version_after integer NOT NULL);\nGRANT SELECT ON migrations_id_seq TO PUBLIC;\n"
+        "CREATE TABLE users (id SERIAL PRIMARY KEY, name text);\n")
+    source = Source("replay", "*.up.sql", "numeric")
+    keep = exclusion(["migrations"])
+    desired = declared_catalog([tmp_path], source)
+    assert qn("migrations_id_seq") not in desired.filtered(keep).sequences
+    assert qn("users_id_seq") in desired.filtered(keep).sequences
+    built = build(pg, schema_files([tmp_path], source))
+    assert not plan_between(built, desired, keep)
+    empty = pg.create_database()
+    plan = plan_between(empty, desired, keep)
+    assert "migrations" not in "\n".join(s.sql for s in plan.steps)
+    apply_plan(empty, plan)
+    assert not plan_between(empty, desired, keep)
+
+
+@pytest.mark.db
+def test_diesel_folder_in_file_order_means_what_replaying_it_means_but_the_trigger_a_call_makes(scratch_url):
+    keep = exclusion(["__diesel_schema_migrations"])
+    replayed = declared_catalog([DIESEL / "migrations"], SHAPES["diesel"][1]).filtered(keep)
+    parsed = declared_catalog([DIESEL / "migrations"], Source("files", "*/up.sql"), ignore_data_statements=True)
+    assert [c.kind for c in diff_catalogs(replayed, parsed)] == ["drop_trigger"]  # SELECT diesel_manage_updated_at(...)
+    assert [c.name for c in parsed.tables[qn("user_")].columns][:4] == ["id", "name", "avatar", "admin"]
+    assert parsed.tables[qn("user_")].column("avatar").type == "text"
+    assert {qn("community_"), qn("community__id_seq"), qn("idx_community_creator_id")} <= (
+        set(parsed.tables) | set(parsed.sequences) | set(parsed.indexes))
+    assert "members" in parsed.views[qn("community_view")].query.sql
+    assert {i.name.name for i in parsed.indexes_of(qn("community_aggregates"))} == {
+        "idx_community_aggregates_id", "idx_community_aggregates_members"}
 
 
 # -- the command line ----------------------------------------------------------------------------

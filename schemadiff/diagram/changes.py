@@ -24,7 +24,7 @@ TINTS = {ADDED: "#E8F5E9", DROPPED: "#FDECEA", ALTERED: "#FFF4E0", RENAMED: "#EF
 SIGNS = {ADDED: "+", DROPPED: "−", ALTERED: "~", RENAMED: "→"}
 
 _COLUMN_KINDS = {"add_column": ADDED, "drop_column": DROPPED, "alter_column_type": ALTERED,
-                 "set_not_null": ALTERED, "set_column_default": ALTERED, "alter_identity": ALTERED,
+                 "set_not_null": ALTERED, "rename_not_null": ALTERED, "set_column_default": ALTERED, "alter_identity": ALTERED,
                  "set_generated_expression": ALTERED, "alter_column_settings": ALTERED, "rename_column": RENAMED}
 
 

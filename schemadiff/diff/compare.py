@@ -256,8 +256,8 @@ class _Differ:
                 old = None
             if old is None:
                 self._create_table(t)
-            elif old != t or _to_validate(old, t):  # most tables are unchanged: compare once, not by member
-                self._alter_table(old, t)
+            elif old != t or _to_validate(old, t) or _names_not_null(t):  # most tables are unchanged: compare
+                self._alter_table(old, t)                                   # once, not by member
         for qn, t in self.old.tables.items():
             if qn not in self.new.tables:
                 self._drop_table(t)
@@ -450,8 +450,25 @@ class _Differ:
                 col.storage, col.compression, col.statistics, col.options):
             self.add("alter_column_settings", ref("column_settings", *cref.path), prev, col, args=args,
                      requires=[cref])
+        named = ref("column_not_null_set", *cref.path)
         if prev.not_null != col.not_null and not (col.identity and col.not_null):
-            self.add("set_not_null", ref("column_not_null", *cref.path), prev, col, args=args, requires=[cref])
+            self.add("set_not_null", ref("column_not_null", *cref.path), prev, col, args=args, requires=[cref],
+                     creates=[named])
+        self._not_null_name(table, prev, col, args, named)
+
+    def _not_null_name(self, table: QualifiedName, prev: Column, col: Column, args: tuple, named) -> None:
+        """PostgreSQL 18 names a NOT NULL: the files' name is given to it (after SET NOT NULL, which
+        names it <table>_<column>_not_null).  A NOT NULL the files leave unnamed keeps whatever name
+        it has; a server older than 18 keeps no name."""
+        version = self.old.server_version
+        if not col.not_null or col.identity or col.not_null_name is None or (version is not None and version < 180000):
+            return
+        from ..parse.naming import make_object_name
+        had = prev.not_null_name if prev.not_null and prev.not_null_name else make_object_name(
+            table.name, col.name, "not_null")
+        if had != col.not_null_name:
+            self.add("rename_not_null", ref("column_not_null_name", *column_ref(table, col.name).path), prev, col,
+                     args=args + (("from", had),), requires=[column_ref(table, col.name), named])
 
     def _constraints(self, old: Table, t: Table) -> None:
         old_by_name = {c.name: c for c in old.constraints}
@@ -664,6 +681,7 @@ class _Differ:
             qn = QualifiedName(*r.path)
             old, new = self.old.views[qn], self.new.views.get(qn)
             self._supersede(r, ("set_view_options",))
+            self._supersede_view_indexes(qn)
             self.add("drop_view", r, old, None, drops=[r], old_requires=old.depends_on)
             if new is not None:
                 self.add("create_view", r, None, new, creates=[r], requires=new.depends_on | {schema_ref(qn.schema)})
@@ -725,6 +743,15 @@ class _Differ:
         elif r.kind == "column":
             self._rebuild_generated(QualifiedName(*r.path[:2]), r.path[2])
 
+    def _supersede_view_indexes(self, qn: QualifiedName) -> None:
+        """A rebuilt (materialized) view's indexes go with it and come back with it: the plan's own
+        drop, creation and comment of each (a new or changed index) would make it twice."""
+        new_on_view = {i.name for i in self.new.indexes_of(qn)}
+        for name in new_on_view | {i.name for i in self.old.indexes_of(qn)
+                                   if i.name in new_on_view or i.name not in self.new.indexes}:
+            self._supersede(index_ref(name), ("create_index", "drop_index"))
+            self._supersede(ref("comment", name.schema, name.name, "index"), ("set_comment",))
+
     def _create_trigger(self, r: ObjectRef, trig) -> None:
         from ..graph import trigger_dependencies
         self.add("create_trigger", r, None, trig, creates=[r], requires=trigger_dependencies(trig, self.new))
@@ -763,6 +790,11 @@ class _Differ:
             self.add("add_column", cref, None, col, args=(("table", table),), creates=[cref],
                      requires=column_dependencies(table, col, self.new) | {table_ref(table)})
             self.comment(f"COLUMN {table}.{_q(col.name)}", cref, None, col.comment)
+
+
+def _names_not_null(t: Table) -> bool:
+    """The files name a NOT NULL (Column.not_null_name is not compared: an unnamed one matches any name)."""
+    return any(c.not_null_name is not None for c in t.columns)
 
 
 def _default_uses(col: Column, catalog: Catalog) -> set[ObjectRef]:

@@ -86,6 +86,9 @@ _STATS_NAME = "pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_iden
 
 STATISTICS = f"""
 SELECT pg_catalog.pg_get_statisticsobjdef(s.oid) || ';'
+       -- the sampling target when set (-1 before PostgreSQL 17, NULL since, is the default)
+       || CASE WHEN s.stxstattarget >= 0 THEN ' ALTER STATISTICS ' || {_STATS_NAME} || ' SET STATISTICS '
+               || s.stxstattarget || ';' ELSE '' END
        {_extras('STATISTICS', _STATS_NAME, 's.oid', 'pg_statistic_ext', 's.stxowner')}
 FROM pg_catalog.pg_statistic_ext s JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace
 WHERE s.stxnamespace IN {_USER_NS} AND {_not_ext('pg_statistic_ext', 's.oid')}

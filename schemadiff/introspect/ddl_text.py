@@ -88,6 +88,9 @@ def column_definition(col: Row, identity_sequence: Row | None, table_schema: str
     elif col.expr is not None:
         parts.append(f"DEFAULT {col.expr}")
     if col.not_null:
+        name = getattr(col, "not_null_name", None)  # PostgreSQL 18: the NOT NULL is a named constraint
+        if name and name != make_object_name(table_name, col.name, "not_null"):
+            parts.append(f"CONSTRAINT {col.not_null_ident}")
         parts.append("NOT NULL")
     return " ".join(parts)
 

@@ -294,7 +294,7 @@ SELECT 'COMMENT ON ' || CASE
            CASE WHEN ty.typtype = 'd' THEN 'DOMAIN ' ELSE 'TYPE ' END
            || pg_catalog.quote_ident(tn.nspname) || '.' || pg_catalog.quote_ident(ty.typname)
          WHEN d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0 THEN
-           CASE cl.relkind WHEN 'm' THEN 'MATERIALIZED VIEW ' ELSE 'VIEW ' END
+           CASE cl.relkind WHEN 'm' THEN 'MATERIALIZED VIEW ' WHEN 'i' THEN 'INDEX ' ELSE 'VIEW ' END
            || pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(cl.relname)
          ELSE 'COLUMN ' || pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(cl.relname) || '.'
            || pg_catalog.quote_ident((SELECT attname FROM pg_catalog.pg_attribute
@@ -314,6 +314,10 @@ WHERE (p.oid IS NOT NULL AND p.pronamespace IN {_USER_NS} AND {_not_ext('pg_proc
    OR (ty.oid IS NOT NULL AND ty.typtype IN ('d', 'c', 'r') AND ty.typnamespace IN {_USER_NS}
        AND {_not_ext('pg_type', 'ty.oid')})
    OR (cl.oid IS NOT NULL AND cl.relkind IN ('v', 'm') AND cl.relnamespace IN {_USER_NS})
+   -- a materialized view's index (a table's is read with the table's comments)
+   OR (cl.oid IS NOT NULL AND cl.relkind = 'i' AND d.objsubid = 0 AND cl.relnamespace IN {_USER_NS}
+       AND EXISTS (SELECT FROM pg_catalog.pg_index mi JOIN pg_catalog.pg_class m ON m.oid = mi.indrelid
+                   WHERE mi.indexrelid = cl.oid AND m.relkind = 'm'))
 ORDER BY 1"""
 
 

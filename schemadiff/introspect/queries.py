@@ -128,12 +128,14 @@ SELECT a.attrelid AS table_oid, a.attnum, a.attname AS name, quote_ident(a.attna
        a.attislocal AS is_local, a.attinhcount AS inherited_count,
        CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END AS storage,
        a.attcompression AS compression, a.attoptions AS options,
-       coalesce(a.attstattarget::int, -1) AS statistics
+       coalesce(a.attstattarget::int, -1) AS statistics, nn.conname AS not_null_name,
+       quote_ident(nn.conname) AS not_null_ident
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+LEFT JOIN pg_constraint nn ON nn.conrelid = a.attrelid AND nn.contype = 'n' AND nn.conkey[1] = a.attnum
 WHERE a.attnum > 0 AND NOT a.attisdropped AND {_USER_TABLE}
 """
 

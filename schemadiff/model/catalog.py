@@ -30,6 +30,10 @@ def _grant_kept(grant, keep: Callable[[QualifiedName], bool]) -> bool:
     return keep(QualifiedName(schema.strip('"'), rel.strip('"')))
 
 
+def _and_not_in(keep: Callable[[QualifiedName], bool], names: set[QualifiedName]) -> Callable[[QualifiedName], bool]:
+    return lambda qn: keep(qn) and qn not in names
+
+
 def _owner_name(owner: Owner) -> QualifiedName:
     """The name --exclude patterns see for an owned object (a schema's is (schema, ""))."""
     path = owner.target.path
@@ -102,6 +106,13 @@ class Catalog:
         Why here: --exclude must act on both sides identically.
         """
         tables = {k: t for k, t in self.tables.items() if keep(k)}
+        # What belongs to a table left out goes with it: a sequence OWNED BY one of its columns (a
+        # SERIAL's), with its grants and owner.  Kept, a plan would create it and attach it to a
+        # table it does not create (a migration tool's bookkeeping table is the usual case).
+        owned = {k for k, s in self.sequences.items()
+                 if s.owned_by is not None and s.owned_by[0] in self.tables and s.owned_by[0] not in tables}
+        if owned:
+            keep = _and_not_in(keep, owned)
         excluded: dict[QualifiedName, list[Table]] = {}
         for k, t in self.tables.items():
             if k not in tables and t.partition_of is not None:

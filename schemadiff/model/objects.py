@@ -118,6 +118,10 @@ class Column:
     compression: str | None = None
     statistics: int | None = None
     options: tuple[str, ...] = ()  # attribute options (n_distinct=...)
+    # The NOT NULL constraint's name (PostgreSQL 18 keeps one) when it is not the server's default
+    # <table>_<column>_not_null; None also where the files leave the name to the server.
+    # Not compared: the diff compares it where the files give one (diff/compare.py _not_null_name).
+    not_null_name: str | None = field(default=None, compare=False)
 
 
 CONSTRAINT_KINDS = {"p": "primary key", "u": "unique", "c": "check", "f": "foreign key", "x": "exclusion"}

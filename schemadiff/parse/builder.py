@@ -210,7 +210,7 @@ class Builder:
             if column is None:
                 if contype == "CONSTR_NOTNULL" and node.get("keys"):
                     for col in strings(node["keys"]):
-                        self.column(table, col, ctx).not_null = True
+                        self.apply_column_constraint(table, self.column(table, col, ctx), node, ctx)
                     return
                 raise Unsupported(f"{contype} as a table constraint")
             self.apply_column_constraint(table, self.column(table, column, ctx), node, ctx)
@@ -306,9 +306,11 @@ class Builder:
     def apply_column_constraint(self, table: TableDraft, col: ColumnDraft, node: dict, ctx: Context) -> None:
         contype = node["contype"]
         if contype == "CONSTR_NOTNULL":
+            if not col.not_null or node.get("conname"):
+                col.not_null_name = node.get("conname")  # a second NOT NULL keeps the first's name
             col.not_null = True
         elif contype == "CONSTR_NULL":
-            col.not_null = False
+            col.not_null, col.not_null_name = False, None
         elif contype == "CONSTR_DEFAULT":
             col.default = node.get("raw_expr")
         elif contype == "CONSTR_IDENTITY":
@@ -327,6 +329,16 @@ class Builder:
 
 class _ParentNotYet(Exception):
     pass
+
+
+def not_null_named(table: TableDraft, name: str) -> ColumnDraft | None:
+    """The column whose NOT NULL constraint (PostgreSQL 18) is called `name`: its own name, or the
+    server's default <table>_<column>_not_null for an unnamed one."""
+    from .naming import make_object_name
+    for col in table.columns.values():
+        if col.not_null and (col.not_null_name or make_object_name(table.name.name, col.name, "not_null")) == name:
+            return col
+    return None
 
 
 def _partition_parent(stmt: Statement, ctx: Context) -> QualifiedName:

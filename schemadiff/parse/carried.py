@@ -146,6 +146,19 @@ def create_statistics(b: Builder, node: dict, ctx: Context) -> None:
              [("relation", [t.schema, t.name]) for t in tables])
 
 
+@handles("AlterStatsStmt", ALTERS)
+def alter_statistics(b: Builder, node: dict, ctx: Context) -> None:
+    """ALTER STATISTICS s SET STATISTICS n (pg_dump writes it after the CREATE): its sampling target."""
+    qn = _qualified(strings(node["defnames"]), ctx)
+    d = b.carried.get(("STATISTICS", str(qn)))
+    if d is None:
+        if node.get("missing_ok"):
+            return
+        raise ParseError([(ctx.location, f"statistics {qn.display} is declared nowhere")])
+    target = const_value(node["stxstattarget"]) if node.get("stxstattarget") else None
+    d["stattarget"] = None if target is None or int(target) < 0 else int(target)  # -1, DEFAULT: the default
+
+
 @handles("RuleStmt", ALTERS)
 def create_rule(b: Builder, node: dict, ctx: Context) -> None:
     table = b.qualify(node["relation"], ctx, b.relations)
@@ -238,6 +251,9 @@ def freeze_carried(b: Builder) -> dict:
             key, sql = publication_definition(name, d)
         else:
             key, sql = _key(kind, node), to_sql(node)
+            if d.get("stattarget") is not None:  # STATISTICS: one more statement, part of its definition
+                key += f" stattarget={d['stattarget']}"
+                sql += f";\nALTER STATISTICS {name} SET STATISTICS {d['stattarget']}"
         out[(kind, name)] = Carried(kind, name, Expr(key, sql), d["comment"], d["origin"],
                                     frozenset(_uses(b, d["uses"])))
     return out

@@ -30,6 +30,7 @@ class ColumnDraft:
     compression: str | None = None
     statistics: int | None = None
     options: list[str] = field(default_factory=list)
+    not_null_name: str | None = None  # CONSTRAINT name NOT NULL (PostgreSQL 18 keeps it)
 
 
 @dataclass

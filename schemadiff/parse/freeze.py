@@ -123,14 +123,23 @@ def _sequence(s: SequenceDraft, b: Builder) -> Sequence:
     return Sequence(s.name, sequence_options(s.options), s.owned_by, unlogged, s.comment, s.origin)
 
 
-def _column(c: ColumnDraft) -> Column:
+def _column(c: ColumnDraft, table: str) -> Column:
     default = None if c.default is None or _is_null(c.default, c.type) else make_expr(c.default, type_hint=c.type)
     identity_options = None
     if c.identity:
         identity_options = sequence_options(c.identity_options or {}, c.type if c.type in _TYPE_RANGE else "bigint")
     generated = make_expr(c.generated) if c.generated is not None else None
     return Column(c.name, c.type, c.not_null, default, c.identity, identity_options, generated, c.collation,
-                  c.comment, c.origin, c.generated_kind, c.storage, c.compression, c.statistics, tuple(c.options))
+                  c.comment, c.origin, c.generated_kind, c.storage, c.compression, c.statistics, tuple(c.options),
+                  _not_null_name(c, table))
+
+
+def _not_null_name(c: ColumnDraft, table: str) -> str | None:
+    """The NOT NULL's name, None when it is the one the server would choose."""
+    from .naming import make_object_name
+    if not c.not_null or c.not_null_name is None or c.not_null_name == make_object_name(table, c.name, "not_null"):
+        return None
+    return c.not_null_name
 
 
 def _table(t: TableDraft, b: Builder, settled: Settled) -> Table:
@@ -145,7 +154,7 @@ def _table(t: TableDraft, b: Builder, settled: Settled) -> Table:
         if spec.get("strategy") == "h":  # the parser leaves out a zero remainder
             spec.setdefault("remainder", 0)
         bound = Expr(canonical(_normalize_bound(t.partition_bound)), t.partition_bound)
-    return Table(t.name, tuple(_column(c) for c in t.columns.values()), constraints, partition_by,
+    return Table(t.name, tuple(_column(c, t.name.name) for c in t.columns.values()), constraints, partition_by,
                  t.partition_of, bound, tuple(t.inherits), t.unlogged, tuple(t.options), t.comment, t.origin,
                  t.rls_enabled, t.rls_forced, t.replica_identity, t.cluster_on, t.access_method,
                  _partition_not_null(t, b))

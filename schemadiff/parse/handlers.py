@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..errors import ParseError
 from ..model import QualifiedName, quote_ident
 from ..model.types import format_type
-from .builder import (Builder, Context, Unsupported, _ParentNotYet, fold_attributes, handles,
+from .builder import (Builder, Context, Unsupported, _ParentNotYet, fold_attributes, handles, not_null_named,
                       serial_type)
 from .drafts import ColumnDraft, IndexDraft, SequenceDraft, TableDraft
 from . import partitions
@@ -335,7 +335,8 @@ def _alter_table_cmd(b: Builder, table: TableDraft, cmd: dict, ctx: Context, onl
     elif sub == "AT_SetNotNull":
         b.column(table, cmd["name"], ctx).not_null = True
     elif sub == "AT_DropNotNull":
-        b.column(table, cmd["name"], ctx).not_null = False
+        col = b.column(table, cmd["name"], ctx)
+        col.not_null, col.not_null_name = False, None
     elif sub == "AT_AddIdentity":
         b.apply_column_constraint(table, b.column(table, cmd["name"], ctx), unwrap(definition)[1], ctx)
     elif sub == "AT_AlterColumnType":
@@ -403,6 +404,10 @@ def _alter_table_cmd(b: Builder, table: TableDraft, cmd: dict, ctx: Context, onl
         trigger["enabled"] = _TRIGGER_STATES[sub]
     elif sub == "AT_DropConstraint":
         con = table.constraints.pop(cmd["name"], None)
+        col = not_null_named(table, cmd["name"]) if con is None else None
+        if col is not None:  # PostgreSQL 18: dropping the NOT NULL constraint drops the NOT NULL
+            col.not_null, col.not_null_name = False, None
+            return
         if con is None and not cmd.get("missing_ok"):
             raise ParseError([(ctx.location, f"constraint {cmd['name']} is declared nowhere")])
         if con is not None:  # its name is free again, for a re-definition after the drop

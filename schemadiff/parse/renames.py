@@ -18,7 +18,7 @@ from ..errors import ParseError
 from ..graph import function_ref, sequence_ref, table_ref, type_ref, view_ref
 from ..model import FunctionName, QualifiedName, quote_ident
 from ..model.types import type_schema
-from .builder import Builder, Context, Unsupported, handles
+from .builder import Builder, Context, Unsupported, handles, not_null_named
 from .nodes import strings, unwrap
 
 ALTERS = 4
@@ -262,6 +262,10 @@ def _constraint(b: Builder, node: dict, ctx: Context) -> None:
 
 def _constraint_of(b: Builder, table, old: str, new: str, ctx: Context) -> None:
     con = table.constraints.get(old)
+    col = not_null_named(table, old) if con is None else None
+    if col is not None:  # PostgreSQL 18: a NOT NULL is a constraint with a name
+        col.not_null_name = new
+        return
     if con is None:
         raise _nowhere(ctx, f"constraint {old} on {table.name.display}")
     if new in table.constraints and new != old:

@@ -29,7 +29,7 @@ PHASE = {
     "create_schema": 10, "create_extension": 11, "alter_extension_schema": 11, "create_enum": 12,
     "add_enum_value": 12, "rebuild_enum": 12, "create_sequence": 13, "alter_sequence": 13,
     "create_table": 14, "attach_partition": 15, "set_logged": 15, "set_table_options": 15, "add_column": 16,
-    "alter_column_type": 17, "alter_identity": 18, "identity_to_serial": 18, "set_not_null": 18,
+    "alter_column_type": 17, "alter_identity": 18, "identity_to_serial": 18, "set_not_null": 18, "rename_not_null": 19,
     "set_sequence_owner": 19, "add_constraint": 20, "create_index": 21, "attach_index": 21, "set_comment": 30,
     # Renames first of all (diff/renames.py): the rest of the plan uses the new names.  A schema's
     # before its objects', a table's before its columns'.

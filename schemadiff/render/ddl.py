@@ -167,6 +167,8 @@ def column_definition(col: Column) -> str:
     if col.default is not None:
         parts.append(f"DEFAULT {_column_default(col.default)}")
     if col.not_null and not col.identity:
+        if col.not_null_name:  # PostgreSQL 18 keeps it; older servers accept it and keep none
+            parts.append(f"CONSTRAINT {q(col.not_null_name)}")
         parts.append("NOT NULL")
     return " ".join(parts)
 
@@ -399,6 +401,11 @@ def _(c: Change) -> list[str]:
 def _(c: Change) -> list[str]:
     action = "SET NOT NULL" if c.new.not_null else "DROP NOT NULL"
     return [f"ALTER TABLE {c.arg('table')} ALTER COLUMN {q(c.new.name)} {action};"]
+
+
+@renders("rename_not_null")
+def _(c: Change) -> list[str]:
+    return [f"ALTER TABLE {c.arg('table')} RENAME CONSTRAINT {q(c.arg('from'))} TO {q(c.new.not_null_name)};"]
 
 
 @renders("alter_identity")
