@@ -159,7 +159,8 @@ def load_both(paths: list[Path], url: str, keep, cfg: Config | None = None) -> t
         source = cfg.source_spec()
         declare = lambda: declared_catalog(paths, source, ignore_data_statements=ignore)  # noqa: E731
     current, desired = load_catalogs(paths, url, lock_timeout=cfg.lock_timeout if cfg else "5s",
-                                     ignore_data_statements=ignore, declare=declare)
+                                     ignore_data_statements=ignore, declare=declare,
+                                     cache_dir=cfg.cache_dir() if cfg is not None else None)
     return current.filtered(keep), desired.filtered(keep)
 
 
