@@ -8,9 +8,13 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from ..errors import ConfigError
-from ..model import QualifiedName
 from ..settings import check_bool, check_count, check_duration
+
+if TYPE_CHECKING:  # the model imports pglast: `schemadiff --help` needs neither
+    from ..model import QualifiedName
 
 _KEYS = {"schema", "exclude", "database_url_env", "online", "lock_timeout", "statement_timeout", "lock_retries",
          "lock_retry_delay", "apply_lock_wait", "groups", "lint",

@@ -13,9 +13,13 @@ from pathlib import Path
 
 import click
 
+from typing import TYPE_CHECKING
+
 from ..errors import SchemaDiffError
-from ..model import Catalog
 from .config import Config, database_url, exclusion, load_config
+
+if TYPE_CHECKING:  # the model imports pglast: `schemadiff --help` needs neither
+    from ..model import Catalog
 
 EXIT_OK, EXIT_CHANGES, EXIT_ERROR = 0, 1, 2
 
