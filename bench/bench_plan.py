@@ -168,16 +168,19 @@ def _median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def run(n: int, admin: str, with_migra: bool = True, repeat: int = 3, stages: bool = True) -> dict:
+def run(n: int, admin: str, with_migra: bool = True, repeat: int = 3, stages: bool = True,
+        loaded: str | None = None) -> dict:
+    """`loaded`: the DSN of a database that holds the mutated schema of this N already (kept)."""
     with tempfile.TemporaryDirectory() as d:
         schema_dir = Path(d) / "schema"
         schema_dir.mkdir()
         (schema_dir / "schema.sql").write_text(generate(n))
         cache = Path(d) / ".schemadiff" / "cache"
-        name, dsn = scratch_database(admin)
+        name, dsn = scratch_database(admin) if loaded is None else (None, loaded)
         try:
             t0 = time.perf_counter()
-            _load(dsn, generate(n, mutate=True))
+            if loaded is None:
+                _load(dsn, generate(n, mutate=True))
             load = time.perf_counter() - t0
             load_before = os.getloadavg()
             dumps, cold, warm = [], [], []
@@ -218,7 +221,8 @@ def run(n: int, admin: str, with_migra: bool = True, repeat: int = 3, stages: bo
                 finally:
                     drop_database(admin, target_name)
         finally:
-            drop_database(admin, name)
+            if name is not None:
+                drop_database(admin, name)
     return {**result, "objects": desired.object_count(), "statements": len(plan.steps),
             "parse_s": round(t_parse, 3), "introspect_s": round(t_intro, 3),
             "diff_s": round(t_diff, 3), "plan_s": round(t_plan, 3),
@@ -234,6 +238,7 @@ def main() -> None:
     ap.add_argument("--json", help="write the results here")
     ap.add_argument("--no-migra", action="store_true", help="do not run migra")
     ap.add_argument("--no-stages", action="store_true", help="only pg_dump and the plan, cold and warm")
+    ap.add_argument("--loaded", help="DSN of a database holding the mutated schema of the one N already (kept)")
     ap.add_argument("--repeat", type=int, default=3, help="runs of pg_dump and of each plan, in turn (median)")
     ap.add_argument("--single", action="store_true", help=argparse.SUPPRESS)  # one N, in this process
     a = ap.parse_args()
@@ -245,12 +250,15 @@ def main() -> None:
         _raise_lock_slots(admin, server)
     if a.single:
         print(json.dumps(run(a.sizes[0], admin, with_migra=not a.no_migra, repeat=a.repeat,
-                             stages=not a.no_stages)), flush=True)
+                             stages=not a.no_stages, loaded=a.loaded)), flush=True)
         return
     results = []
     for n in a.sizes:
         # Each N in a fresh process, so that its peak memory is its own.
+        if a.loaded and len(a.sizes) != 1:
+            ap.error("--loaded goes with one N")
         cmd = [sys.executable, __file__, str(n), "--single", "--dsn", admin, "--repeat", str(a.repeat)] + \
+            (["--loaded", a.loaded] if a.loaded else []) + \
             (["--no-migra"] if a.no_migra else []) + (["--no-stages"] if a.no_stages else [])
         r = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
         results.append(r)
