@@ -19,6 +19,12 @@ Why pickle, and who may write there: the entries are pickles, so the directory m
 private as the project (it is made mode 700, as `.schemadiff/pgdata` is); loading a pickle
 someone else wrote runs their code.
 
+Why written at the end of a command (`writes_deferred`, around every CLI command): pickling a
+catalog holds a memo entry for each of its objects (17.6 MB for a 1,000-table catalog, so about
+180 MB at 10,000); written between the parse and the diff, that memory comes on top of the
+diff's. Written once the plan is out, it reuses what the diff and plan freed, and the user reads
+the plan first.
+
 Off with `cache = false` in [tool.schemadiff] or SCHEMADIFF_CACHE=0 in the environment.
 """
 from __future__ import annotations
@@ -28,10 +34,12 @@ import os
 import pickle
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
-from .model import Catalog
+if TYPE_CHECKING:  # the model imports pglast; the CLI enters writes_deferred for --help too
+    from .model import Catalog
 
 FORMAT = b"schemadiff-catalog-cache 1\n"
 KEEP = 16  # entries kept: two per schema and database pair, for a few of them
@@ -113,6 +121,7 @@ class CatalogCache:
                 catalog = pickle.load(f)
         except Exception:  # missing, torn or corrupt: a miss
             return None
+        from .model import Catalog
         if not isinstance(catalog, Catalog):
             return None
         try:
@@ -158,10 +167,35 @@ class CatalogCache:
         catalog = self.get(key)
         if catalog is None:
             catalog = make()
-            self.put(key, catalog)
+            if _pending is not None:
+                _pending.append((self, key, catalog))
+            else:
+                self.put(key, catalog)
         return catalog
 
 
 def cached(cache: CatalogCache | None, key: Callable[[], str | None], make: Callable[[], Catalog]) -> Catalog:
     """`make()`, through `cache` when there is one (the key is only computed then)."""
     return make() if cache is None else cache.through(key(), make)
+
+
+_pending: list | None = None
+
+
+@contextmanager
+def writes_deferred() -> Iterator[None]:
+    """Cache entries made inside are written when it ends, error or not (the catalogs are
+    right either way), unless it ends by an interrupt: the user wants out, not a cache."""
+    global _pending
+    outer, _pending = _pending, []
+    interrupted = False
+    try:
+        yield
+    except KeyboardInterrupt:
+        interrupted = True
+        raise
+    finally:
+        pending, _pending = _pending, outer
+        if not interrupted:
+            for cache, key, catalog in pending:
+                cache.put(key, catalog)

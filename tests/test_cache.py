@@ -116,3 +116,18 @@ def test_keys_follow_content_and_an_unwritable_cache_is_no_error(tmp_path):
     cache.put("k", catalog)  # no error
     assert cache.get("k") is None
     assert cache.through("k", lambda: catalog) is catalog
+
+
+def test_entries_are_written_when_the_command_ends_and_not_after_an_interrupt(tmp_path):
+    from schemadiff.cache import writes_deferred
+    cache = CatalogCache(tmp_path / "cache")
+    catalog = catalog_from_sql("CREATE TABLE a (id int);")
+    with writes_deferred():
+        cache.through("k", lambda: catalog)
+        assert cache.get("k") is None  # not yet
+    assert cache.get("k") == catalog
+    with pytest.raises(KeyboardInterrupt):
+        with writes_deferred():
+            cache.through("j", lambda: catalog)
+            raise KeyboardInterrupt
+    assert cache.get("j") is None

@@ -28,9 +28,10 @@ class _Group(click.Group):
     """Every error ends here: one line (or a few) on stderr, passwords masked, exit 2."""
 
     def invoke(self, ctx):
+        from ..cache import writes_deferred
         from ..connect import redact
         try:
-            with _sigterm_as_interrupt():
+            with _sigterm_as_interrupt(), writes_deferred():
                 return super().invoke(ctx)
         except SchemaDiffError as exc:
             click.echo(redact(f"schemadiff: error: {exc}"), err=True)
