@@ -189,6 +189,9 @@ def run(n: int, admin: str, with_migra: bool = True, repeat: int = 3, stages: bo
                 shutil.rmtree(cache, ignore_errors=True)
                 cold.append(_cli_plan(schema_dir, dsn, Path(d)))
                 warm.append(_cli_plan(schema_dir, dsn, Path(d)))
+                print(f"bench: {n} tables: pg_dump {dumps[-1]:.2f} s, cold {cold[-1][0]:.2f} s "
+                      f"{cold[-1][1] / 2**20:.0f} MiB, warm {warm[-1][0]:.2f} s {warm[-1][1] / 2**20:.0f} MiB, "
+                      f"load {os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
                 if warm[-1][2] != cold[-1][2]:
                     raise RuntimeError(f"the warm plan has {warm[-1][2]} lines, the cold one {cold[-1][2]}")
             load_after = os.getloadavg()
