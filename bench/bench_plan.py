@@ -1,14 +1,18 @@
 """Catalog-scale benchmark: `schemadiff plan` (files -> live database) split into stages.
 
 For each N, in a fresh process: generate a schema of N tables (gen_schema.py), load the
-*mutated* schema into a fresh database, then
-- run `schemadiff plan` as a user does (a subprocess): wall time and the peak resident memory
-  of its process tree, sampled every 20 ms (it parses the files while a thread waits for the
-  server's answers to the catalog queries);
+*mutated* schema into a fresh database, then, `--repeat` times (3) in turn so that a busy machine
+slows each of them alike, and reporting medians:
+- `pg_dump --schema-only` (the floor for reading a catalog);
+- `schemadiff plan` as a user runs it (a subprocess), cold: an empty catalog cache
+  (.schemadiff/cache, schemadiff/cache.py), which it fills; wall time and the peak resident
+  memory of its process tree, sampled every 20 ms;
+- the same plan again, warm: both catalogs read from that cache;
+then, unless --no-stages:
 - time each stage on its own, one after the other in this process: parse (files),
   introspect (database), diff and plan;
-- in the same run on the same database, `pg_dump --schema-only` (the floor for reading a
-  catalog) and migra (in a virtual environment of its own) diffing the same two schemas.
+- migra (in a virtual environment of its own) diffing the same two schemas, unless --no-migra.
+The load average before and after each N is part of its result.
 
     python bench/bench_plan.py 100 1000            # on a throwaway embedded PostgreSQL
     python bench/bench_plan.py 1000 --dsn URL      # on another server (admin DSN)
@@ -21,6 +25,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -138,13 +143,15 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def _cli_plan(schema_dir: Path, dsn: str) -> tuple[float, int, int]:
-    """`schemadiff plan` as a user runs it: (wall seconds, peak RSS of its process tree, plan lines)."""
+def _cli_plan(schema_dir: Path, dsn: str, project: Path) -> tuple[float, int, int]:
+    """`schemadiff plan` as a user runs it, from `project` (whose .schemadiff/cache it uses):
+    (wall seconds, peak RSS of its process tree, plan lines)."""
     cmd = [sys.executable, "-c", "from schemadiff.cli.main import main; main()",
            "plan", "--schema", str(schema_dir), "--db", dsn]
+    env = dict(os.environ, SCHEMADIFF_CACHE="1")
     t0 = time.perf_counter()
     with tempfile.TemporaryFile() as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, cwd=project, env=env)
         peak = 0
         while proc.poll() is None:
             peak = max(peak, _tree_rss(proc.pid))
@@ -157,23 +164,57 @@ def _cli_plan(schema_dir: Path, dsn: str) -> tuple[float, int, int]:
     return seconds, peak, lines
 
 
-def run(n: int, admin: str, with_migra: bool = True) -> dict:
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def run(n: int, admin: str, with_migra: bool = True, repeat: int = 3, stages: bool = True,
+        loaded: str | None = None) -> dict:
+    """`loaded`: the DSN of a database that holds the mutated schema of this N already (kept)."""
     with tempfile.TemporaryDirectory() as d:
         schema_dir = Path(d) / "schema"
         schema_dir.mkdir()
         (schema_dir / "schema.sql").write_text(generate(n))
-        name, dsn = scratch_database(admin)
+        cache = Path(d) / ".schemadiff" / "cache"
+        name, dsn = scratch_database(admin) if loaded is None else (None, loaded)
         try:
             t0 = time.perf_counter()
-            _load(dsn, generate(n, mutate=True))
+            if loaded is None:
+                _load(dsn, generate(n, mutate=True))
             load = time.perf_counter() - t0
-            cli_s, cli_rss, _ = _cli_plan(schema_dir, dsn)
+            load_before = os.getloadavg()
+            dumps, cold, warm = [], [], []
+            for _ in range(repeat):
+                dumps.append(_pg_dump(dsn))
+                shutil.rmtree(cache, ignore_errors=True)
+                cold.append(_cli_plan(schema_dir, dsn, Path(d)))
+                warm.append(_cli_plan(schema_dir, dsn, Path(d)))
+                print(f"bench: {n} tables: pg_dump {dumps[-1]:.2f} s, cold {cold[-1][0]:.2f} s "
+                      f"{cold[-1][1] / 2**20:.0f} MiB, warm {warm[-1][0]:.2f} s {warm[-1][1] / 2**20:.0f} MiB, "
+                      f"load {os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
+                if warm[-1][2] != cold[-1][2]:
+                    raise RuntimeError(f"the warm plan has {warm[-1][2]} lines, the cold one {cold[-1][2]}")
+            load_after = os.getloadavg()
+            result = {"tables": n, "load_s": round(load, 2),
+                      "loadavg_before": [round(x, 2) for x in load_before],
+                      "loadavg_after": [round(x, 2) for x in load_after],
+                      "pg_dump_runs_s": [round(x, 3) for x in dumps],
+                      "cli_runs_s": [round(c[0], 3) for c in cold], "cli_warm_runs_s": [round(c[0], 3) for c in warm],
+                      "pg_dump_s": round(_median(dumps), 3),
+                      "cli_s": round(_median([c[0] for c in cold]), 3),
+                      "cli_peak_rss_mb": round(max(c[1] for c in cold) / 2**20, 1),
+                      "cli_warm_s": round(_median([c[0] for c in warm]), 3),
+                      "cli_warm_peak_rss_mb": round(max(c[1] for c in warm) / 2**20, 1),
+                      "plan_lines": cold[0][2]}
+            result["cold_ratio"] = round(result["cli_s"] / result["pg_dump_s"], 2)
+            result["warm_ratio"] = round(result["cli_warm_s"] / result["pg_dump_s"], 2)
+            if not stages:
+                return result
             desired, t_parse, m_parse = _timed(lambda: load_schema([schema_dir]))
             current, t_intro, m_intro = _timed(lambda: inspect_database(dsn))
             changes, t_diff, m_diff = _timed(lambda: diff_catalogs(current, desired))
             plan, t_plan, m_plan = _timed(lambda: plan_changes(changes, desired))
             _ = [s.sql for s in plan.steps]
-            dump = _pg_dump(dsn)
             migra = None
             if with_migra:
                 target_name, target_dsn = scratch_database(admin)
@@ -183,14 +224,14 @@ def run(n: int, admin: str, with_migra: bool = True) -> dict:
                 finally:
                     drop_database(admin, target_name)
         finally:
-            drop_database(admin, name)
-    return {"tables": n, "objects": desired.object_count(), "statements": len(plan.steps),
-            "load_s": round(load, 2), "parse_s": round(t_parse, 3), "introspect_s": round(t_intro, 3),
+            if name is not None:
+                drop_database(admin, name)
+    return {**result, "objects": desired.object_count(), "statements": len(plan.steps),
+            "parse_s": round(t_parse, 3), "introspect_s": round(t_intro, 3),
             "diff_s": round(t_diff, 3), "plan_s": round(t_plan, 3),
             "stages_s": round(t_parse + t_intro + t_diff + t_plan, 3),
             "stages_peak_rss_mb": round(max(m_parse, m_intro, m_diff, m_plan) / 2**20, 1),
-            "cli_s": round(cli_s, 3), "cli_peak_rss_mb": round(cli_rss / 2**20, 1),
-            "pg_dump_s": round(dump, 3), "migra_s": None if migra is None else (round(migra, 3) if migra != float("inf") else f">{MIGRA_TIMEOUT}")}
+            "migra_s": None if migra is None else (round(migra, 3) if migra != float("inf") else f">{MIGRA_TIMEOUT}")}
 
 
 def main() -> None:
@@ -199,6 +240,9 @@ def main() -> None:
     ap.add_argument("--dsn", help="admin DSN of a server to use (default: a throwaway embedded one)")
     ap.add_argument("--json", help="write the results here")
     ap.add_argument("--no-migra", action="store_true", help="do not run migra")
+    ap.add_argument("--no-stages", action="store_true", help="only pg_dump and the plan, cold and warm")
+    ap.add_argument("--loaded", help="DSN of a database holding the mutated schema of the one N already (kept)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of pg_dump and of each plan, in turn (median)")
     ap.add_argument("--single", action="store_true", help=argparse.SUPPRESS)  # one N, in this process
     a = ap.parse_args()
     admin = a.dsn
@@ -208,12 +252,17 @@ def main() -> None:
         admin = server.get_uri("postgres")
         _raise_lock_slots(admin, server)
     if a.single:
-        print(json.dumps(run(a.sizes[0], admin, with_migra=not a.no_migra)), flush=True)
+        print(json.dumps(run(a.sizes[0], admin, with_migra=not a.no_migra, repeat=a.repeat,
+                             stages=not a.no_stages, loaded=a.loaded)), flush=True)
         return
     results = []
     for n in a.sizes:
         # Each N in a fresh process, so that its peak memory is its own.
-        cmd = [sys.executable, __file__, str(n), "--single", "--dsn", admin] + (["--no-migra"] if a.no_migra else [])
+        if a.loaded and len(a.sizes) != 1:
+            ap.error("--loaded goes with one N")
+        cmd = [sys.executable, __file__, str(n), "--single", "--dsn", admin, "--repeat", str(a.repeat)] + \
+            (["--loaded", a.loaded] if a.loaded else []) + \
+            (["--no-migra"] if a.no_migra else []) + (["--no-stages"] if a.no_stages else [])
         r = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
         results.append(r)
         print(json.dumps(r), flush=True)

@@ -41,10 +41,11 @@ PROCESS_THRESHOLD = 1_500_000
 @gc_paused
 def load_catalogs(paths: list[Path], dsn: str, *, process_threshold: int = PROCESS_THRESHOLD,
                   lock_timeout: str | None = "5s", ignore_data_statements: bool = False,
-                  declare=None) -> tuple[Catalog, Catalog]:
+                  declare=None, cache_dir: Path | None = None) -> tuple[Catalog, Catalog]:
     """(live, declared); the live side's lock waits are bounded by `lock_timeout`. `declare`, when
     given, makes the declared catalog instead of parsing the files (sources.py: replay, migration
-    order)."""
+    order). With `cache_dir`, each side's parse goes through the catalog cache there (cache.py)."""
+    from .cache import CatalogCache, cached, files_key
     from .introspect.catalog import live_catalog
     from .parse import load_schema
     from .parse.source import find_sql_files
@@ -53,13 +54,15 @@ def load_catalogs(paths: list[Path], dsn: str, *, process_threshold: int = PROCE
     # No interpreter to start (an embedded Python has no sys.executable): a thread it is.
     in_process = bool(sys.executable) and sum(f.stat().st_size for f in files) >= process_threshold
     reader = _ProcessReader(dsn, lock_timeout) if in_process else _ThreadReader(dsn, lock_timeout)
+    cache = CatalogCache(cache_dir) if cache_dir is not None else None
     try:
-        desired = declare() if declare is not None else load_schema(
-            files, ignore_data_statements=ignore_data_statements)
+        desired = declare() if declare is not None else cached(
+            cache, lambda: files_key(files, ignore_data_statements=ignore_data_statements),
+            lambda: load_schema(files, ignore_data_statements=ignore_data_statements))
     except BaseException:
         reader.cancel()
         raise
-    return live_catalog(reader.result()), desired
+    return live_catalog(reader.result(), cache=cache), desired
 
 
 class _ThreadReader:

@@ -9,8 +9,10 @@ parameters, never through SQL text.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-import psycopg
+if TYPE_CHECKING:  # imported by the command line's config: psycopg's import waits for a connection
+    import psycopg
 
 from .errors import ConfigError
 

@@ -1,4 +1,5 @@
 """Shared test configuration: the database fixtures (fix_db.py), golden files, corpus markers."""
+import os
 import sys
 from pathlib import Path
 
@@ -8,6 +9,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from fix_db import db, pg  # noqa: E402,F401 - fixtures
 from fix_scratch import scratch  # noqa: E402,F401 - fixture
+
+# The catalog cache (schemadiff/cache.py) is off: a test that patches the parser must see its
+# patch run. tests/test_cache.py turns it on where it tests it.
+os.environ.setdefault("SCHEMADIFF_CACHE", "0")
 
 _CORPUS_PREFIXES = ("sqldef/", "pg-schema-diff/")
 

@@ -66,3 +66,30 @@ def test_post_init_replace_order_and_pickle():
     assert sorted([Ordered(2), Ordered(1, "b"), Ordered(1, "a")]) == [Ordered(1, "a"), Ordered(1, "b"), Ordered(2)]
     s = Sample("x", 1, (2,), "n")
     assert pickle.loads(pickle.dumps(s)) == s
+    assert pickle.loads(pickle.dumps(s)).note == "n"  # compare=False fields travel too
+
+
+@value
+class One:
+    only: int
+
+
+def test_pickle_goes_through_the_constructor_with_every_field():
+    assert pickle.loads(pickle.dumps(One(7))) == One(7)
+    assert One(7).__reduce__() == (One, (7,))
+    assert Sample("x", 1, (2,), "n").__reduce__() == (Sample, ("x", 1, (2,), "n"))
+
+
+def test_a_catalog_pickles_whole_with_its_mappings_read_only_and_in_order():
+    from types import MappingProxyType
+
+    from schemadiff.parse import catalog_from_sql
+    catalog = catalog_from_sql("CREATE TABLE b (id int PRIMARY KEY, n text DEFAULT 'x' CHECK (n <> ''));\n"
+                               "CREATE TABLE a (id int);\nCREATE INDEX ON b (lower(n)) WHERE id > 0;\n"
+                               "CREATE VIEW v AS SELECT id FROM a;\nCOMMENT ON TABLE a IS 'c';\n")
+    copy = pickle.loads(pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL))
+    assert copy == catalog
+    assert type(copy.tables) is MappingProxyType and list(copy.tables) == list(catalog.tables)
+    assert [c.name for c in copy.tables[next(iter(copy.tables))].columns] == \
+        [c.name for c in catalog.tables[next(iter(catalog.tables))].columns]
+    assert copy.indexes == catalog.indexes and copy.views == catalog.views

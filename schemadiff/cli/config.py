@@ -8,13 +8,17 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from ..errors import ConfigError
-from ..model import QualifiedName
 from ..settings import check_bool, check_count, check_duration
+
+if TYPE_CHECKING:  # the model imports pglast: `schemadiff --help` needs neither
+    from ..model import QualifiedName
 
 _KEYS = {"schema", "exclude", "database_url_env", "online", "lock_timeout", "statement_timeout", "lock_retries",
          "lock_retry_delay", "apply_lock_wait", "groups", "lint",
-         "ignore_data_statements", "source", "migrations", "migrations_order", "replay_setup"}
+         "ignore_data_statements", "source", "migrations", "migrations_order", "replay_setup", "cache"}
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -42,6 +46,12 @@ class Config:
     migrations: str | None = None  # glob picking the migration files ("*.up.sql", "*/migration.sql")
     migrations_order: str = "name"  # or "numeric" (1_x before 10_y)
     replay_setup: list[str] = field(default_factory=list)  # files run before the migrations on replay
+    cache: bool = True  # parsed catalogs kept in .schemadiff/cache (schemadiff/cache.py)
+
+    def cache_dir(self) -> Path | None:
+        """Where plan caches parsed catalogs, or None when the config or $SCHEMADIFF_CACHE says not to."""
+        from ..cache import cache_enabled
+        return self.project_dir / ".schemadiff" / "cache" if cache_enabled(self.cache) else None
 
     def source_spec(self):
         """The Source these settings describe (a --source flag has already been folded in)."""
@@ -128,6 +138,8 @@ def _apply_section(cfg: Config, section: dict, path: Path) -> None:
         cfg.database_url_env, cfg.database_url_env_set = name, True
     if "online" in section:
         cfg.online = check_bool(section["online"], "online")
+    if "cache" in section:
+        cfg.cache = check_bool(section["cache"], "cache")
     if "ignore_data_statements" in section:
         cfg.ignore_data_statements = check_bool(section["ignore_data_statements"], "ignore_data_statements")
     if "source" in section:

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..model import Catalog, QualifiedName
 from .config import Config, exclusion, load_config
 from .main import cli, env_option, source_option
+
+if TYPE_CHECKING:  # the model imports pglast: `schemadiff --help` needs neither
+    from ..model import Catalog, QualifiedName
 
 
 def load_catalog(schema_paths, db_url: str | None) -> tuple[Config, Catalog]:

@@ -13,9 +13,13 @@ from pathlib import Path
 
 import click
 
+from typing import TYPE_CHECKING
+
 from ..errors import SchemaDiffError
-from ..model import Catalog
 from .config import Config, database_url, exclusion, load_config
+
+if TYPE_CHECKING:  # the model imports pglast: `schemadiff --help` needs neither
+    from ..model import Catalog
 
 EXIT_OK, EXIT_CHANGES, EXIT_ERROR = 0, 1, 2
 
@@ -24,9 +28,10 @@ class _Group(click.Group):
     """Every error ends here: one line (or a few) on stderr, passwords masked, exit 2."""
 
     def invoke(self, ctx):
+        from ..cache import writes_deferred
         from ..connect import redact
         try:
-            with _sigterm_as_interrupt():
+            with _sigterm_as_interrupt(), writes_deferred():
                 return super().invoke(ctx)
         except SchemaDiffError as exc:
             click.echo(redact(f"schemadiff: error: {exc}"), err=True)
@@ -159,7 +164,8 @@ def load_both(paths: list[Path], url: str, keep, cfg: Config | None = None) -> t
         source = cfg.source_spec()
         declare = lambda: declared_catalog(paths, source, ignore_data_statements=ignore)  # noqa: E731
     current, desired = load_catalogs(paths, url, lock_timeout=cfg.lock_timeout if cfg else "5s",
-                                     ignore_data_statements=ignore, declare=declare)
+                                     ignore_data_statements=ignore, declare=declare,
+                                     cache_dir=cfg.cache_dir() if cfg is not None else None)
     return current.filtered(keep), desired.filtered(keep)
 
 

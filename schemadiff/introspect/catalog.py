@@ -119,9 +119,13 @@ def _positions(rows: tuple[tuple, ...]) -> dict[object, int | None]:
 
 
 @gc_paused
-def live_catalog(live: LiveSchema) -> Catalog:
+def live_catalog(live: LiveSchema, cache=None) -> Catalog:
+    """The live schema's catalog; its statements' parse goes through `cache` (a
+    schemadiff.cache.CatalogCache) when given."""
+    from ..cache import cached, statements_key
     try:
-        catalog = catalog_from_statements(live.statements, "database")
+        catalog = cached(cache, lambda: statements_key(live.statements),
+                         lambda: catalog_from_statements(live.statements, "database"))
     except ParseError as exc:
         raise IntrospectError(f"could not read the live schema: {exc}") from None
     # schemadiff's own bookkeeping (schemadiff.data_steps) is never part of a user's schema.

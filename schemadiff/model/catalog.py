@@ -6,7 +6,7 @@ sorted by identity so that everything downstream is deterministic.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
 from typing import Callable, Mapping
 
@@ -38,6 +38,13 @@ def _owner_name(owner: Owner) -> QualifiedName:
     """The name --exclude patterns see for an owned object (a schema's is (schema, ""))."""
     path = owner.target.path
     return QualifiedName(path[0], path[1] if len(path) > 1 else "")
+
+
+def _restore_catalog(values: tuple) -> "Catalog":
+    catalog = object.__new__(Catalog)
+    for name, v in zip(_FIELD_NAMES, values):
+        object.__setattr__(catalog, name, MappingProxyType(v) if name in Catalog._MAPPINGS else v)
+    return catalog
 
 
 def _frozen(d: Mapping) -> Mapping:
@@ -100,6 +107,12 @@ class Catalog:
         object.__setattr__(self, "owners", frozenset(self.owners))
         object.__setattr__(self, "owner_privileges", frozenset(self.owner_privileges))
 
+    def __reduce__(self):
+        """Pickled as its field values, the read-only mappings as plain dicts (a mappingproxy does
+        not pickle); restored without sorting them again: they are sorted already."""
+        return _restore_catalog, (tuple(dict(v) if type(v) is MappingProxyType else v
+                                        for v in (getattr(self, f) for f in _FIELD_NAMES)),)
+
     def filtered(self, keep: Callable[[QualifiedName], bool]) -> "Catalog":
         """The catalog without the tables, sequences, indexes and types that `keep` rejects.
 
@@ -157,3 +170,6 @@ class Catalog:
         """Every user-defined type name: enums, domains, composite and range types."""
         return set(self.enums) | set(self.domains) | set(self.composites) | set(self.ranges)
 
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(Catalog))
