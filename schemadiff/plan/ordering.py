@@ -14,7 +14,6 @@ from collections import defaultdict
 
 from ..diff import Change
 from ..errors import CycleError
-from .digraph import DiGraph, Unfeasible, descendants, find_cycle, lexicographical_topological_sort
 
 # Phase of each change kind: the tie-break when no dependency decides.  Drops of
 # dependents first, then the objects they depended on, then creations outward.
@@ -62,15 +61,18 @@ def with_followers(changes: list[Change], seed) -> set[int]:
     Why: splitting a plan into stages (expand/contract, data first/indexes later) must never
     leave a change in a stage that runs before something it needs.
     """
+    import networkx as nx
     g = _graph(changes)
     out = {i for i, c in enumerate(changes) if seed(c)}
     for i in list(out):
-        out |= descendants(g, i)
+        out |= nx.descendants(g, i)
     return out
 
 
 def _graph(changes: list[Change]):
-    g = DiGraph(len(changes))
+    import networkx as nx  # imported here: a quarter of a second that an empty plan does not need
+    g = nx.DiGraph()
+    g.add_nodes_from(range(len(changes)))
     creators: dict = defaultdict(list)
     droppers: dict = defaultdict(list)
     for i, c in enumerate(changes):
@@ -99,11 +101,12 @@ def _graph(changes: list[Change]):
 def order_changes(changes: list[Change]) -> list[Change]:
     if not changes:
         return []
+    import networkx as nx
     g = _graph(changes)
     keys = {i: _tie_key(c) for i, c in enumerate(changes)}
     try:
-        order = list(lexicographical_topological_sort(g, key=lambda i: keys[i]))
-    except Unfeasible:
-        cycle = find_cycle(g)
+        order = list(nx.lexicographical_topological_sort(g, key=lambda i: keys[i]))
+    except nx.NetworkXUnfeasible:
+        cycle = nx.find_cycle(g)
         raise CycleError([changes[a].description for a, _ in cycle]) from None
     return [changes[i] for i in order]
