@@ -380,6 +380,25 @@ CASES: dict[str, str] = {
         CREATE FUNCTION label(code varchar(10)) RETURNS varchar(20) LANGUAGE sql RETURN 'x' || code;
         CREATE FUNCTION next_of(x int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT x + 1; END;
     """,
+    "sql-standard-bodies-as-the-server-prints-them": """
+        CREATE SCHEMA app;
+        CREATE TABLE app.people (id int PRIMARY KEY, name text);
+        CREATE TABLE app.logs (pid int, msg text);
+        CREATE FUNCTION app.person_count() RETURNS bigint LANGUAGE sql
+        BEGIN ATOMIC SELECT count(*) FROM app.people; END;
+        CREATE FUNCTION app.names_after(x int) RETURNS SETOF text LANGUAGE sql
+        BEGIN ATOMIC SELECT name FROM app.people p WHERE id > x ORDER BY 1; END;
+        CREATE FUNCTION app.touch(x int, y text) RETURNS void LANGUAGE sql
+        BEGIN ATOMIC
+          UPDATE app.people SET name = y WHERE id = x;
+          INSERT INTO app.logs SELECT id, name FROM app.people WHERE id = $1;
+          INSERT INTO app.logs VALUES (x, 'touched');
+          DELETE FROM app.logs WHERE pid = touch.x;
+          SELECT x + 1;
+        END;
+        CREATE FUNCTION app.bigger(x int) RETURNS bigint LANGUAGE sql
+        RETURN (SELECT count(*) FROM app.people WHERE people.id > x);
+    """,
     "default-privileges-for-the-connected-role": """
         ALTER DEFAULT PRIVILEGES FOR ROLE CURRENT_USER GRANT SELECT ON TABLES TO PUBLIC;
         ALTER DEFAULT PRIVILEGES GRANT USAGE ON SEQUENCES TO PUBLIC;
