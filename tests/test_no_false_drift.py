@@ -399,6 +399,14 @@ CASES: dict[str, str] = {
         CREATE FUNCTION app.bigger(x int) RETURNS bigint LANGUAGE sql
         RETURN (SELECT count(*) FROM app.people WHERE people.id > x);
     """,
+    "text-search-configurations-copied": """
+        CREATE TEXT SEARCH CONFIGURATION public.my_english (COPY = pg_catalog.english);
+        CREATE TEXT SEARCH CONFIGURATION public.my_russian (COPY = russian);
+        CREATE TEXT SEARCH CONFIGURATION public.my_simple (COPY = simple);
+        ALTER TEXT SEARCH CONFIGURATION public.my_simple DROP MAPPING FOR email;
+        CREATE TABLE docs (id int, body text);
+        CREATE INDEX docs_tsv ON docs USING gin (to_tsvector('public.my_english'::regconfig, body));
+    """,
     "default-privileges-for-the-connected-role": """
         ALTER DEFAULT PRIVILEGES FOR ROLE CURRENT_USER GRANT SELECT ON TABLES TO PUBLIC;
         ALTER DEFAULT PRIVILEGES GRANT USAGE ON SEQUENCES TO PUBLIC;

@@ -355,3 +355,12 @@ def test_atomic_bodies_still_differ_where_the_meaning_does():
     assert base != body_key("BEGIN ATOMIC SELECT name FROM people p WHERE id > 1; END")
     assert body_key("BEGIN ATOMIC UPDATE people SET name = 'a' WHERE id = x; END") != \
         body_key("BEGIN ATOMIC UPDATE people SET name = 'a' WHERE id <> x; END")
+
+
+def test_text_search_configuration_copied_from_the_files_is_refused_clearly():
+    sql = """CREATE TEXT SEARCH CONFIGURATION a (COPY = english);
+             CREATE TEXT SEARCH CONFIGURATION b (COPY = a);"""
+    with pytest.raises(ParseError, match=r"COPY = a\): only pg_catalog's configurations are copied"):
+        catalog_from_sql(sql)
+    mappings = next(iter(catalog_from_sql(sql.splitlines()[0]).carried.values())).definition.key
+    assert '["asciiword",[["english_stem"]]]' in mappings and '["email",[["simple"]]]' in mappings
