@@ -407,6 +407,19 @@ CASES: dict[str, str] = {
         CREATE TABLE docs (id int, body text);
         CREATE INDEX docs_tsv ON docs USING gin (to_tsvector('public.my_english'::regconfig, body));
     """,
+    "user-functions-named-like-built-ins": """
+        CREATE SCHEMA app;
+        CREATE FUNCTION public.lower(text) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT upper($1)';
+        CREATE FUNCTION app.lower(text) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT upper($1)';
+        CREATE TABLE people (id int, name text DEFAULT lower('X'), CHECK (lower(name) <> ''));
+        CREATE INDEX people_lower ON people (lower(name));
+        SET search_path = app, public;
+        CREATE TABLE app.t (name text DEFAULT lower('Y'));
+        CREATE INDEX t_lower ON app.t (lower(name));
+        CREATE VIEW app.tv AS SELECT lower(name) AS l, public.lower(name) AS m FROM app.t;
+        SET search_path = app, pg_catalog;
+        CREATE TABLE app.u (name text DEFAULT lower('Z'));
+    """,
     "default-privileges-for-the-connected-role": """
         ALTER DEFAULT PRIVILEGES FOR ROLE CURRENT_USER GRANT SELECT ON TABLES TO PUBLIC;
         ALTER DEFAULT PRIVILEGES GRANT USAGE ON SEQUENCES TO PUBLIC;

@@ -309,6 +309,15 @@ def test_drop_cascade_of_an_overload_matches_the_server(scratch):
     assert not _plan(dsn, OVERLOADS).steps
 
 
+def test_unqualified_calls_of_built_in_names_reach_pg_catalog():
+    """pg_catalog is searched first: dropping a user's lower(text) leaves lower(name) callers be."""
+    sql = """CREATE FUNCTION public.lower(text) RETURNS text LANGUAGE sql AS 'SELECT upper($1)';
+             CREATE TABLE t (name text DEFAULT lower('X'), other text DEFAULT public.lower('Y'));
+             DROP FUNCTION public.lower(text) CASCADE;"""
+    t = catalog_from_sql(sql).tables[QualifiedName("public", "t")]
+    assert t.column("name").default is not None and t.column("other").default is None
+
+
 @pytest.mark.db
 def test_revoking_from_a_role_that_does_not_own_schema_public_plans_nothing(scratch):
     dsn = scratch.load("db", "")

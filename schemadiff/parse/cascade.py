@@ -17,6 +17,7 @@ from ..model.types import format_type, without_typmod
 from ..model.types import type_schema
 from .builder import Builder, Context
 from .nodes import strings
+from .qualify import builtin_function_first
 
 # ("relation" | "type" | "sequence", name) or ("function", FunctionName: its signature)
 Target = tuple[str, QualifiedName | FunctionName]
@@ -150,7 +151,10 @@ def _relation(rv: dict, path: tuple[str, ...], b: Builder) -> QualifiedName | No
 def _function(names: list[str], path: tuple[str, ...], b: Builder) -> QualifiedName | None:
     if not names:
         return None
-    return _resolve(names, path, {fn.qualified for fn in b.functions})
+    found = _resolve(names, path, {fn.qualified for fn in b.functions})
+    if len(names) == 1 and builtin_function_first(names[0], path, found.schema):
+        return QualifiedName("pg_catalog", names[0])
+    return found
 
 
 def _calls(call: dict, fn: FunctionName, b: Builder) -> bool:
