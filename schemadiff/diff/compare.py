@@ -12,6 +12,7 @@ from ..graph import (column_dependencies, column_ref, constraint_dependencies, c
                      table_dependencies, table_ref, type_ref, enum_values_ref)
 from ..model import Catalog, Column, Constraint, Expr, ObjectRef, QualifiedName, Table, ref
 from ..model.objects import SequenceOptions
+from ..model.types import without_typmod
 from ..model.exprs import without_default_opclasses
 from .attachments import after_detach, diff_attachments, drop_with_tables, with_moved_partitions
 from .changes import Change
@@ -630,13 +631,43 @@ class _Differ:
         if r.kind == "constraint":
             t = self.old.tables.get(QualifiedName(*r.path[:2]))
             con = next((c for c in t.constraints if c.name == r.path[2]), None) if t is not None else None
-            return con is not None and con.kind in ("c", "f")
+            if con is not None and con.kind == "f":
+                return not self._foreign_key_survives(t.name, con)
+            return con is not None and con.kind == "c"
         if r.kind == "index":
             from ..graph import _columns_named
             idx = self.old.indexes.get(QualifiedName(*r.path))
             return idx is not None and tuple(used.path[:2]) == (idx.table.schema, idx.table.name) \
                 and used.path[2] in _columns_named(idx.definition.key)
         return False
+
+    def _foreign_key_survives(self, table: QualifiedName, con) -> bool:
+        """Does the server carry foreign key `con` over the type changes of its columns?
+
+        ALTER COLUMN TYPE on either side re-adds the key itself, and succeeds when the two
+        types still compare through the referenced key's btree operator family or an implicit
+        cast from the referencing type (int -> bigint): whichever side the plan retypes
+        first, each pair of old or new types the two sides can hold must do."""
+        pairs = zip(con.columns, con.ref_columns)
+        for fk_col, pk_col in pairs:
+            fk_types = self._column_types(table, fk_col)
+            pk_types = self._column_types(con.ref_table, pk_col)
+            if fk_types is None or pk_types is None:
+                return False
+            if not all(_comparable_for_key(f, p) for f in fk_types for p in pk_types):
+                return False
+        return True
+
+    def _column_types(self, table: QualifiedName | None, name: str) -> set[str] | None:
+        """The column's type before and after the plan (None when either side lacks it)."""
+        out = set()
+        for catalog in (self.old, self.new):
+            t = catalog.tables.get(table) if table is not None else None
+            col = t.column(name) if t is not None else None
+            if col is None:
+                return None
+            out.add(without_typmod(col.type))
+        return out
 
     def _goes_with_owner(self, r: ObjectRef, owners_gone: set[ObjectRef], dropped: set[ObjectRef]) -> bool:
         """Does `r` belong to a table or view the plan drops (its index, key, trigger, policy)?"""
@@ -820,3 +851,25 @@ def diff_catalogs(old: Catalog, new: Catalog) -> list[Change]:
     diff_owners(d)
     from .names import claim_relation_names
     return claim_relation_names(renames + suggest_renames(d.changes))
+
+
+# Types whose btree operator family compares them with each other (integer_ops, float_ops,
+# text_ops, which varchar columns use, datetime_ops): a foreign key between two of one group is
+# valid.  This table and the next were checked against PostgreSQL 18 creating a key for every pair.
+_KEY_FAMILIES = (frozenset({"smallint", "integer", "bigint"}), frozenset({"real", "double precision"}),
+                 frozenset({"text", "character varying"}),
+                 frozenset({"date", "timestamp without time zone", "timestamp with time zone"}))
+# Implicit casts from a referencing column's type to a referenced key's, which a foreign key
+# also accepts (PostgreSQL compares through the key's own equality then).
+_IMPLICIT_TO = {"smallint": {"numeric", "real", "double precision"}, "integer": {"numeric", "real", "double precision"},
+                "bigint": {"numeric", "real", "double precision"}, "numeric": {"real", "double precision"},
+                "real": {"double precision"}, "character": {"text", "character varying"},
+                "text": {"character"}, "character varying": {"character"}}
+
+
+def _comparable_for_key(fk_type: str, pk_type: str) -> bool:
+    if fk_type == pk_type:
+        return True
+    if any(fk_type in f and pk_type in f for f in _KEY_FAMILIES):
+        return True
+    return pk_type in _IMPLICIT_TO.get(fk_type, ())
