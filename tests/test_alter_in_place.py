@@ -70,3 +70,14 @@ def test_foreign_key_kept_across_a_widened_key(pg):
     to_text = before.replace(" int", " text")
     sql = plan_sql(_plan(dsn, to_text))
     assert "DROP CONSTRAINT b_a_id_fkey" in sql and "ADD CONSTRAINT b_a_id_fkey" in sql, sql
+
+
+def test_identity_made_a_plain_column_with_a_default(pg):
+    """DROP IDENTITY first (an identity column takes no default), its NOT NULL dropped once."""
+    dsn = pg.create_database("CREATE TABLE t (id bigint GENERATED ALWAYS AS IDENTITY);")
+    plain = "CREATE TABLE t (id bigint DEFAULT 5);"
+    plan = _plan(dsn, plain)
+    sql = plan_sql(plan)
+    assert sql.index("DROP IDENTITY") < sql.index("SET DEFAULT 5") and sql.count("DROP NOT NULL") == 1, sql
+    apply_plan(dsn, plan)
+    assert not _plan(dsn, plain).steps

@@ -409,8 +409,10 @@ class _Differ:
             self.add("alter_column_type", cref, prev, col, args=args, requires=deps, drops=[cref], creates=[cref],
                      old_requires=old_deps | _default_uses(prev, self.old))
         takeover = self._identity_to_serial(table, prev, col)
+        # An identity column takes no default: a default comes after DROP IDENTITY.
+        identity_dropped = prev.identity is not None and col.identity is None
         if prev.default != col.default and col.identity is None and not type_changes:
-            gone = {ref("column_identity_gone", *cref.path)} if takeover is not None else set()
+            gone = {ref("column_identity_gone", *cref.path)} if identity_dropped else set()
             self.add("set_column_default", ref("column_default", *cref.path), prev, col, args=args,
                      requires=deps | {cref} | gone, old_requires=_default_uses(prev, self.old))
         if prev.identity != col.identity or prev.identity_options != col.identity_options:
@@ -444,6 +446,8 @@ class _Differ:
             else:
                 restart = self._restart((table, col.name), prev.identity_options, col.identity_options) \
                     if prev.identity and col.identity else ()
+                if identity_dropped:
+                    creates.append(ref("column_identity_gone", *cref.path))
                 self.add("alter_identity", ref("column_identity", *cref.path), prev, col,
                          args=args + ((("serial_sequence", serial),) if serial is not None else ()) + restart,
                          requires=[cref], drops=drops, creates=creates)
@@ -451,7 +455,9 @@ class _Differ:
                 col.storage, col.compression, col.statistics, col.options):
             self.add("alter_column_settings", ref("column_settings", *cref.path), prev, col, args=args,
                      requires=[cref])
-        if prev.not_null != col.not_null and not (col.identity and col.not_null):
+        # DROP IDENTITY renders its own DROP NOT NULL (render/ddl.py alter_identity).
+        dropped_with_identity = identity_dropped and takeover is None and not col.not_null
+        if prev.not_null != col.not_null and not (col.identity and col.not_null) and not dropped_with_identity:
             self.add("set_not_null", ref("column_not_null", *cref.path), prev, col, args=args, requires=[cref])
 
     def _constraints(self, old: Table, t: Table) -> None:
