@@ -9,7 +9,7 @@ import orjson
 from ..gcpause import gc_paused
 from ..graph import (column_dependencies, column_ref, constraint_dependencies, constraint_ref, function_ref,
                      index_dependencies, index_ref, schema_ref, sequence_ref, sequences_used,
-                     table_dependencies, table_ref, type_ref, enum_values_ref)
+                     table_dependencies, table_ref, trigger_dependencies, type_ref, enum_values_ref)
 from ..model import Catalog, Column, Constraint, Expr, ObjectRef, QualifiedName, Table, ref
 from ..model.objects import SequenceOptions
 from ..model.types import without_typmod
@@ -302,6 +302,10 @@ class _Differ:
         # What the table's remaining foreign keys use goes after it (the keys go with the table);
         # keys between dropped tables were dropped on their own above, so cycles stay breakable.
         old_requires = set(table_dependencies(t, self.old))
+        # Its triggers go with it (no DROP TRIGGER of their own): their functions go after it.
+        for trig in self.old.triggers.values():
+            if trig.table == t.name:
+                old_requires |= trigger_dependencies(trig, self.old) - {target}
         for con in t.constraints:
             if con.kind == "f" and con.ref_table in self.new.tables and con.ref_table not in self._dropped_tables:
                 old_requires |= {r for r in constraint_dependencies(t.name, con, self.old)
