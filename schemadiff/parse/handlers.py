@@ -366,6 +366,8 @@ def _alter_table_cmd(b: Builder, table: TableDraft, cmd: dict, ctx: Context, onl
         table.cluster_on = None
     elif sub == "AT_ValidateConstraint":
         con = table.constraints.get(cmd["name"])
+        if con is None and _inherited_check(b, table, cmd["name"]):
+            return  # a partition's copy of its parent's CHECK: the model keeps the parent's only
         if con is None:
             raise ParseError([(ctx.location, f"constraint {cmd['name']} is declared nowhere")])
         con.node = {k: v for k, v in con.node.items() if k not in ("skip_validation", "initially_valid")}
@@ -560,3 +562,18 @@ def _items(obj):
 def _schema_of(obj) -> str | None:
     names = strings(_items(obj))
     return names[-2] if len(names) > 1 else None
+
+
+def _inherited_check(b, table, name: str) -> bool:
+    """Does a parent (partitioned or inherited) of `table` declare constraint `name`?"""
+    todo, seen = [table], set()
+    while todo:
+        t = todo.pop()
+        for parent in [t.partition_of, *getattr(t, "inherits", ())]:
+            p = b.tables.get(parent) if parent is not None else None
+            if p is not None and p.name not in seen:
+                seen.add(p.name)
+                if name in p.constraints:
+                    return True
+                todo.append(p)
+    return False
