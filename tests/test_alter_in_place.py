@@ -49,3 +49,35 @@ def test_generated_expression_change(pg):
     with psycopg.connect(dsn, autocommit=True) as conn:
         assert conn.execute("SELECT b FROM v").fetchone()[0] == 3
     assert not _plan(dsn, after).steps
+
+
+def test_foreign_key_kept_across_a_widened_key(pg):
+    """int -> bigint on either side of a foreign key: ALTER COLUMN TYPE re-adds the key itself, so
+    the plan neither drops nor re-adds it; a change the key cannot survive (int -> text) still does."""
+    before = ("CREATE TABLE a (id int PRIMARY KEY); CREATE TABLE b (id int, a_id int REFERENCES a);"
+              "CREATE TABLE c (id int, a_id int REFERENCES a);")
+    after = before.replace("a (id int", "a (id bigint").replace("b (id int, a_id int", "b (id int, a_id bigint")
+    dsn = pg.create_database(before + "INSERT INTO a VALUES (1); INSERT INTO b VALUES (1, 1), (2, 1);")
+    plan = _plan(dsn, after)
+    sql = plan_sql(plan)
+    assert "ALTER COLUMN id TYPE bigint" in sql and "CONSTRAINT" not in sql, sql
+    apply_plan(dsn, plan)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        assert conn.execute("SELECT count(*) FROM pg_constraint WHERE contype = 'f'").fetchone()[0] == 2
+        with pytest.raises(psycopg.errors.ForeignKeyViolation):
+            conn.execute("INSERT INTO c VALUES (3, 7)")
+    assert not _plan(dsn, after).steps
+    to_text = before.replace(" int", " text")
+    sql = plan_sql(_plan(dsn, to_text))
+    assert "DROP CONSTRAINT b_a_id_fkey" in sql and "ADD CONSTRAINT b_a_id_fkey" in sql, sql
+
+
+def test_identity_made_a_plain_column_with_a_default(pg):
+    """DROP IDENTITY first (an identity column takes no default), its NOT NULL dropped once."""
+    dsn = pg.create_database("CREATE TABLE t (id bigint GENERATED ALWAYS AS IDENTITY);")
+    plain = "CREATE TABLE t (id bigint DEFAULT 5);"
+    plan = _plan(dsn, plain)
+    sql = plan_sql(plan)
+    assert sql.index("DROP IDENTITY") < sql.index("SET DEFAULT 5") and sql.count("DROP NOT NULL") == 1, sql
+    apply_plan(dsn, plan)
+    assert not _plan(dsn, plain).steps

@@ -386,6 +386,46 @@ CASES: dict[str, str] = {
         CREATE FUNCTION label(code varchar(10)) RETURNS varchar(20) LANGUAGE sql RETURN 'x' || code;
         CREATE FUNCTION next_of(x int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT x + 1; END;
     """,
+    "sql-standard-bodies-as-the-server-prints-them": """
+        CREATE SCHEMA app;
+        CREATE TABLE app.people (id int PRIMARY KEY, name text);
+        CREATE TABLE app.logs (pid int, msg text);
+        CREATE FUNCTION app.person_count() RETURNS bigint LANGUAGE sql
+        BEGIN ATOMIC SELECT count(*) FROM app.people; END;
+        CREATE FUNCTION app.names_after(x int) RETURNS SETOF text LANGUAGE sql
+        BEGIN ATOMIC SELECT name FROM app.people p WHERE id > x ORDER BY 1; END;
+        CREATE FUNCTION app.touch(x int, y text) RETURNS void LANGUAGE sql
+        BEGIN ATOMIC
+          UPDATE app.people SET name = y WHERE id = x;
+          INSERT INTO app.logs SELECT id, name FROM app.people WHERE id = $1;
+          INSERT INTO app.logs VALUES (x, 'touched');
+          DELETE FROM app.logs WHERE pid = touch.x;
+          SELECT x + 1;
+        END;
+        CREATE FUNCTION app.bigger(x int) RETURNS bigint LANGUAGE sql
+        RETURN (SELECT count(*) FROM app.people WHERE people.id > x);
+    """,
+    "text-search-configurations-copied": """
+        CREATE TEXT SEARCH CONFIGURATION public.my_english (COPY = pg_catalog.english);
+        CREATE TEXT SEARCH CONFIGURATION public.my_russian (COPY = russian);
+        CREATE TEXT SEARCH CONFIGURATION public.my_simple (COPY = simple);
+        ALTER TEXT SEARCH CONFIGURATION public.my_simple DROP MAPPING FOR email;
+        CREATE TABLE docs (id int, body text);
+        CREATE INDEX docs_tsv ON docs USING gin (to_tsvector('public.my_english'::regconfig, body));
+    """,
+    "user-functions-named-like-built-ins": """
+        CREATE SCHEMA app;
+        CREATE FUNCTION public.lower(text) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT upper($1)';
+        CREATE FUNCTION app.lower(text) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT upper($1)';
+        CREATE TABLE people (id int, name text DEFAULT lower('X'), CHECK (lower(name) <> ''));
+        CREATE INDEX people_lower ON people (lower(name));
+        SET search_path = app, public;
+        CREATE TABLE app.t (name text DEFAULT lower('Y'));
+        CREATE INDEX t_lower ON app.t (lower(name));
+        CREATE VIEW app.tv AS SELECT lower(name) AS l, public.lower(name) AS m FROM app.t;
+        SET search_path = app, pg_catalog;
+        CREATE TABLE app.u (name text DEFAULT lower('Z'));
+    """,
     "default-privileges-for-the-connected-role": """
         ALTER DEFAULT PRIVILEGES FOR ROLE CURRENT_USER GRANT SELECT ON TABLES TO PUBLIC;
         ALTER DEFAULT PRIVILEGES GRANT USAGE ON SEQUENCES TO PUBLIC;

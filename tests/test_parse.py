@@ -329,3 +329,38 @@ def test_syntax_error_at_end_of_input_names_the_end(tmp_path):
     with pytest.raises(ParseError) as exc:
         load_schema([tmp_path])
     assert str(exc.value) == f"{tmp_path / 'a.sql'}:2:23: syntax error at end of input"
+
+
+# -- SQL-standard function bodies --------------------------------------------------------------
+BODY_TABLES = "CREATE TABLE people (id int PRIMARY KEY, name text);\n"
+
+
+def body_key(body: str) -> str:
+    sql = BODY_TABLES + f"CREATE FUNCTION f(x int) RETURNS SETOF text LANGUAGE sql {body};"
+    return next(iter(catalog_from_sql(sql).functions.values())).definition.key
+
+
+def test_atomic_bodies_compare_as_the_server_prints_them():
+    """pg_get_functiondef qualifies columns and arguments and names outputs; a file does not."""
+    written = body_key("BEGIN ATOMIC SELECT name FROM people WHERE id > $1 ORDER BY 1; END")
+    printed = body_key("BEGIN ATOMIC SELECT people.name FROM people WHERE (people.id > f.x) ORDER BY people.name; END")
+    assert written == printed
+    assert body_key("RETURN (SELECT count(*) FROM people WHERE id > x)") == \
+        body_key("RETURN (SELECT count(*) AS count FROM people WHERE (people.id > f.x))")
+
+
+def test_atomic_bodies_still_differ_where_the_meaning_does():
+    base = body_key("BEGIN ATOMIC SELECT name FROM people WHERE id > x; END")
+    assert base != body_key("BEGIN ATOMIC SELECT name FROM people WHERE id >= x; END")
+    assert base != body_key("BEGIN ATOMIC SELECT name FROM people p WHERE id > 1; END")
+    assert body_key("BEGIN ATOMIC UPDATE people SET name = 'a' WHERE id = x; END") != \
+        body_key("BEGIN ATOMIC UPDATE people SET name = 'a' WHERE id <> x; END")
+
+
+def test_text_search_configuration_copied_from_the_files_is_refused_clearly():
+    sql = """CREATE TEXT SEARCH CONFIGURATION a (COPY = english);
+             CREATE TEXT SEARCH CONFIGURATION b (COPY = a);"""
+    with pytest.raises(ParseError, match=r"COPY = a\): only pg_catalog's configurations are copied"):
+        catalog_from_sql(sql)
+    mappings = next(iter(catalog_from_sql(sql.splitlines()[0]).carried.values())).definition.key
+    assert '["asciiword",[["english_stem"]]]' in mappings and '["email",[["simple"]]]' in mappings

@@ -177,3 +177,19 @@ def test_dump_round_trip(pg, tmp_path, sql, layout):
     from test_dump import plan_of_dump
     dsn = pg.create_database(sql)
     assert plan_of_dump(dsn, tmp_path / "out", layout) == []
+
+
+def test_attach_does_not_adopt_an_index_the_files_keep_standalone(pg):
+    """ATTACH PARTITION adopts the partition's index that looks like the parent's; where the files
+    attach first and create that index after (standalone, beside the one the attach makes), the
+    look-alike is dropped before the attach and created after (pg-schema-diff's "partition is not
+    attached" case)."""
+    unattached = """CREATE TABLE p (id int, foo varchar(255), bar text) PARTITION BY LIST (foo);
+                    CREATE TABLE c (id int, foo varchar(255), bar text);
+                    CREATE INDEX p_idx ON p (foo, bar);
+                    CREATE INDEX c_local ON c (foo, bar);"""
+    attached = unattached.replace("CREATE INDEX p_idx", "ALTER TABLE p ATTACH PARTITION c FOR VALUES IN ('x');"
+                                                        "CREATE INDEX p_idx")
+    sql = _converge(pg, unattached, attached)
+    assert sql.index("DROP INDEX public.c_local") < sql.index("ATTACH PARTITION") < sql.index("CREATE INDEX c_local")
+    _converge(pg, attached, unattached)

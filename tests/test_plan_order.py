@@ -306,3 +306,15 @@ def test_a_function_signature_change_under_a_default_replaces_the_default_only()
     plan = plan_between(old, old.replace("next_code()", "next_code(p text DEFAULT 'y')", 1))
     assert kinds(plan) == ["set_column_default", "drop_function", "create_function", "set_column_default"]
     assert plan.steps[0].sql.endswith("DROP DEFAULT;") and plan.steps[-1].sql.endswith("SET DEFAULT next_code();")
+
+
+def test_a_dropped_tables_trigger_function_goes_after_the_table():
+    """The trigger goes with its table (no DROP TRIGGER): the table's drop must still come before
+    its trigger function's, even when a function that reads the table holds the table's drop back."""
+    sql = """CREATE TABLE t (id int, version int);
+             CREATE FUNCTION bump() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
+             CREATE TRIGGER t_bump BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION bump();
+             CREATE FUNCTION z_reads_t() RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT count(*) FROM t; END;"""
+    plan = plan_between(sql, "")
+    table = first_index(plan, lambda s: s.change.kind == "drop_table")
+    assert table < first_index(plan, lambda s: s.sql.startswith("DROP FUNCTION public.bump"))

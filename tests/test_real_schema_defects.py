@@ -252,7 +252,7 @@ def test_drop_cascade_takes_the_dependents_along():
 
 @pytest.mark.parametrize(("drop", "named"), [
     ("DROP TABLE a;", "cannot drop table a because view va depends on it"),
-    ("DROP FUNCTION f();", "cannot drop function f because default of c.x depends on it"),
+    ("DROP FUNCTION f();", "cannot drop function f() because default of c.x depends on it"),
     ("DROP TYPE mood;", "cannot drop type mood because column d.m depends on it"),
 ])
 def test_drop_without_cascade_names_the_dependent(drop, named):
@@ -266,6 +266,48 @@ def test_drop_without_cascade_names_the_dependent(drop, named):
 def test_drop_cascade_in_the_files_matches_the_server(scratch):
     dsn = scratch.load("db", CASCADE)
     assert not _plan(dsn, CASCADE).steps
+
+
+OVERLOADS = """
+CREATE FUNCTION f(a int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT a';
+CREATE FUNCTION f(a text) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT a';
+CREATE FUNCTION f(a int, b int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT a + b';
+CREATE FUNCTION trg() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
+CREATE FUNCTION trg(x int) RETURNS int LANGUAGE sql AS 'SELECT x';
+CREATE TABLE t (x int DEFAULT f(1, 2), y text DEFAULT f('a'::text), z int DEFAULT f(3));
+CREATE VIEW v AS SELECT f(1, 2) AS s;
+CREATE VIEW w AS SELECT f(1) AS s;
+CREATE TRIGGER t_trg BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION trg();
+DROP FUNCTION f(int, int) CASCADE;
+DROP FUNCTION trg(int);
+DROP FUNCTION f(text) CASCADE;
+"""
+
+
+def test_drop_cascade_follows_the_overload_a_call_reaches():
+    """Calls are matched to an overload by argument count and written types, not by name."""
+    c = catalog_from_sql(OVERLOADS)
+    t = c.tables[QualifiedName("public", "t")]
+    assert (t.column("x").default, t.column("y").default) == (None, None)
+    assert t.column("z").default is not None
+    assert set(c.views) == {QualifiedName("public", "w")} and len(c.triggers) == 1
+    with pytest.raises(ParseError, match=r"cannot drop function f\(integer\) because view w depends"):
+        catalog_from_sql(OVERLOADS + "DROP FUNCTION f(int);")
+
+
+@pytest.mark.db
+def test_drop_cascade_of_an_overload_matches_the_server(scratch):
+    dsn = scratch.load("db", OVERLOADS)
+    assert not _plan(dsn, OVERLOADS).steps
+
+
+def test_unqualified_calls_of_built_in_names_reach_pg_catalog():
+    """pg_catalog is searched first: dropping a user's lower(text) leaves lower(name) callers be."""
+    sql = """CREATE FUNCTION public.lower(text) RETURNS text LANGUAGE sql AS 'SELECT upper($1)';
+             CREATE TABLE t (name text DEFAULT lower('X'), other text DEFAULT public.lower('Y'));
+             DROP FUNCTION public.lower(text) CASCADE;"""
+    t = catalog_from_sql(sql).tables[QualifiedName("public", "t")]
+    assert t.column("name").default is not None and t.column("other").default is None
 
 
 @pytest.mark.db

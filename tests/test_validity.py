@@ -47,3 +47,15 @@ def test_not_valid_in_the_files_asks_nothing_of_a_validated_database(pg):
     dsn = pg.create_database(VALID)
     assert not _plan(dsn, NOT_VALID).steps
     assert not _plan(dsn, VALID).steps
+
+
+def test_a_not_valid_check_on_a_partitioned_parent_is_read_back(pg):
+    """Partitions made after a NOT VALID CHECK on their parent get a validated copy; the live side
+    says so with ALTER TABLE partition VALIDATE CONSTRAINT, which names the parent's constraint."""
+    sql = """CREATE TABLE p (id int, fizz int) PARTITION BY LIST (id);
+             ALTER TABLE p ADD CONSTRAINT p_fizz CHECK (fizz > 0) NOT VALID;
+             CREATE TABLE p1 PARTITION OF p FOR VALUES IN (1);"""
+    dsn = pg.create_database(sql)
+    assert not _plan(dsn, sql).steps
+    validated = sql + "ALTER TABLE p1 VALIDATE CONSTRAINT p_fizz;"
+    assert catalog_from_sql(validated) == catalog_from_sql(sql)

@@ -154,6 +154,7 @@ class _Pass:
         self._inline_keys()
         self._attach()
         self._stand_aside()
+        self._not_adopted_on_attach()
         self._foreign_keys_over_dropped_partitions()
 
     def _parents_to_rebuild(self) -> set[QualifiedName]:
@@ -316,6 +317,37 @@ class _Pass:
                 for n in standalone.get(part, ()):
                     if _shape(n.obj) == look:
                         self._require(n, parent.ref)
+
+    def _not_adopted_on_attach(self) -> None:
+        """ATTACH PARTITION adopts the partition's own index that looks like a parent's index (or
+        makes one).  A look-alike the files keep standalone (the parent's index made after the
+        attach gave the partition one of its own) is dropped before the attach, so that the
+        server makes a new one, and created again after it; one the files drop goes before."""
+        d = self.d
+        for i, c in enumerate(list(d.changes)):
+            if c.kind != "attach_partition" or table_ref(c.new.name) not in self.attached:
+                continue
+            part, attachment = c.new.name, ref("partition", *c.target.path)
+            looks = {_shape(n.obj) for n in self.new.values() if n.table == c.new.partition_of and not n.is_key
+                     and n.valid and n.name in self.old and not self.gone(self.old[n.name])}
+            for idx in d.old.indexes.values():
+                if idx.table != part or idx.parent is not None or _shape(idx) not in looks:
+                    continue
+                old = _Node(idx.name, idx.table, None, idx.valid, idx)
+                new = self.new.get(old.name)
+                if new is None and old.name in d.new.indexes:
+                    n = d.new.indexes[old.name]
+                    new = _Node(n.name, n.table, n.parent, n.valid, n)
+                if new is not None and new.parent is not None:
+                    continue  # meant to be adopted
+                if not self.gone(old):
+                    self._add("drop", old)
+                    if new is not None:
+                        self._add("create", new)
+                        self._require(new, attachment)
+                j = self._find(("drop_index",), old.ref)
+                d.changes[j] = replace(d.changes[j], drops=d.changes[j].drops | {attachment})
+            d.changes[i] = replace(d.changes[i], creates=d.changes[i].creates | {attachment})
 
     def _require(self, n: _Node, *refs: ObjectRef) -> None:
         d = self.d

@@ -9,9 +9,10 @@ import orjson
 from ..gcpause import gc_paused
 from ..graph import (column_dependencies, column_ref, constraint_dependencies, constraint_ref, function_ref,
                      index_dependencies, index_ref, schema_ref, sequence_ref, sequences_used,
-                     table_dependencies, table_ref, type_ref, enum_values_ref)
+                     table_dependencies, table_ref, trigger_dependencies, type_ref, enum_values_ref)
 from ..model import Catalog, Column, Constraint, Expr, ObjectRef, QualifiedName, Table, ref
 from ..model.objects import SequenceOptions
+from ..model.types import without_typmod
 from ..model.exprs import without_default_opclasses
 from .attachments import after_detach, diff_attachments, drop_with_tables, with_moved_partitions
 from .changes import Change
@@ -301,6 +302,10 @@ class _Differ:
         # What the table's remaining foreign keys use goes after it (the keys go with the table);
         # keys between dropped tables were dropped on their own above, so cycles stay breakable.
         old_requires = set(table_dependencies(t, self.old))
+        # Its triggers go with it (no DROP TRIGGER of their own): their functions go after it.
+        for trig in self.old.triggers.values():
+            if trig.table == t.name:
+                old_requires |= trigger_dependencies(trig, self.old) - {target}
         for con in t.constraints:
             if con.kind == "f" and con.ref_table in self.new.tables and con.ref_table not in self._dropped_tables:
                 old_requires |= {r for r in constraint_dependencies(t.name, con, self.old)
@@ -408,8 +413,10 @@ class _Differ:
             self.add("alter_column_type", cref, prev, col, args=args, requires=deps, drops=[cref], creates=[cref],
                      old_requires=old_deps | _default_uses(prev, self.old))
         takeover = self._identity_to_serial(table, prev, col)
+        # An identity column takes no default: a default comes after DROP IDENTITY.
+        identity_dropped = prev.identity is not None and col.identity is None
         if prev.default != col.default and col.identity is None and not type_changes:
-            gone = {ref("column_identity_gone", *cref.path)} if takeover is not None else set()
+            gone = {ref("column_identity_gone", *cref.path)} if identity_dropped else set()
             self.add("set_column_default", ref("column_default", *cref.path), prev, col, args=args,
                      requires=deps | {cref} | gone, old_requires=_default_uses(prev, self.old))
         if prev.identity != col.identity or prev.identity_options != col.identity_options:
@@ -443,6 +450,8 @@ class _Differ:
             else:
                 restart = self._restart((table, col.name), prev.identity_options, col.identity_options) \
                     if prev.identity and col.identity else ()
+                if identity_dropped:
+                    creates.append(ref("column_identity_gone", *cref.path))
                 self.add("alter_identity", ref("column_identity", *cref.path), prev, col,
                          args=args + ((("serial_sequence", serial),) if serial is not None else ()) + restart,
                          requires=[cref], drops=drops, creates=creates)
@@ -451,7 +460,9 @@ class _Differ:
             self.add("alter_column_settings", ref("column_settings", *cref.path), prev, col, args=args,
                      requires=[cref])
         named = ref("column_not_null_set", *cref.path)
-        if prev.not_null != col.not_null and not (col.identity and col.not_null):
+        # DROP IDENTITY renders its own DROP NOT NULL (render/ddl.py alter_identity).
+        dropped_with_identity = identity_dropped and takeover is None and not col.not_null
+        if prev.not_null != col.not_null and not (col.identity and col.not_null) and not dropped_with_identity:
             self.add("set_not_null", ref("column_not_null", *cref.path), prev, col, args=args, requires=[cref],
                      creates=[named])
         self._not_null_name(table, prev, col, args, named)
@@ -647,13 +658,43 @@ class _Differ:
         if r.kind == "constraint":
             t = self.old.tables.get(QualifiedName(*r.path[:2]))
             con = next((c for c in t.constraints if c.name == r.path[2]), None) if t is not None else None
-            return con is not None and con.kind in ("c", "f")
+            if con is not None and con.kind == "f":
+                return not self._foreign_key_survives(t.name, con)
+            return con is not None and con.kind == "c"
         if r.kind == "index":
             from ..graph import _columns_named
             idx = self.old.indexes.get(QualifiedName(*r.path))
             return idx is not None and tuple(used.path[:2]) == (idx.table.schema, idx.table.name) \
                 and used.path[2] in _columns_named(idx.definition.key)
         return False
+
+    def _foreign_key_survives(self, table: QualifiedName, con) -> bool:
+        """Does the server carry foreign key `con` over the type changes of its columns?
+
+        ALTER COLUMN TYPE on either side re-adds the key itself, and succeeds when the two
+        types still compare through the referenced key's btree operator family or an implicit
+        cast from the referencing type (int -> bigint): whichever side the plan retypes
+        first, each pair of old or new types the two sides can hold must do."""
+        pairs = zip(con.columns, con.ref_columns)
+        for fk_col, pk_col in pairs:
+            fk_types = self._column_types(table, fk_col)
+            pk_types = self._column_types(con.ref_table, pk_col)
+            if fk_types is None or pk_types is None:
+                return False
+            if not all(_comparable_for_key(f, p) for f in fk_types for p in pk_types):
+                return False
+        return True
+
+    def _column_types(self, table: QualifiedName | None, name: str) -> set[str] | None:
+        """The column's type before and after the plan (None when either side lacks it)."""
+        out = set()
+        for catalog in (self.old, self.new):
+            t = catalog.tables.get(table) if table is not None else None
+            col = t.column(name) if t is not None else None
+            if col is None:
+                return None
+            out.add(without_typmod(col.type))
+        return out
 
     def _goes_with_owner(self, r: ObjectRef, owners_gone: set[ObjectRef], dropped: set[ObjectRef]) -> bool:
         """Does `r` belong to a table or view the plan drops (its index, key, trigger, policy)?"""
@@ -675,8 +716,7 @@ class _Differ:
         self.changes = [c for c in self.changes if not (c.target == target and c.kind in kinds)]
 
     def _rebuild(self, r: ObjectRef) -> None:
-        from ..graph import (column_default_ref, function_dependencies, policy_dependencies,
-                             trigger_dependencies)
+        from ..graph import function_dependencies, policy_dependencies, trigger_dependencies
         if r.kind == "view":
             qn = QualifiedName(*r.path)
             old, new = self.old.views[qn], self.new.views.get(qn)
@@ -852,3 +892,25 @@ def diff_catalogs(old: Catalog, new: Catalog) -> list[Change]:
     diff_owners(d)
     from .names import claim_relation_names
     return claim_relation_names(renames + suggest_renames(d.changes))
+
+
+# Types whose btree operator family compares them with each other (integer_ops, float_ops,
+# text_ops, which varchar columns use, datetime_ops): a foreign key between two of one group is
+# valid.  This table and the next were checked against PostgreSQL 18 creating a key for every pair.
+_KEY_FAMILIES = (frozenset({"smallint", "integer", "bigint"}), frozenset({"real", "double precision"}),
+                 frozenset({"text", "character varying"}),
+                 frozenset({"date", "timestamp without time zone", "timestamp with time zone"}))
+# Implicit casts from a referencing column's type to a referenced key's, which a foreign key
+# also accepts (PostgreSQL compares through the key's own equality then).
+_IMPLICIT_TO = {"smallint": {"numeric", "real", "double precision"}, "integer": {"numeric", "real", "double precision"},
+                "bigint": {"numeric", "real", "double precision"}, "numeric": {"real", "double precision"},
+                "real": {"double precision"}, "character": {"text", "character varying"},
+                "text": {"character"}, "character varying": {"character"}}
+
+
+def _comparable_for_key(fk_type: str, pk_type: str) -> bool:
+    if fk_type == pk_type:
+        return True
+    if any(fk_type in f and pk_type in f for f in _KEY_FAMILIES):
+        return True
+    return pk_type in _IMPLICIT_TO.get(fk_type, ())

@@ -63,13 +63,14 @@ def define_other(b: Builder, node: dict, ctx: Context) -> None:
                  ctx)
     elif kind == "OBJECT_TSCONFIGURATION":
         opts = {unwrap(d)[1]["defname"].lower(): unwrap(d)[1].get("arg") for d in node.get("definition", ())}
-        if "parser" not in opts:
-            raise Unsupported("CREATE TEXT SEARCH CONFIGURATION ... (COPY = ...): write PARSER = and the "
-                              "mappings as pg_dump does")
+        if "copy" in opts:
+            parser, mappings = _copied_configuration(def_names(opts["copy"]))
+        else:
+            parser, mappings = _strip(def_names(opts["parser"])), {}
         _declare(b, "TEXT SEARCH CONFIGURATION", str(qn), {"DefineStmt": {**node, "defnames": _with_schema(qn)}},
                  ctx)
-        b.carried[("TEXT SEARCH CONFIGURATION", str(qn))].update(
-            parser=_strip(def_names(opts["parser"])), mappings={})
+        b.carried[("TEXT SEARCH CONFIGURATION", str(qn))].update(parser=parser, mappings=mappings)
+        _note_dictionaries(b.carried[("TEXT SEARCH CONFIGURATION", str(qn))])
     elif kind == "OBJECT_COLLATION":
         if any(unwrap(d)[1]["defname"].lower() == "from" for d in node.get("definition", ())):
             raise Unsupported("CREATE COLLATION ... FROM another: write its provider and locale as pg_dump does")
@@ -107,8 +108,50 @@ def alter_text_search_configuration(b: Builder, node: dict, ctx: Context) -> Non
         old, new = dicts
         for t in tokens or list(mappings):
             mappings[t] = [new if x == old else x for x in mappings.get(t, ())]
+    _note_dictionaries(d)
+
+
+def _note_dictionaries(d: dict) -> None:
+    """The dictionaries a configuration's mappings use (an ordering dependency when declared)."""
     d["uses"] = [("carried", ["TEXT SEARCH DICTIONARY", ".".join(x) if len(x) > 1 else f"public.{x[0]}"])
-                 for x in {tuple(x) for v in mappings.values() for x in v}]
+                 for x in {tuple(x) for v in d["mappings"].values() for x in v}]
+
+
+# The configurations initdb makes in pg_catalog (snowball_create.sql): `simple` maps every token
+# to the simple dictionary; each language maps numbers, addresses and the like to simple, ASCII
+# words to its own stemmer (English for the languages of another script) and other words to its
+# own.  Checked against pg_ts_config_map of PostgreSQL 15 and 18.
+_SIMPLE_TOKENS = ("email", "file", "float", "host", "hword_numpart", "int", "numhword", "numword", "sfloat",
+                  "uint", "url", "url_path", "version")
+_ASCII_TOKENS = ("asciihword", "asciiword", "hword_asciipart")
+_WORD_TOKENS = ("hword", "hword_part", "word")
+_LANGUAGES = frozenset({"arabic", "armenian", "basque", "catalan", "danish", "dutch", "english", "estonian",
+                        "finnish", "french", "german", "greek", "hindi", "hungarian", "indonesian", "irish",
+                        "italian", "lithuanian", "nepali", "norwegian", "portuguese", "romanian", "russian",
+                        "serbian", "spanish", "swedish", "tamil", "turkish", "yiddish"})
+_ENGLISH_FOR_ASCII = frozenset({"hindi", "russian"})
+
+
+def _builtin_configuration(name: str) -> dict[str, list[list[str]]] | None:
+    if name == "simple":
+        return {t: [["simple"]] for t in _SIMPLE_TOKENS + _ASCII_TOKENS + _WORD_TOKENS}
+    if name not in _LANGUAGES:
+        return None
+    ascii_stem = "english_stem" if name in _ENGLISH_FOR_ASCII else f"{name}_stem"
+    return {**{t: [["simple"]] for t in _SIMPLE_TOKENS}, **{t: [[ascii_stem]] for t in _ASCII_TOKENS},
+            **{t: [[f"{name}_stem"]] for t in _WORD_TOKENS}}
+
+
+def _copied_configuration(names: list[str]) -> tuple[list[str], dict]:
+    """COPY = source: the server copies the source's parser and mappings into the new
+    configuration and keeps no link to it; so does the model.  Only pg_catalog's configurations
+    are copied: a configuration of the files may be altered by statements that run after the
+    COPY here (ALTERs run after every CREATE) though before it in the file."""
+    builtin = _builtin_configuration(names[-1]) if len(names) == 1 or names[0] == "pg_catalog" else None
+    if builtin is None:  # pg_catalog comes first on any search path that does not name it
+        raise Unsupported(f"CREATE TEXT SEARCH CONFIGURATION ... (COPY = {'.'.join(names)}): only pg_catalog's "
+                          "configurations are copied; write PARSER = and the mappings as pg_dump does")
+    return ["default"], builtin
 
 
 def _strip(names: list[str]) -> list[str]:

@@ -12,13 +12,15 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ..errors import ParseError
-from ..model import QualifiedName
+from ..model import FunctionName, QualifiedName
+from ..model.types import format_type, without_typmod
 from ..model.types import type_schema
 from .builder import Builder, Context
 from .nodes import strings
+from .qualify import builtin_function_first
 
-# ("relation" | "function" | "type" | "sequence", name)
-Target = tuple[str, QualifiedName]
+# ("relation" | "type" | "sequence", name) or ("function", FunctionName: its signature)
+Target = tuple[str, QualifiedName | FunctionName]
 
 
 def check_and_cascade(b: Builder, target: Target, cascade: bool, ctx: Context, label: str,
@@ -62,7 +64,8 @@ def dependents(b: Builder, target: Target) -> list[tuple[str, Callable[[], None]
     if kind == "function":
         for key, d in list(b.triggers.items()):
             names = strings(d["node"].get("funcname"))
-            if _function(names, d.get("search_path") or ("public",), b) == qn:
+            # A trigger calls the function of its name that takes no arguments.
+            if qn.args == "" and _function(names, d.get("search_path") or ("public",), b) == qn.qualified:
                 out.append((f"trigger {key[1]} on {key[0].display}", _pop(b.triggers, key)))
     if kind in ("type", "relation"):
         for fn, d in list(b.functions.items()):
@@ -114,7 +117,7 @@ def _uses(node: Any, path: tuple[str, ...], target: Target, b: Builder) -> bool:
                 return True
             if key == "FuncCall" and isinstance(v, dict):
                 names = strings(v.get("funcname"))
-                if kind == "function" and _function(names, path, b) == qn:
+                if kind == "function" and _function(names, path, b) == qn.qualified and _calls(v, qn, b):
                     return True
                 if kind == "sequence" and names and names[-1] in ("nextval", "currval", "setval"):
                     if _sequence_argument(v, path, b) == qn:
@@ -148,7 +151,57 @@ def _relation(rv: dict, path: tuple[str, ...], b: Builder) -> QualifiedName | No
 def _function(names: list[str], path: tuple[str, ...], b: Builder) -> QualifiedName | None:
     if not names:
         return None
-    return _resolve(names, path, {fn.qualified for fn in b.functions})
+    found = _resolve(names, path, {fn.qualified for fn in b.functions})
+    if len(names) == 1 and builtin_function_first(names[0], path, found.schema):
+        return QualifiedName("pg_catalog", names[0])
+    return found
+
+
+def _calls(call: dict, fn: FunctionName, b: Builder) -> bool:
+    """Whether a call of fn's name reaches this overload of it, as the server chooses: by the
+    number of arguments, then by the types of those whose type is written (a cast, a literal).
+    A call the parse trees cannot settle is taken as calling another overload."""
+    overloads = [f for f in b.functions if f.qualified == fn.qualified]
+    if overloads == [fn]:
+        return True
+    args = call.get("args") or ()
+    fitting = [f for f in overloads if _takes(b.functions[f]["node"], len(args))]
+    if fitting == [fn]:
+        return True
+    if fn not in fitting:
+        return False
+    written = [_written_type(a) for a in args]
+    def agreement(f: FunctionName) -> int:
+        types = f.args.split(", ") if f.args else []
+        return sum(1 for w, t in zip(written, types) if w is not None and w == t)
+    best = max(agreement(f) for f in fitting)
+    return agreement(fn) == best and [agreement(f) for f in fitting].count(best) == 1
+
+
+def _takes(node: dict, count: int) -> bool:
+    """Whether a function accepts `count` positional arguments (defaults and VARIADIC counted)."""
+    inputs = [p.get("FunctionParameter", {}) for p in node.get("parameters", ())]
+    inputs = [p for p in inputs if p.get("mode", "FUNC_PARAM_DEFAULT") in
+              ("FUNC_PARAM_DEFAULT", "FUNC_PARAM_IN", "FUNC_PARAM_INOUT", "FUNC_PARAM_VARIADIC")]
+    required = sum(1 for p in inputs if not p.get("defexpr") and p.get("mode") != "FUNC_PARAM_VARIADIC")
+    variadic = any(p.get("mode") == "FUNC_PARAM_VARIADIC" for p in inputs)
+    return required <= count and (variadic or count <= len(inputs))
+
+
+_LITERAL_TYPES = {"ival": "integer", "fval": "numeric", "sval": None, "boolval": "boolean"}
+
+
+def _written_type(arg: Any) -> str | None:
+    """The type an argument states: a cast's, or an integer, numeric or boolean literal's
+    (a string literal is of unknown type until resolved)."""
+    if not isinstance(arg, dict):
+        return None
+    if "TypeCast" in arg:
+        return without_typmod(format_type(arg["TypeCast"]["typeName"]))
+    const = arg.get("A_Const")
+    if const:
+        return next((_LITERAL_TYPES[k] for k in _LITERAL_TYPES if k in const), None)
+    return None
 
 
 def _type_name(names: list[str], path: tuple[str, ...], b: Builder) -> QualifiedName:

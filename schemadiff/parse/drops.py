@@ -167,9 +167,9 @@ def _function_target(b: Builder, obj, ctx: Context):
     if fn not in b.functions and body.get("args_unspecified"):
         matches = [f for f in b.functions if (f.schema, f.name) == (fn.schema, fn.name)]
         fn = matches[0] if len(matches) == 1 else fn
-    if fn not in b.functions or any(f.qualified == fn.qualified and f != fn for f in b.functions):
-        return None  # an overload of the same name stays: name-based dependencies cannot tell
-    return "function", fn.qualified
+    if fn not in b.functions:
+        return None
+    return "function", fn  # overloads of its name stay: calls are matched to it (cascade._calls)
 
 
 def _index(b: Builder, obj, ctx: Context) -> str | None:

@@ -76,8 +76,9 @@ def freeze(b: Builder) -> Catalog:
     extension_schemas = _extension_schemas(b)
     indexes = {qn: _index(i, settled, extension_schemas) for qn, i in b.indexes.items()
                if qn not in settled.implied}
-    views = _views(b)
-    programs = freeze_programs(b)
+    shaper = _ViewShaper(b)
+    views = _views(b, shaper)
+    programs = freeze_programs(b, shaper.columns_of)
     for s in sequences.values():
         if s.owned_by and (s.owned_by[0] not in b.tables or s.owned_by[1] not in b.tables[s.owned_by[0]].columns):
             problems.append((s.origin, f"sequence {s.name.display} is owned by {s.owned_by[0].display}."
@@ -335,9 +336,8 @@ def dumps(obj: Any) -> str:
     return json.dumps(obj, sort_keys=True)
 
 
-def _views(b: Builder) -> dict[QualifiedName, View]:
+def _views(b: Builder, shaper: "_ViewShaper") -> dict[QualifiedName, View]:
     """Views, normalized against the tables' and other views' columns (see views.py)."""
-    shaper = _ViewShaper(b)
     shaped, outputs = shaper.shaped, shaper.outputs
     out = {}
     for qn, d in b.views.items():

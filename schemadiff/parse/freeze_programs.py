@@ -10,11 +10,13 @@ from ..model import (CompositeType, Domain, DomainCheck, Expr, Function, Functio
                      QualifiedName, RangeType, Trigger, quote_ident)
 from ..model.exprs import canonical, make_expr, to_sql
 from ..model.types import format_type, without_typmod
+from .bodies import normalize_body
 from .builder import Builder
 from .naming import choose_name
 from .nodes import const_value, strings, unwrap
 from .privileges import apply_acl, fold_all
 from .qualify import needs_qualifying
+from .views import Columns
 
 _PARAM_MODES = {"FUNC_PARAM_DEFAULT": "in", "FUNC_PARAM_IN": "in", "FUNC_PARAM_OUT": "out",
                 "FUNC_PARAM_INOUT": "inout", "FUNC_PARAM_VARIADIC": "variadic", "FUNC_PARAM_TABLE": "table"}
@@ -46,7 +48,7 @@ def _body_key(language: str, body: str, statement_sql: str) -> str:
     return "text:" + body
 
 
-def _function(name: FunctionName, d: dict) -> Function:
+def _function(name: FunctionName, d: dict, columns_of: Columns) -> Function:
     node = dict(d["node"])
     params = []
     for p in node.get("parameters", ()):
@@ -86,7 +88,8 @@ def _function(name: FunctionName, d: dict) -> Function:
     node["replace"] = True
     sql = to_sql({"CreateFunctionStmt": node})
     if node.get("sql_body"):
-        body_key = "atomic:" + canonical(node["sql_body"])
+        inputs = [p["name"] for p in params if p["mode"] in ("in", "inout", "variadic")]
+        body_key = "atomic:" + canonical(normalize_body(node["sql_body"], name.name, inputs, columns_of))
     else:
         body_key = _body_key(language, body_text or "", sql)
     key = {"kind": "procedure" if node.get("is_procedure") else "function", "params": params, "returns": returns,
@@ -153,11 +156,12 @@ def _policy(table: QualifiedName, name: str, d: dict) -> Policy:
                   d["comment"], d["origin"])
 
 
-def freeze_programs(b: Builder) -> dict:
-    """The new catalog fields (functions, triggers, ...) from the builder's drafts."""
+def freeze_programs(b: Builder, columns_of: Columns) -> dict:
+    """The new catalog fields (functions, triggers, ...) from the builder's drafts; `columns_of`
+    gives a relation's columns to SQL-standard bodies (bodies.py)."""
     from .aggregates import freeze_aggregate
     from .carried import freeze_carried
-    functions = {fn: freeze_aggregate(fn, d, b.functions) if d.get("aggregate") else _function(fn, d)
+    functions = {fn: freeze_aggregate(fn, d, b.functions) if d.get("aggregate") else _function(fn, d, columns_of)
                  for fn, d in b.functions.items()}
     declared = {fn.qualified for fn in functions}
     triggers = {k: _trigger(k[0], k[1], d, declared) for k, d in b.triggers.items()}

@@ -584,3 +584,5 @@ def _items(obj):
 def _schema_of(obj) -> str | None:
     names = strings(_items(obj))
     return names[-2] if len(names) > 1 else None
+
+

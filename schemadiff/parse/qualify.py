@@ -16,11 +16,29 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import QualifiedName
+from ..model.returns import RETURNS
 from ..model.types import BUILTIN_TYPES, _DISPLAY
 from .source import Statement
 
 # Schemas whose objects the default path (public) finds, or which are always searched.
 _DEFAULT_SCHEMAS = frozenset({"public", "pg_catalog", "$user"})
+
+
+# Names of pg_catalog's functions: those returning a type (model/returns.py, generated from pg_proc)
+# and the trigger functions a user may name.  An unqualified call of one of them reaches
+# pg_catalog's, which the server searches first unless the path names pg_catalog later, even
+# when a schema of the path declares a function of the same name and argument types.
+BUILTIN_FUNCTIONS = frozenset(RETURNS) | frozenset({"tsvector_update_trigger", "tsvector_update_trigger_column",
+                                                    "suppress_redundant_updates_trigger"})
+
+
+def builtin_function_first(name: str, search_path: tuple[str, ...], schema: str) -> bool:
+    """Whether an unqualified call of `name` finds pg_catalog's function before `schema`'s."""
+    if name not in BUILTIN_FUNCTIONS:
+        return False
+    if "pg_catalog" not in search_path:
+        return True
+    return schema not in search_path or search_path.index("pg_catalog") < search_path.index(schema)
 
 
 def needs_qualifying(search_path: tuple[str, ...]) -> bool:
@@ -95,6 +113,7 @@ def _collect_ctes(x: Any, out: set[str]) -> None:
 
 class _Qualifier:
     def __init__(self, search_path: tuple[str, ...], declared: Declared, ctes: set[str]):
+        self.search_path = search_path
         self.path = [s for s in search_path if s not in ("$user", "pg_catalog")]
         self.declared = declared
         self.ctes = ctes
@@ -111,7 +130,7 @@ class _Qualifier:
                 if key == "RangeVar" and isinstance(v, dict):
                     self._range_var(v)
                 elif key == "FuncCall" and isinstance(v, dict):
-                    self._names(v, "funcname", self.declared.functions)
+                    self._function(v)
                     self._sequence_argument(v)
                 elif key == "TypeName" and isinstance(v, dict):
                     self._type(v)
@@ -142,6 +161,14 @@ class _Qualifier:
         schema = self._find(text.lower(), self.declared.relations)
         if schema is not None:
             const["sval"]["sval"] = f"{schema}.{text}"
+
+    def _function(self, call: dict) -> None:
+        names = _strings(call.get("funcname"))
+        if len(names) == 1:
+            schema = self._find(names[0], self.declared.functions) or "public"
+            if builtin_function_first(names[0], self.search_path, schema):
+                return
+        self._names(call, "funcname", self.declared.functions)
 
     def _type(self, tn: dict) -> None:
         names = _strings(tn.get("names"))
