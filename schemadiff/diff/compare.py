@@ -257,7 +257,7 @@ class _Differ:
                 old = None
             if old is None:
                 self._create_table(t)
-            elif old != t or _to_validate(old, t) or _names_not_null(t):  # most tables are unchanged: compare
+            elif old != t or _to_validate(old, t) or _renames_not_null(old, t):  # most tables are unchanged: compare
                 self._alter_table(old, t)                                   # once, not by member
         for qn, t in self.old.tables.items():
             if qn not in self.new.tables:
@@ -832,9 +832,11 @@ class _Differ:
             self.comment(f"COLUMN {table}.{_q(col.name)}", cref, None, col.comment)
 
 
-def _names_not_null(t: Table) -> bool:
-    """The files name a NOT NULL (Column.not_null_name is not compared: an unnamed one matches any name)."""
-    return any(c.not_null_name is not None for c in t.columns)
+def _renames_not_null(old: Table, t: Table) -> bool:
+    """The files name a NOT NULL the database names otherwise (Column.not_null_name is not
+    compared: an unnamed one matches any name, and a default name is kept as None)."""
+    named = {c.name: c.not_null_name for c in t.columns if c.not_null_name is not None}
+    return bool(named) and any(named.get(c.name, c.not_null_name) != c.not_null_name for c in old.columns)
 
 
 def _default_uses(col: Column, catalog: Catalog) -> set[ObjectRef]:
