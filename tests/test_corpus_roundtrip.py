@@ -19,7 +19,7 @@ from dataclasses import replace
 import pglast
 import psycopg
 import pytest
-from test_introspect_roundtrip import SHARED, _harness, _load, _load_dump, fingerprint_without_acl
+from fix_harness import SHARED, fingerprint_without_acl, harness, load_dump, load_script
 
 from schemadiff.dump import dump_files, write_dump
 from schemadiff.errors import IntrospectError, ParseError
@@ -49,14 +49,14 @@ def _corpus_params():
     if not CORPORA:
         return [pytest.param(None, None, False,
                              marks=pytest.mark.skip(reason=f"no conformance corpora in {SHARED}"))]
-    harness = _harness()
+    converge = harness()
     params, seen = [], set()
     for path in CORPORA:
         for line in path.read_text().splitlines():
             if not line.strip():
                 continue
             case = json.loads(line)
-            tables = harness is not None and harness.case_kind(case) == "tables"
+            tables = converge is not None and converge.case_kind(case) == "tables"
             setup = case.get("setup_sql") or ""
             for side in ("desired_sql", "current_sql") if tables else ("desired_sql",):
                 sql = case.get(side) or ""
@@ -80,21 +80,14 @@ def _files_plan_nothing(statements: list[str], version: int, tmp_path) -> None:
         assert [s.sql for s in plan.steps] == [], f"{layout} layout: the dump does not plan empty"
 
 
-def _without_extension_versions(statements: list[str]) -> list[str]:
-    """The dump leaves an extension's version to the server (the fingerprint ignores it too): an
-    older version than the default cannot be reached by an update, and is not the dump's business."""
-    return [s for s in statements if not (s.startswith("ALTER EXTENSION ") and " UPDATE TO " in s)]
-
-
 def _dump_recreates_the_catalog(dsn_a: str, statements: list[str], setup_sql: str, scratch) -> None:
-    statements = _without_extension_versions(statements)
     dsn_b, conn_b = scratch.empty("restored")
-    _load(conn_b, setup_sql)
-    _load_dump(conn_b, statements)
-    again = _without_extension_versions(live_schema_sql(conn_b))
+    load_script(conn_b, setup_sql)
+    load_dump(conn_b, statements)
+    again = live_schema_sql(conn_b)
     fa, fb = fingerprint_without_acl(dsn_a), fingerprint_without_acl(dsn_b)
     if fa != fb:
-        diff = "\n".join(_harness().fingerprint_diff(fa, fb, max_lines=80))
+        diff = "\n".join(harness().fingerprint_diff(fa, fb, max_lines=80))
         pytest.fail("B differs from A ('-' A, '+' B):\n" + diff + "\n\ndump:\n" + "\n".join(statements))
     assert again == statements, "dumping B does not give A's dump again"
 
@@ -103,8 +96,8 @@ def _dump_recreates_the_catalog(dsn_a: str, statements: list[str], setup_sql: st
 def test_corpus_roundtrip(pg, scratch, tmp_path, setup_sql, sql, compare_catalogs):
     dsn_a, conn_a = scratch.empty("original")
     try:
-        _load(conn_a, setup_sql)
-        _load(conn_a, sql)
+        load_script(conn_a, setup_sql)
+        load_script(conn_a, sql)
     except psycopg.Error as exc:
         pytest.skip(f"does not load on PostgreSQL {pg.version}: {str(exc).splitlines()[0]}")
     statements = live_schema_sql(conn_a)

@@ -8,6 +8,7 @@ conformance corpora in test_corpus_roundtrip.py.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pglast
@@ -75,6 +76,22 @@ def test_roundtrip_learning_platform(pg, tmp_path, layout):
         assert {"functions.sql", "public/users.sql", "public/user_interactions.sql"} <= names
 
 
+def test_extension_older_than_the_default_version_loads_again(pg, tmp_path):
+    """An update path only goes upwards: the dump must create the version, not update to it."""
+    dsn = pg.create_database("CREATE EXTENSION amcheck VERSION '1.3';")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        default = conn.execute("SELECT default_version FROM pg_available_extensions"
+                               " WHERE name = 'amcheck'").fetchone()[0]
+    assert default != "1.3", "the server's default must differ for this test to mean anything"
+    dump_database(dsn, tmp_path / "out", "schema")
+    text = "\n".join(p.read_text() for p in sorted((tmp_path / "out").rglob("*.sql")))
+    assert "UPDATE TO" not in text
+    restored = pg.create_database(text)  # fails if the dump asks for an update the server has no path for
+    with psycopg.connect(restored, autocommit=True) as conn:
+        assert conn.execute("SELECT extversion FROM pg_extension WHERE extname = 'amcheck'").fetchone()[0] == "1.3"
+    assert plan_of_dump(restored, tmp_path / "again", "schema") == []
+
+
 # ---------------------------------------------------------------------------
 # what the files look like
 
@@ -89,7 +106,8 @@ def test_schema_layout_files(every_kind):
     files = dump_files(every_kind, "schema")
     assert list(files) == ["app.sql", "audit.sql", "extensions.sql", "functions.sql", "public.sql", "types.sql"]
     assert files["app.sql"].startswith("CREATE SCHEMA app;\n\nCOMMENT ON SCHEMA app\n")
-    assert "CREATE EXTENSION IF NOT EXISTS citext\n  WITH SCHEMA app;" in files["extensions.sql"]
+    assert re.search(r"CREATE EXTENSION IF NOT EXISTS citext\n  WITH SCHEMA app VERSION '[0-9.]+';",
+                     files["extensions.sql"])
     assert "CREATE FUNCTION" not in files["public.sql"] and "CREATE OR REPLACE FUNCTION public.add(" in files[
         "functions.sql"]
 

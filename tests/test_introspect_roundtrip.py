@@ -9,70 +9,17 @@ fingerprint does not look at (column order, statistics targets).
 """
 from __future__ import annotations
 
-import functools
-import re
-import sys
-from pathlib import Path
 
 import pglast
 import psycopg
 import pytest
+from fix_harness import fingerprint_without_acl, harness_or_skip, load_dump, load_script
 from fix_scratch import ScratchDatabases
 
 from schemadiff.errors import IntrospectError
 from schemadiff.introspect import dump_schema_sql, server_version_num
 
 pytestmark = pytest.mark.db
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-TOOLS = SHARED / "tools"
-
-
-@functools.cache
-def _harness():
-    """converge.py of the shared conformance harness, or None when it is not checked out."""
-    if not (TOOLS / "converge.py").exists():
-        return None
-    sys.path.insert(0, str(TOOLS))
-    import converge  # noqa: PLC0415 - lives outside the repository
-
-    return converge
-
-
-def _converge():
-    harness = _harness()
-    if harness is None:
-        pytest.skip(f"the conformance harness is not checked out next to the repository ({TOOLS})")
-    return harness
-
-
-# ---------------------------------------------------------------------------
-# helpers
-
-def _load(conn: psycopg.Connection, sql: str) -> None:
-    """Run a script; statement by statement only if it cannot run as one
-    (CREATE INDEX CONCURRENTLY refuses the implicit transaction)."""
-    if not sql.strip():
-        return
-    try:
-        conn.execute(sql)
-    except psycopg.errors.ActiveSqlTransaction:
-        for stmt in pglast.split(sql):
-            conn.execute(stmt)
-
-
-def _load_dump(conn: psycopg.Connection, statements: list[str]) -> None:
-    conn.execute("SET search_path = public")
-    try:
-        conn.execute("\n".join(statements))
-    except psycopg.Error:
-        for stmt in statements:  # find the culprit for the message
-            try:
-                conn.execute(stmt)
-            except psycopg.Error as exc:
-                raise AssertionError(f"dumped statement does not load: {stmt}\n{exc}") from exc
-        raise
-
 
 _POOLS: dict[int, ScratchDatabases] = {}
 
@@ -84,34 +31,24 @@ def _empty(pg, slot: str) -> tuple[str, psycopg.Connection]:
 
 
 
-def fingerprint_without_acl(dsn: str) -> dict[str, list[str]]:
-    """The harness's fingerprint without owners and privileges (not dumped) and
-    without extension versions: the dump leaves VERSION to the server on purpose."""
-    fp = _converge().fingerprint(dsn)
-    fp.pop("acl", None)
-    if "extensions" in fp:
-        fp["extensions"] = [re.sub(r" version=\S*$", "", item) for item in fp["extensions"]]
-    return fp
-
-
 def roundtrip(pg, sql: str, setup_sql: str = "", skip_unloadable: bool = False) -> list[str]:
     """Asserts that dumping a database loaded with `sql` recreates it; returns the dump."""
     a, conn_a = _empty(pg, "original")
     try:
-        _load(conn_a, setup_sql)
-        _load(conn_a, sql)
+        load_script(conn_a, setup_sql)
+        load_script(conn_a, sql)
     except psycopg.Error as exc:
         if not skip_unloadable:
             raise
         pytest.skip(f"does not load on PostgreSQL {pg.version}: {str(exc).splitlines()[0]}")
     dump = dump_schema_sql(conn_a)
     b, conn_b = _empty(pg, "restored")
-    _load(conn_b, setup_sql)
-    _load_dump(conn_b, dump)
+    load_script(conn_b, setup_sql)
+    load_dump(conn_b, dump)
     again = dump_schema_sql(conn_b)
     fa, fb = fingerprint_without_acl(a), fingerprint_without_acl(b)
     if fa != fb:
-        diff = "\n".join(_converge().fingerprint_diff(fa, fb, max_lines=80))
+        diff = "\n".join(harness_or_skip().fingerprint_diff(fa, fb, max_lines=80))
         pytest.fail("B differs from A ('-' A, '+' B):\n" + diff + "\n\ndump:\n" + "\n".join(dump))
     assert again == dump, "dumping B does not give A's dump again"
     for stmt in dump:
@@ -468,7 +405,9 @@ def test_extension_members_are_not_user_objects(db):
     with psycopg.connect(db, autocommit=True) as conn:
         conn.execute("CREATE SCHEMA ext; CREATE EXTENSION btree_gist WITH SCHEMA ext")
         dump = dump_schema_sql(conn)
-    assert dump == ["CREATE SCHEMA ext;", "CREATE EXTENSION IF NOT EXISTS btree_gist WITH SCHEMA ext;"]
+        version = conn.execute("SELECT extversion FROM pg_extension WHERE extname = 'btree_gist'").fetchone()[0]
+    assert dump == ["CREATE SCHEMA ext;",
+                    f"CREATE EXTENSION IF NOT EXISTS btree_gist WITH SCHEMA ext VERSION '{version}';"]
 
 
 def test_caller_session_is_left_alone(db):

@@ -33,6 +33,15 @@ CASES: dict[str, str] = {
                         e timestamp(3), f timestamptz(0), g timetz, h time(2) with time zone, i time,
                         j interval, k interval(3), m date);
     """,
+    "inherited-not-null-merges-into-a-local-column": """
+        CREATE TABLE p (a int PRIMARY KEY, b int NOT NULL, d int);
+        CREATE TABLE p2 (b int CONSTRAINT p2b NOT NULL);
+        CREATE TABLE c (b int) INHERITS (p);                    -- b is NOT NULL, under p's name
+        CREATE TABLE c2 (b int NOT NULL) INHERITS (p);          -- its own name
+        CREATE TABLE c3 (b int CONSTRAINT mine NOT NULL) INHERITS (p);
+        CREATE TABLE c4 (x int) INHERITS (p, p2);
+        CREATE TABLE g (b int) INHERITS (c);                    -- through two levels
+    """,
     "partition-created-after-a-not-valid-check": """
         CREATE TABLE p (id int, k text, n int) PARTITION BY LIST (k);
         CREATE TABLE p_old PARTITION OF p FOR VALUES IN ('old');

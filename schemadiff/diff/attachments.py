@@ -406,7 +406,12 @@ def _materialized(cat: Catalog, names: list[QualifiedName], standalone: Catalog 
         if parent is None or root is None:
             continue
         if standalone is not None:
-            columns = standalone.tables[qn].columns
+            # ATTACH keeps the table's own defaults, but the files make it with PARTITION OF,
+            # which gives it its parent's: those are what the plan must set (and a serial's own
+            # sequence the files no longer declare is dropped only after that).
+            defaults = {c.name: c.default for c in root.columns if not c.identity and c.generated is None}
+            columns = tuple(replace(c, default=defaults[c.name]) if c.name in defaults else c
+                            for c in standalone.tables[qn].columns)
         else:
             columns = tuple(replace(c, not_null=c.not_null or c.name in t.partition_not_null, comment=None)
                             for c in root.columns)
@@ -432,7 +437,7 @@ def _materialized(cat: Catalog, names: list[QualifiedName], standalone: Catalog 
             extra = [c for c in extra if c.name in mine and mine[c.name].definition == c.definition]
             for name in [n for n, i in indexes.items() if i.table == qn and n not in cat.indexes]:
                 prev = standalone.indexes.get(name)
-                if prev is None or prev.definition != indexes[name].definition:
+                if prev is None or prev.table != qn or prev.definition != indexes[name].definition:
                     del indexes[name]
         tables[qn] = replace(t, columns=columns, partition_not_null=(),
                              constraints=tuple(sorted(t.constraints + tuple(extra), key=lambda c: c.name)))

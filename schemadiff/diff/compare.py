@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import orjson
 
+from ..errors import UnsupportedChange
 from ..gcpause import gc_paused
 from ..graph import (column_dependencies, column_ref, constraint_dependencies, constraint_ref, function_ref,
                      index_dependencies, index_ref, schema_ref, sequence_ref, sequences_used,
@@ -55,8 +56,8 @@ class _Differ:
                 self.add("create_extension", target, None, e, creates=[target], requires=[schema_ref(e.schema)])
             elif old.schema != e.schema:
                 self.add("alter_extension_schema", target, old, e, requires=[schema_ref(e.schema)])
-            if old is not None and e.version is not None and old.version != e.version:
-                self.add("alter_extension_version", ref("extension_version", name), old, e, requires=[target])
+            if old is not None:
+                self._extension_version(name, old, e, target)
             # A comment left unsaid, or the one CREATE EXTENSION sets, is that one: never planned.
             default = self.old.extension_comments.get(name)
             have = old.comment if old is not None and old.comment is not None else default
@@ -65,6 +66,24 @@ class _Differ:
             if name not in self.new.extensions:
                 self.add("drop_extension", ref("extension", name), e, None, drops=[ref("extension", name)],
                          old_requires=[schema_ref(e.schema)])
+
+    def _extension_version(self, name: str, old, e, target) -> None:
+        """A file without VERSION asks for what CREATE EXTENSION installs (the server's default),
+        as a database made from the files has; an installed version newer than that is left
+        alone.  PostgreSQL updates upwards only: a lower version the files name is refused."""
+        wanted = e.version or self.old.extension_default_versions.get(name)
+        if wanted is None or old.version is None or old.version == wanted:
+            return
+        order = _version_order(old.version, wanted)
+        if order > 0:
+            if e.version is None:
+                return
+            raise UnsupportedChange(
+                f"extension {name}", f"version {old.version} is installed and the files ask for {e.version}; "
+                "PostgreSQL has no downgrade path (only DROP EXTENSION and CREATE EXTENSION, which drop what "
+                f"depends on it): name {old.version} in the files, or downgrade by hand")
+        self.add("alter_extension_version", ref("extension_version", name), old, replace(e, version=wanted),
+                 requires=[target])
 
     def enums(self) -> None:
         for qn, e in self.new.enums.items():
@@ -173,7 +192,6 @@ class _Differ:
         it is part of the partition key'): only a new table, filled from the old, could.  Said
         here, before any statement runs, rather than by the server halfway through the apply."""
         from ..graph import _columns_named
-        from ..errors import UnsupportedChange
         for t in self.old.tables.values():
             if t.partition_by is None or not self._within(t, table):
                 continue
@@ -257,7 +275,7 @@ class _Differ:
                 old = None
             if old is None:
                 self._create_table(t)
-            elif old != t or _to_validate(old, t) or _names_not_null(t):  # most tables are unchanged: compare
+            elif old != t or _to_validate(old, t) or _renames_not_null(old, t):  # most tables are unchanged: compare
                 self._alter_table(old, t)                                   # once, not by member
         for qn, t in self.old.tables.items():
             if qn not in self.new.tables:
@@ -832,9 +850,22 @@ class _Differ:
             self.comment(f"COLUMN {table}.{_q(col.name)}", cref, None, col.comment)
 
 
-def _names_not_null(t: Table) -> bool:
-    """The files name a NOT NULL (Column.not_null_name is not compared: an unnamed one matches any name)."""
-    return any(c.not_null_name is not None for c in t.columns)
+def _version_order(installed: str, wanted: str) -> int:
+    """1 when `installed` is newer than `wanted`, -1 when older, 0 when the spellings do not tell
+    (1.10 > 1.9; "1.0beta" is left to the server, which names a missing update path itself)."""
+    def parts(v: str) -> tuple[int, ...] | None:
+        return tuple(int(p) for p in v.split(".")) if all(p.isdigit() for p in v.split(".")) else None
+    a, b = parts(installed), parts(wanted)
+    if a is None or b is None or a == b:
+        return 0
+    return 1 if a > b else -1
+
+
+def _renames_not_null(old: Table, t: Table) -> bool:
+    """The files name a NOT NULL the database names otherwise (Column.not_null_name is not
+    compared: an unnamed one matches any name, and a default name is kept as None)."""
+    named = {c.name: c.not_null_name for c in t.columns if c.not_null_name is not None}
+    return bool(named) and any(named.get(c.name, c.not_null_name) != c.not_null_name for c in old.columns)
 
 
 def _default_uses(col: Column, catalog: Catalog) -> set[ObjectRef]:

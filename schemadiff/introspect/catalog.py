@@ -35,6 +35,7 @@ class LiveSchema:
     # (schema, name, owner table schema, owner table, owner column, last value or None).
     sequence_positions: tuple[tuple, ...] = ()
     extension_types: tuple[tuple[str, str, str], ...] = ()  # (schema, type, extension)
+    extension_default_versions: tuple[tuple[str, str], ...] = ()  # (name, default_version)
 
 
 def read_live_schema(conn: psycopg.Connection) -> LiveSchema:
@@ -43,12 +44,14 @@ def read_live_schema(conn: psycopg.Connection) -> LiveSchema:
     statements = live_schema_sql(conn)
     user = conn.execute("SELECT current_user").fetchone()[0]
     invalid = frozenset(QualifiedName(schema, name) for schema, name in conn.execute(_INVALID_INDEXES))
-    comments = tuple(sorted(conn.execute(_EXTENSION_COMMENTS).fetchall()))
+    available = conn.execute(_AVAILABLE_EXTENSIONS).fetchall()
+    comments = tuple(sorted((name, comment) for name, comment, _ in available if comment is not None))
+    defaults = tuple(sorted((name, version) for name, _, version in available if version is not None))
     opclasses = frozenset(tuple(row) for row in conn.execute(_DEFAULT_OPCLASSES))
     positions = tuple(tuple(row) for row in conn.execute(_SEQUENCE_POSITIONS))
     ext_types = tuple(tuple(row) for row in conn.execute(_EXTENSION_TYPES))
     return LiveSchema(statements, server_version_num(conn), user, invalid, comments, opclasses, positions,
-                      ext_types)
+                      ext_types, defaults)
 
 
 # Plain indexes only: a partitioned table's index is invalid on purpose while its partitions'
@@ -64,10 +67,11 @@ WHERE NOT i.indisvalid AND c.relkind = 'i'
   AND NOT EXISTS (SELECT FROM pg_catalog.pg_stat_progress_create_index p WHERE p.index_relid = i.indexrelid)
 """
 
-# The comment CREATE EXTENSION gives each extension the server has (its control file's), installed
-# or not: a file that restates it, or says nothing, asks for what the server does anyway.
-_EXTENSION_COMMENTS = """
-SELECT name, comment FROM pg_catalog.pg_available_extensions WHERE comment IS NOT NULL
+# The comment and the version CREATE EXTENSION gives each extension the server has (its control
+# file's), installed or not: a file that restates them, or says nothing, asks for what the server
+# does anyway.
+_AVAILABLE_EXTENSIONS = """
+SELECT name, comment, default_version FROM pg_catalog.pg_available_extensions
 """
 
 # Default operator classes outside pg_catalog (extensions'): pg_get_indexdef leaves them out.
@@ -136,6 +140,7 @@ def live_catalog(live: LiveSchema, cache=None) -> Catalog:
     return replace(catalog, schemas=schemas, default_privileges=defaults, server_version=live.server_version,
                    invalid_indexes=live.invalid_indexes, default_owner=live.current_user,
                    extension_comments=dict(live.extension_comments), default_opclasses=live.default_opclasses,
+                   extension_default_versions=dict(live.extension_default_versions),
                    sequence_positions=_positions(live.sequence_positions),
                    extension_types={QualifiedName(schema, name): ext for schema, name, ext in live.extension_types})
 

@@ -24,8 +24,10 @@ def create_schema(row: Row) -> str:
 
 
 def create_extension(row: Row) -> str:
-    # No VERSION: the version is the server's business, not the schema's.
-    return f"CREATE EXTENSION IF NOT EXISTS {row.ident} WITH SCHEMA {row.schema_ident};"
+    # VERSION in the CREATE itself, not as ALTER EXTENSION ... UPDATE TO after it: a dump of a
+    # database that keeps an older version than the server's default must load again, and there
+    # is no update path downwards (amcheck 1.5 -> 1.3).
+    return f"CREATE EXTENSION IF NOT EXISTS {row.ident} WITH SCHEMA {row.schema_ident} VERSION {row.version_literal};"
 
 
 def create_enum(row: Row) -> str:

@@ -103,12 +103,6 @@ JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND c.relnamespace IN {_USER_NS} AND {_not_ext('pg_class', 'c.oid')}
 ORDER BY 1"""
 
-EXTENSION_VERSIONS = """
-SELECT 'ALTER EXTENSION ' || pg_catalog.quote_ident(x.extname) || ' UPDATE TO '
-       || pg_catalog.quote_literal(x.extversion) || ';'
-FROM pg_catalog.pg_extension x WHERE x.extname <> 'plpgsql'
-ORDER BY 1"""
-
 POLICIES = f"""
 SELECT 'CREATE POLICY ' || pg_catalog.quote_ident(p.polname) || ' ON ' || {_REL}
        || CASE WHEN p.polpermissive THEN ' AS PERMISSIVE' ELSE ' AS RESTRICTIVE' END
@@ -327,5 +321,5 @@ def program_queries(version: int) -> list[str]:
     # Row security and replica identity come with the tables (inspector.py).
     from .aggregates import AGGREGATES
     from .carried import carried_queries
-    return [*carried_queries(version), DOMAINS, COMPOSITES, RANGES, FUNCTIONS, AGGREGATES, VIEWS, MATVIEW_INDEXES, TRIGGERS, EXTENSION_VERSIONS,
+    return [*carried_queries(version), DOMAINS, COMPOSITES, RANGES, FUNCTIONS, AGGREGATES, VIEWS, MATVIEW_INDEXES, TRIGGERS,
             POLICIES, *(_grant_queries(version)), OWNERS, COMMENTS]

@@ -49,7 +49,7 @@ WHERE {_USER_NAMESPACE}
 # records them as normal dependencies), so that they can be created first.
 EXTENSIONS = """
 SELECT x.oid, x.extname AS name, quote_ident(x.extname) AS ident,
-       quote_ident(n.nspname) AS schema_ident,
+       quote_ident(n.nspname) AS schema_ident, quote_literal(x.extversion) AS version_literal,
        ARRAY(SELECT d.refobjid FROM pg_depend d
              WHERE d.classid = 'pg_extension'::regclass AND d.objid = x.oid
                AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'n') AS requires

@@ -85,6 +85,9 @@ class Catalog:
     excluded_partitions: Mapping[QualifiedName, tuple[Table, ...]] = field(default_factory=dict, compare=False)
     # Live side: the comment CREATE EXTENSION sets, by extension name (see diff extensions()).
     extension_comments: Mapping[str, str] = field(default_factory=dict, compare=False)
+    # Live side: the version CREATE EXTENSION installs, by extension name: what a file without
+    # VERSION asks for (see diff extensions()).
+    extension_default_versions: Mapping[str, str] = field(default_factory=dict, compare=False)
     # Live side: where each readable sequence stands, by sequence name and, for an identity's, by
     # (table, column): its last value, or None when it never handed one out.  ALTER SEQUENCE checks
     # that value against new bounds (see diff sequences()).

@@ -420,6 +420,23 @@ def _drop_opclasses(x: Any, method: str, defaults: frozenset[tuple[str, str, str
             _drop_opclasses(v, method, defaults)
 
 
+def functions_called(key: str) -> frozenset[str]:
+    """The names of the functions a canonical expression calls, read from its structure: a
+    string constant that happens to spell a function's name is not a call."""
+    found: set[str] = set()
+    todo: list[Any] = [orjson.loads(key)]
+    while todo:
+        n = todo.pop()
+        if isinstance(n, dict):
+            call = n.get("Func")
+            if isinstance(call, dict) and isinstance(call.get("name"), list) and call["name"]:
+                found.add(".".join(call["name"]))
+            todo.extend(n.values())
+        elif isinstance(n, list):
+            todo.extend(n)
+    return frozenset(found)
+
+
 def make_expr(node: dict, default_schema: str = DEFAULT_SCHEMA, type_hint: str | None = None) -> Expr:
     return Expr(canonical(node, default_schema, type_hint), node)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+from dataclasses import replace
 from typing import Any
 
 from ..errors import Location, ParseError
@@ -155,10 +156,39 @@ def _table(t: TableDraft, b: Builder, settled: Settled) -> Table:
         if spec.get("strategy") == "h":  # the parser leaves out a zero remainder
             spec.setdefault("remainder", 0)
         bound = Expr(canonical(_normalize_bound(t.partition_bound)), t.partition_bound)
-    return Table(t.name, tuple(_column(c, t.name.name) for c in t.columns.values()), constraints, partition_by,
+    columns = tuple(_column(_with_inherited_not_null(c, t, b), t.name.name) for c in t.columns.values())
+    return Table(t.name, columns, constraints, partition_by,
                  t.partition_of, bound, tuple(t.inherits), t.unlogged, tuple(t.options), t.comment, t.origin,
                  t.rls_enabled, t.rls_forced, t.replica_identity, t.cluster_on, t.access_method,
                  _partition_not_null(t, b))
+
+
+def _with_inherited_not_null(c: ColumnDraft, t: TableDraft, b: Builder) -> ColumnDraft:
+    """A column merged with an ancestor's NOT NULL column is NOT NULL too (the server ORs them),
+    under the ancestor's constraint name when the child states none (PostgreSQL 18)."""
+    if c.not_null or not t.inherits:
+        return c
+    name = _ancestor_not_null(c.name, t.inherits, b, set())
+    if name is None:
+        return c
+    return replace(c, not_null=True, not_null_name=name)
+
+
+def _ancestor_not_null(column: str, parents: list[QualifiedName], b: Builder, seen: set) -> str | None:
+    """The name of the first ancestor's NOT NULL on `column`, in the order the server merges them."""
+    from .naming import make_object_name
+    for qn in parents:
+        parent = b.tables.get(qn)
+        if parent is None or qn in seen:
+            continue
+        seen.add(qn)
+        col = parent.columns.get(column)
+        if col is not None and col.not_null:
+            return col.not_null_name or make_object_name(qn.name, column, "not_null")
+        found = _ancestor_not_null(column, parent.inherits, b, seen)
+        if found is not None:
+            return found
+    return None
 
 
 def _partition_not_null(t: TableDraft, b: Builder) -> tuple[str, ...]:

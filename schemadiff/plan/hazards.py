@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..diff import Change
+from ..model.exprs import functions_called
 from ..render.ddl import needs_using
 
 
@@ -200,9 +201,12 @@ def _(c: Change) -> list[Hazard]:
     return out
 
 
+_VOLATILE_BUILTINS = frozenset({"random", "gen_random_uuid", "uuidv4", "uuidv7", "nextval", "clock_timestamp",
+                                "uuid_generate_v1", "uuid_generate_v4", "timeofday", "statement_timestamp"})
+
+
 def _volatile(key: str) -> bool:
-    return any(f in key for f in ('"random"', '"gen_random_uuid"', '"nextval"', '"clock_timestamp"',
-                                  '"uuid_generate_v4"', '"timeofday"'))
+    return any(name.rpartition(".")[2] in _VOLATILE_BUILTINS for name in functions_called(key))
 
 
 @hazard_rule("set_not_null")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from ..diff import Change, diff_catalogs
 from ..gcpause import gc_paused
 from ..model import Catalog
-from ..render.ddl import render_change
+from ..render.ddl import Aux, render_change
 from ..settings import duration_literal
 from .hazards import Hazard, hazards_of
 from .ordering import order_changes
@@ -98,7 +98,11 @@ def plan_changes(changes: list[Change], desired: Catalog | None = None,
             group += 1
         for sql in render_change(change):
             transactional = change.kind != "add_enum_value"
-            steps.append(Step(sql, change, hazards, transactional, group))
+            own = hazards
+            if isinstance(sql, Aux):
+                own = () if sql.locks is None or fresh else (
+                    Hazard("blocks-reads", f"ACCESS EXCLUSIVE lock on {sql.locks} (brief)"),)
+            steps.append(Step(str(sql), change, own, transactional, group))
     if options.online and options.lock_timeout is not None:
         steps = _no_lock_timeout_for_concurrent_builds(steps, options.lock_timeout)
     return Plan(tuple(steps))

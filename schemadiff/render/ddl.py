@@ -10,6 +10,22 @@ from typing import Callable
 from ..diff import Change
 from ..model import Column, Constraint, QualifiedName, SequenceOptions, Table, quote_ident, quote_literal
 
+class Aux(str):
+    """A statement that only prepares or tidies up around the one doing a change's work (the
+    default dropped and set again around ALTER COLUMN TYPE, the old enum renamed and dropped).
+
+    The change's hazards belong to the working statement: an auxiliary one carries at most a
+    brief lock on `locks` (a table), so a review does not read "table-rewrite" or "data-loss"
+    on a DROP DEFAULT, and the plan's count of destructive statements stays honest.
+    """
+    locks: str | None
+
+    def __new__(cls, sql: str, locks: object = None) -> "Aux":
+        self = super().__new__(cls, sql)
+        self.locks = None if locks is None else str(locks)
+        return self
+
+
 Renderer = Callable[[Change], list[str]]
 _RENDERERS: dict[str, Renderer] = {}
 
@@ -85,16 +101,17 @@ def _(c: Change) -> list[str]:
     name: QualifiedName = c.new.name
     tmp = QualifiedName(name.schema, (name.name + "__old")[:63])
     labels = ", ".join(quote_literal(v) for v in c.new.labels)
-    out = [f"ALTER TYPE {name} RENAME TO {q(tmp.name)};", f"CREATE TYPE {name} AS ENUM ({labels});"]
+    out: list[str] = [Aux(f"ALTER TYPE {name} RENAME TO {q(tmp.name)};"),
+                      Aux(f"CREATE TYPE {name} AS ENUM ({labels});")]
     for table, column, is_array, had_default, new_default in c.arg("columns", ()):
         t = f"{name}[]" if is_array else str(name)
         alter = f"ALTER TABLE {table} ALTER COLUMN {q(column)}"
         if had_default:
-            out.append(f"{alter} DROP DEFAULT;")
+            out.append(Aux(f"{alter} DROP DEFAULT;", table.display))
         out.append(f"{alter} TYPE {t} USING {q(column)}::text{'[]' if is_array else ''}::{t};")
         if new_default is not None:
-            out.append(f"{alter} SET DEFAULT {new_default};")
-    out.append(f"DROP TYPE {tmp};")
+            out.append(Aux(f"{alter} SET DEFAULT {new_default};", table.display))
+    out.append(Aux(f"DROP TYPE {tmp};"))
     return out
 
 
@@ -369,12 +386,13 @@ def _(c: Change) -> list[str]:
         # between them: go through their text form.
         via_text = (old_c != new_c and not _direct_cast(c.old.type, col.type)) or (old_c is None and new_c is None)
         using = f" USING {q(col.name)}{'::text' if via_text else ''}::{col.type}"
-    out = []
+    out: list[str] = []
+    table = c.arg("table").display
     if c.old.default is not None and not col.identity:
-        out.append(f"{alter} DROP DEFAULT;")
+        out.append(Aux(f"{alter} DROP DEFAULT;", table))
     out.append(f"{alter} TYPE {col.type}{collate}{using};")
     if col.default is not None and not col.identity:
-        out.append(f"{alter} SET DEFAULT {col.default.sql};")
+        out.append(Aux(f"{alter} SET DEFAULT {col.default.sql};", table))
     return out
 
 
