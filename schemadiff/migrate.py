@@ -201,7 +201,7 @@ class _Runner:
         from .plan.ordering import with_followers
         from .plan.phases import split_phases
         current, desired = load_catalogs(self.dsn, self.schema_paths, self.keep)
-        expand, contract = split_phases(diff_catalogs(current, desired))
+        expand, contract = split_phases(diff_catalogs(current, desired), current.server_version)
         expand = [_nullable_first(c, current) for c in expand]
         options = PlanOptions(online=self.options.online, lock_timeout=self.options.lock_timeout,
                               statement_timeout=self.options.statement_timeout)

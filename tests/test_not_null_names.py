@@ -15,7 +15,7 @@ from schemadiff.dump import dump_database
 from schemadiff.introspect.catalog import inspect_database
 from schemadiff.model import QualifiedName
 from schemadiff.parse import catalog_from_sql
-from schemadiff.plan import plan_migration
+from schemadiff.plan import PlanOptions, plan_migration
 
 NAMED = """
 CREATE TABLE t (
@@ -103,3 +103,22 @@ def test_names_are_planned_and_applied(pg):
     assert not again, "\n".join(s.sql for s in again.steps)
     if pg.version_num >= 180000:
         assert names(inspect_database(dsn)) == {"a": "a_nn", "b": "new_b", "c": "c_nn", "d": "d_nn"}
+
+
+@pytest.mark.db
+def test_expand_then_contract_gives_a_new_column_its_name(pg):
+    """Expand adds the column nullable; contract sets NOT NULL, which the server names
+    <table>_<column>_not_null, then gives it the files' name (none to give before 18)."""
+    dsn = pg.create_database("CREATE TABLE t (a int);")
+    want = catalog_from_sql("CREATE TABLE t (a int, b int CONSTRAINT b_required NOT NULL);")
+    live = inspect_database(dsn)  # both halves planned up front, as `migrate` and a review do
+    for phase in ("expand", "contract"):
+        plan = plan_migration(live, want, PlanOptions(phase=phase))
+        renames = [s.sql for s in plan.steps if "RENAME CONSTRAINT" in s.sql]
+        if phase == "contract" and pg.version_num >= 180000:
+            assert renames == ["ALTER TABLE public.t RENAME CONSTRAINT t_b_not_null TO b_required;"]
+        else:
+            assert renames == []
+        apply_plan(dsn, plan)
+    again = plan_migration(inspect_database(dsn), want)
+    assert not again, "\n".join(s.sql for s in again.steps)

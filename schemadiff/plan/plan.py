@@ -131,6 +131,6 @@ def plan_migration(current: Catalog, desired: Catalog, options: PlanOptions = Pl
     changes = diff_catalogs(current, desired)
     if options.phase is not None:
         from .phases import split_phases
-        expand, contract = split_phases(changes)
+        expand, contract = split_phases(changes, current.server_version)
         changes = expand if options.phase == "expand" else contract
     return plan_changes(changes, desired, options, live=current)
