@@ -46,8 +46,14 @@ class _Node:
         return isinstance(self.obj, Constraint)
 
     @property
+    def index(self) -> Index:
+        """The plain index, of a node that is no key."""
+        assert isinstance(self.obj, Index), f"{self.name} is a key"
+        return self.obj
+
+    @property
     def ref(self) -> ObjectRef:
-        return constraint_ref(self.table, self.obj.name) if self.is_key else index_ref(self.name)
+        return constraint_ref(self.table, self.obj.name) if isinstance(self.obj, Constraint) else index_ref(self.name)
 
 
 def _nodes(cat: Catalog) -> dict[QualifiedName, _Node]:
@@ -132,13 +138,13 @@ class _Pass:
     def _add(self, kind: str, n: _Node) -> None:
         d = self.d
         if kind == "drop":
-            if n.is_key:
+            if isinstance(n.obj, Constraint):  # n.is_key
                 d._drop_constraint(d.old.tables[n.table], n.obj)
             else:
                 d.add("drop_index", n.ref, n.obj, None, drops=[n.ref], old_requires=index_dependencies(n.obj, d.old))
             self.dropping.add(("drop_constraint" if n.is_key else "drop_index", n.ref))
         else:
-            if n.is_key:
+            if isinstance(n.obj, Constraint):  # n.is_key
                 d._add_constraint(d.new.tables[n.table], n.obj)
             else:
                 d.add("create_index", n.ref, None, n.obj, creates=[n.ref],
@@ -312,10 +318,10 @@ class _Pass:
         for parent in self.new.values():
             if parent.is_key or not parent.valid or not self.made(parent):
                 continue
-            look = _shape(parent.obj)
+            look = _shape(parent.index)
             for part in self.partitions.get(parent.table, ()):
                 for n in standalone.get(part, ()):
-                    if _shape(n.obj) == look:
+                    if _shape(n.index) == look:
                         self._require(n, parent.ref)
 
     def _not_adopted_on_attach(self) -> None:
@@ -328,7 +334,7 @@ class _Pass:
             if c.kind != "attach_partition" or table_ref(c.new.name) not in self.attached:
                 continue
             part, attachment = c.new.name, ref("partition", *c.target.path)
-            looks = {_shape(n.obj) for n in self.new.values() if n.table == c.new.partition_of and not n.is_key
+            looks = {_shape(n.index) for n in self.new.values() if n.table == c.new.partition_of and not n.is_key
                      and n.valid and n.name in self.old and not self.gone(self.old[n.name])}
             for idx in d.old.indexes.values():
                 if idx.table != part or idx.parent is not None or _shape(idx) not in looks:
@@ -399,7 +405,7 @@ def _materialized(cat: Catalog, names: list[QualifiedName], standalone: Catalog 
     indexes = dict(cat.indexes)
     for qn in names:
         t = tables[qn]
-        parent = cat.tables.get(t.partition_of)
+        parent = cat.tables.get(t.partition_of) if t.partition_of is not None else None
         root = parent
         while root is not None and root.partition_of is not None:
             root = cat.tables.get(root.partition_of)
@@ -418,8 +424,8 @@ def _materialized(cat: Catalog, names: list[QualifiedName], standalone: Catalog 
             if con.kind not in _KEYS or pname in have:
                 continue
             addition = None if con.kind == "p" else name_addition(index_column_names(list(con.columns)))
-            name = make_object_name(qn.name, addition, {"p": "pkey", "u": "key", "x": "excl"}[con.kind])
-            extra.append(replace(con, name=name, parent=pname, comment=None, index_comment=None))
+            key_name = make_object_name(qn.name, addition, {"p": "pkey", "u": "key", "x": "excl"}[con.kind])
+            extra.append(replace(con, name=key_name, parent=pname, comment=None, index_comment=None))
         for idx in cat.indexes_of(parent.name):
             if idx.name in have:
                 continue

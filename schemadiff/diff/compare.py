@@ -51,10 +51,11 @@ class _Differ:
         for name, e in self.new.extensions.items():
             old = self.old.extensions.get(name)
             target = ref("extension", name)
+            in_schema = [schema_ref(e.schema)] if e.schema is not None else []  # None: the server's choice
             if old is None:
-                self.add("create_extension", target, None, e, creates=[target], requires=[schema_ref(e.schema)])
+                self.add("create_extension", target, None, e, creates=[target], requires=in_schema)
             elif old.schema != e.schema:
-                self.add("alter_extension_schema", target, old, e, requires=[schema_ref(e.schema)])
+                self.add("alter_extension_schema", target, old, e, requires=in_schema)
             if old is not None and e.version is not None and old.version != e.version:
                 self.add("alter_extension_version", ref("extension_version", name), old, e, requires=[target])
             # A comment left unsaid, or the one CREATE EXTENSION sets, is that one: never planned.
@@ -64,7 +65,7 @@ class _Differ:
         for name, e in self.old.extensions.items():
             if name not in self.new.extensions:
                 self.add("drop_extension", ref("extension", name), e, None, drops=[ref("extension", name)],
-                         old_requires=[schema_ref(e.schema)])
+                         old_requires=[schema_ref(e.schema)] if e.schema is not None else [])
 
     def enums(self) -> None:
         for qn, e in self.new.enums.items():
@@ -93,7 +94,8 @@ class _Differ:
                             continue  # the table goes before the rebuild (it uses the old type)
                         self._refuse_partition_key(table, col, f"enum {qn} loses or reorders values")
                         new_col = new_t.column(col)
-                        had_default = self.old.tables[table].column(col).default is not None
+                        old_col = self.old.tables[table].column(col)  # _columns_of_type found it there
+                        had_default = old_col is not None and old_col.default is not None
                         columns.append((table, col, is_array, had_default,
                                         new_col.default.sql if new_col is not None and new_col.default else None))
                     crefs = [column_ref(t, c) for t, c, *_ in columns]
@@ -120,7 +122,7 @@ class _Differ:
                          args=self._restart(qn, old.options, s.options))
             old_owner = old.owned_by if old else None
             owner_goes = old_owner is not None and self._column_goes(old_owner)
-            if owner_goes:
+            if old_owner is not None and owner_goes:
                 # The owning table is dropped (or re-created) or the column goes, but the sequence
                 # stays: release it first, or the server drops it along with its owner. Its new
                 # owner (another table: a table renamed in a migration keeps its serial's sequence)
@@ -151,7 +153,7 @@ class _Differ:
                 continue  # the identity takes its value over, then drops it (alter_identity)
             self.add("drop_sequence", sequence_ref(qn), s, None, drops=[sequence_ref(qn)])
 
-    def _restart(self, key: object, old: SequenceOptions, new: SequenceOptions) -> tuple:
+    def _restart(self, key: object, old: SequenceOptions | None, new: SequenceOptions | None) -> tuple:
         """(("restart", last value or None),) when the new options need the sequence restarted.
 
         ALTER SEQUENCE checks the value the sequence stands at against the new bounds and refuses
@@ -188,11 +190,12 @@ class _Differ:
     def _within(self, t: Table, root: QualifiedName) -> bool:
         """Is `t` the table `root` or one of its partitions, at any depth?"""
         seen: set[QualifiedName] = set()
-        while t is not None and t.name not in seen:
-            if t.name == root:
+        at: Table | None = t
+        while at is not None and at.name not in seen:
+            if at.name == root:
                 return True
-            seen.add(t.name)
-            t = self.old.tables.get(t.partition_of) if t.partition_of is not None else None
+            seen.add(at.name)
+            at = self.old.tables.get(at.partition_of) if at.partition_of is not None else None
         return False
 
     def _identity_to_serial(self, table: QualifiedName, prev: Column, col: Column) -> QualifiedName | None:
@@ -220,8 +223,8 @@ class _Differ:
             return None
         if qn not in sequences_used(prev.default.key):
             return None
-        others = (c for t in self.new.tables.values() for c in t.columns if c.default is not None)
-        return None if any(qn in sequences_used(c.default.key) for c in others) else (table, column)
+        others = (c.default for t in self.new.tables.values() for c in t.columns if c.default is not None)
+        return None if any(qn in sequences_used(d.key) for d in others) else (table, column)
 
     def _column_goes(self, owner: tuple[QualifiedName, str]) -> bool:
         table, col = owner
@@ -280,11 +283,11 @@ class _Differ:
                      requires=[target, index_ref(QualifiedName(t.name.schema, t.cluster_on)),
                                constraint_ref(t.name, t.cluster_on)])
         if t.replica_identity != "d":
-            requires = [target]
+            identity_requires = [target]
             if t.replica_identity not in ("d", "f", "n"):
-                requires.append(index_ref(QualifiedName(t.name.schema, t.replica_identity)))
+                identity_requires.append(index_ref(QualifiedName(t.name.schema, t.replica_identity)))
             self.add("set_replica_identity", ref("replica_identity", *target.path), Table(t.name), t,
-                     requires=requires)
+                     requires=identity_requires)
         if t.rls_enabled or t.rls_forced:
             self.add("set_row_security", ref("row_security", *target.path), Table(t.name), t, requires=[target])
         self._partition_not_null((), t)
@@ -658,7 +661,7 @@ class _Differ:
         if r.kind == "constraint":
             t = self.old.tables.get(QualifiedName(*r.path[:2]))
             con = next((c for c in t.constraints if c.name == r.path[2]), None) if t is not None else None
-            if con is not None and con.kind == "f":
+            if t is not None and con is not None and con.kind == "f":
                 return not self._foreign_key_survives(t.name, con)
             return con is not None and con.kind == "c"
         if r.kind == "index":
@@ -698,6 +701,7 @@ class _Differ:
 
     def _goes_with_owner(self, r: ObjectRef, owners_gone: set[ObjectRef], dropped: set[ObjectRef]) -> bool:
         """Does `r` belong to a table or view the plan drops (its index, key, trigger, policy)?"""
+        owner: tuple[str, ...] | None
         if r.kind == "index":
             idx = self.old.indexes.get(QualifiedName(*r.path))
             owner = (idx.table.schema, idx.table.name) if idx is not None else None
@@ -743,41 +747,44 @@ class _Differ:
             self._drop_constraint(t_old, con)
             t_new = self.new.tables.get(qn)
             new_con = next((c for c in t_new.constraints if c.name == con.name), None) if t_new else None
-            if new_con is not None:
+            if t_new is not None and new_con is not None:
                 self._add_constraint(t_new, new_con)
                 self._constraint_comments(t_new, None, new_con)
         elif r.kind == "index":
             qn = QualifiedName(*r.path)
-            old = self.old.indexes[qn]
-            self.add("drop_index", r, old, None, drops=[r], old_requires=index_dependencies(old, self.old))
-            new = self.new.indexes.get(qn)
-            if new is not None:
-                self.add("create_index", r, None, new, creates=[r], requires=index_dependencies(new, self.new))
-                self.comment(f"INDEX {qn}", r, None, new.comment)
+            ix_old = self.old.indexes[qn]
+            self.add("drop_index", r, ix_old, None, drops=[r], old_requires=index_dependencies(ix_old, self.old))
+            ix_new = self.new.indexes.get(qn)
+            if ix_new is not None:
+                self.add("create_index", r, None, ix_new, creates=[r], requires=index_dependencies(ix_new, self.new))
+                self.comment(f"INDEX {qn}", r, None, ix_new.comment)
         elif r.kind == "trigger":
             key = (QualifiedName(r.path[0], r.path[1]), r.path[2])
-            old = self.old.triggers[key]
+            trig_old = self.old.triggers[key]
             self._supersede(ref("trigger_state", *r.path), ("set_trigger_state",))
-            self.add("drop_trigger", r, old, None, drops=[r], old_requires=trigger_dependencies(old, self.old))
-            new = self.new.triggers.get(key)
-            if new is not None:
-                self._create_trigger(r, new)
+            self.add("drop_trigger", r, trig_old, None, drops=[r],
+                     old_requires=trigger_dependencies(trig_old, self.old))
+            trig_new = self.new.triggers.get(key)
+            if trig_new is not None:
+                self._create_trigger(r, trig_new)
         elif r.kind == "policy":
             key = (QualifiedName(r.path[0], r.path[1]), r.path[2])
-            old, new = self.old.policies[key], self.new.policies.get(key)
+            pol_old, pol_new = self.old.policies[key], self.new.policies.get(key)
             self._supersede(r, ("alter_policy",))
-            self.add("drop_policy", r, old, None, drops=[r], old_requires=policy_dependencies(old, self.old))
-            if new is not None:
-                self.add("create_policy", r, None, new, creates=[r], requires=policy_dependencies(new, self.new))
-                self.comment(f"POLICY {_q(new.name)} ON {new.table}", r, None, new.comment)
+            self.add("drop_policy", r, pol_old, None, drops=[r], old_requires=policy_dependencies(pol_old, self.old))
+            if pol_new is not None:
+                self.add("create_policy", r, None, pol_new, creates=[r],
+                         requires=policy_dependencies(pol_new, self.new))
+                self.comment(f"POLICY {_q(pol_new.name)} ON {pol_new.table}", r, None, pol_new.comment)
         elif r.kind == "function":
             fn = next(f for f in self.old.functions if function_ref(f) == r)
-            old, new = self.old.functions[fn], self.new.functions.get(fn)
+            fn_old, fn_new = self.old.functions[fn], self.new.functions.get(fn)
             self._supersede(r, ("replace_function",))
-            self.add("drop_function", r, old, None, drops=[r], old_requires=function_dependencies(old, self.old))
-            if new is not None:
-                self.add("create_function", r, None, new, creates=[r], requires=function_dependencies(new, self.new))
-                self.comment(f"{new.kind.upper()} {fn}", r, None, new.comment)
+            self.add("drop_function", r, fn_old, None, drops=[r], old_requires=function_dependencies(fn_old, self.old))
+            if fn_new is not None:
+                self.add("create_function", r, None, fn_new, creates=[r],
+                         requires=function_dependencies(fn_new, self.new))
+                self.comment(f"{fn_new.kind.upper()} {fn}", r, None, fn_new.comment)
         elif r.kind == "column_default":
             self._rebuild_default(QualifiedName(*r.path[:2]), r.path[2])
         elif r.kind == "column":
@@ -806,6 +813,7 @@ class _Differ:
         target = column_default_ref(table, column)
         self._supersede(target, ("set_column_default",))
         prev = self.old.tables[table].column(column)
+        assert prev is not None  # a dependent found in the old catalog's graph: its column is there
         t_new = self.new.tables.get(table)
         col = t_new.column(column) if t_new is not None else None
         cref = column_ref(table, column)
@@ -818,6 +826,7 @@ class _Differ:
     def _rebuild_generated(self, table: QualifiedName, column: str) -> None:
         """A generated column holds nothing of its own: it is dropped and added again, computed anew."""
         prev = self.old.tables[table].column(column)
+        assert prev is not None  # a dependent found in the old catalog's graph: its column is there
         t_new = self.new.tables.get(table)
         col = t_new.column(column) if t_new is not None else None
         cref = column_ref(table, column)

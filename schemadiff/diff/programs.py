@@ -298,10 +298,10 @@ def _object_key(kind: str, name: str) -> tuple[str, str]:
     return kind, name.strip('"') if kind == "schema" else name
 
 
-def _owner_roles(catalog: Catalog, me: str | None) -> dict[tuple[str, str], str]:
+def _owner_roles(catalog: Catalog, me: str | None) -> dict[tuple[str, str], str | None]:
     """The owners the catalog states, by (grant kind, object name); the rest belong to `me`, but
     schema public, which comes with the database (pg_database_owner's since PostgreSQL 15)."""
-    out = {("schema", "public"): "pg_database_owner"}
+    out: dict[tuple[str, str], str | None] = {("schema", "public"): "pg_database_owner"}
     for o in catalog.owners:
         kind = _OWNED_KIND.get(o.keyword)
         if kind is not None:
@@ -309,14 +309,14 @@ def _owner_roles(catalog: Catalog, me: str | None) -> dict[tuple[str, str], str]
     return out
 
 
-def _not_to_owner(grants: set[Grant], owners: dict[tuple[str, str], str], me: str | None) -> set[Grant]:
+def _not_to_owner(grants: set[Grant], owners: dict[tuple[str, str], str | None], me: str | None) -> set[Grant]:
     """Grants without those to the object's owner: its own privileges are OwnerPrivileges'
     business (a GRANT to the owner of what it holds changes nothing)."""
     return {g for g in grants if g.column is not None
             or g.grantee != owners.get(_object_key(g.object_kind, g.object_name), me)}
 
 
-def _kept_by_owner(catalog: Catalog, owners: dict[tuple[str, str], str], me: str | None) -> dict:
+def _kept_by_owner(catalog: Catalog, owners: dict[tuple[str, str], str | None], me: str | None) -> dict:
     """(kind, name) -> (owner, privileges it kept) where the owner revoked some of its own."""
     out = {}
     for p in catalog.owner_privileges:

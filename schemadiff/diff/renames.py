@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 from types import MappingProxyType
-from typing import Any, Callable
+from typing import Any, Callable, overload
 
 import orjson
 
@@ -126,9 +126,11 @@ def _through(path: tuple, undone: list) -> tuple:
 
 def _find(cat: Catalog, kind: str, path: tuple) -> Any:
     """The object of `kind` at `path`, or None (functions: a list of overloads)."""
-    qn = QualifiedName(*path[:2]) if len(path) > 1 else None
     if kind == "schema":
         return cat.schemas.get(path[0])
+    if len(path) < 2:
+        return None
+    qn = QualifiedName(*path[:2])
     if kind == "table":
         return cat.tables.get(qn)
     if kind == "view":
@@ -258,10 +260,10 @@ def _implied(old: Catalog, new: Catalog, done: list[Change]) -> list[Change]:
         for seq in new.sequences.values():
             if seq.owned_by is None or seq.owned_by[0] != qn or seq.name in old.sequences:
                 continue
-            match = [s for s in old.sequences.values() if s.owned_by == seq.owned_by and s.name not in new.sequences
+            owned = [s for s in old.sequences.values() if s.owned_by == seq.owned_by and s.name not in new.sequences
                      and s.name.schema == seq.name.schema]
-            if len(match) == 1:
-                out.append(_change("sequence", tuple(match[0].name), tuple(seq.name)))
+            if len(owned) == 1:
+                out.append(_change("sequence", tuple(owned[0].name), tuple(seq.name)))
     return out
 
 
@@ -469,6 +471,11 @@ def _rename_column(cat: Catalog, table: QualifiedName, a: str, b: str) -> Catalo
             if isinstance(out.get(k), list):
                 out[k] = names(out[k])
         return out
+
+    @overload
+    def expr(e: Expr, *, refs: bool = False) -> Expr: ...
+    @overload
+    def expr(e: Expr | None, *, refs: bool = False) -> Expr | None: ...
 
     def expr(e: Expr | None, *, refs: bool = False) -> Expr | None:
         if e is None:

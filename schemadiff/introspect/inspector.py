@@ -27,6 +27,7 @@ import psycopg
 from psycopg.pq import TransactionStatus
 from psycopg.rows import namedtuple_row as _namedtuple_row
 
+from ..connect import scalar
 from ..errors import IntrospectError
 from . import ddl_text, queries
 from .keys import key_statements
@@ -44,8 +45,7 @@ def named_rows(cursor):
 
 def server_version_num(conn: psycopg.Connection) -> int:
     """server_version_num of the server behind `conn` (e.g. 180001)."""
-    row = conn.execute(queries.SERVER_VERSION_NUM).fetchone()
-    return int(row[0])
+    return int(scalar(conn, queries.SERVER_VERSION_NUM))
 
 
 def dump_schema_sql(conn: psycopg.Connection, text_queries: Sequence[str] = ()) -> list[str]:
@@ -64,7 +64,7 @@ def dump_schema_sql(conn: psycopg.Connection, text_queries: Sequence[str] = ()) 
     named = dict(_CATALOG_QUERIES, **{f"text{i}": q for i, q in enumerate(text_queries)})
     rows = _Rows(conn, named)
     try:
-        out = _statements(rows)  # type: ignore[arg-type] - reads the same attributes as a _Catalog
+        out = _statements(rows)  # type: ignore[arg-type]  # reads the same attributes as a _Catalog
         for i in range(len(text_queries)):
             out.extend(row[0] for row in rows.get(f"text{i}") if row[0])
     finally:

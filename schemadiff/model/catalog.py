@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping
 
 from .names import QualifiedName
 from .renames import RenameHint
@@ -130,7 +130,7 @@ class Catalog:
         for k, t in self.tables.items():
             if k not in tables and t.partition_of is not None:
                 excluded.setdefault(t.partition_of, []).append(t)
-        kept = {"schemas": {k: v for k, v in self.schemas.items() if keep(QualifiedName(k, ""))},
+        kept: dict[str, Any] = {"schemas": {k: v for k, v in self.schemas.items() if keep(QualifiedName(k, ""))},
                 "enums": {k: v for k, v in self.enums.items() if keep(k)},
                 "sequences": {k: v for k, v in self.sequences.items() if keep(k)},
                 "tables": tables,

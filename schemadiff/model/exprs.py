@@ -122,7 +122,7 @@ class _Normalizer:
         return x
 
     def _fields(self, body: dict) -> dict:
-        out = {}
+        out: dict[str, Any] = {}
         for k, v in body.items():
             if k in _DROP_KEYS:
                 continue
@@ -194,7 +194,8 @@ class _Normalizer:
     def n_A_Expr(self, body: dict) -> Any:
         kind = body.get("kind", "AEXPR_OP")
         name = _strip_schema(_names(body.get("name", ())), self.default_schema)
-        lexpr, rexpr = body.get("lexpr"), body.get("rexpr")
+        lexpr: Any = body.get("lexpr")  # JSON nodes: the parser guarantees the shape per kind
+        rexpr: Any = body.get("rexpr")
         if kind == "AEXPR_IN":
             items = rexpr["List"]["items"] if isinstance(rexpr, dict) and "List" in rexpr else rexpr
             if len(items) == 1:  # the server stores x IN (a) as x = a
@@ -246,7 +247,7 @@ class _Normalizer:
         for param in out.get("indexParams") or ():
             elem = param.get("IndexElem") if isinstance(param, dict) else None
             opclass = elem.get("opclass") if elem else None
-            if opclass and not elem.get("opclassopts") and _strip_schema(opclass, "pg_catalog")[-1] in defaults \
+            if elem and opclass and not elem.get("opclassopts") and _strip_schema(opclass, "pg_catalog")[-1] in defaults \
                     and len(_strip_schema(opclass, "pg_catalog")) == 1:
                 del elem["opclass"]  # the server does not print a default operator class
         return {"IndexStmt": out}

@@ -49,11 +49,11 @@ def _message(template: str, n: int) -> str:
 class _Check:
     """One query: rows matching it make the step fail."""
 
-    def __init__(self, query: sql.Composable, params: tuple, message: str):
+    def __init__(self, query: sql.Composed, params: tuple[object, ...], message: str):
         self.query, self.params, self.message = query, params, message
 
 
-def _capped(where: sql.Composable, table: QualifiedName) -> sql.Composable:
+def _capped(where: sql.Composable, table: QualifiedName) -> sql.Composed:
     return sql.SQL("SELECT count(*) FROM (SELECT 1 FROM {} WHERE {} LIMIT {}) AS s").format(
         _table(table), where, sql.Literal(ROW_CAP))
 
@@ -159,14 +159,15 @@ def _constraint_node(definition: str) -> dict | None:
 
 
 def _check_expression(definition: str) -> str | None:
-    from pglast import parser
+    from pglast import ast, parser
     from pglast.stream import RawStream
     node = _constraint_node(definition)
     if node is None or "raw_expr" not in node:
         return None
     try:
-        tree = parser.parse_sql(f"ALTER TABLE t ADD CONSTRAINT c {definition}")
-        return RawStream()(tree[0].stmt.cmds[0].def_.raw_expr)
+        stmt = parser.parse_sql(f"ALTER TABLE t ADD CONSTRAINT c {definition}")[0].stmt
+        assert isinstance(stmt, ast.AlterTableStmt) and stmt.cmds  # what that text parses to
+        return RawStream()(stmt.cmds[0].def_.raw_expr)
     except Exception:
         return None
 
@@ -204,7 +205,7 @@ def with_row_checks(plan: Plan, dsn: str) -> Plan:
 def _run(dsn: str, todo: Iterable[tuple[Change, list[_Check]]]) -> dict[int, tuple[Hazard, ...]]:
     import psycopg
 
-    from ..connect import connect
+    from ..connect import connect, scalar
     out: dict[int, tuple[Hazard, ...]] = {}
     with connect(dsn) as conn:
         for change, checks in todo:
@@ -215,7 +216,7 @@ def _run(dsn: str, todo: Iterable[tuple[Change, list[_Check]]]) -> dict[int, tup
                         conn.execute("SET TRANSACTION READ ONLY")
                         conn.execute(sql.SQL("SET LOCAL statement_timeout = {}").format(
                             sql.Literal(STATEMENT_TIMEOUT_MS)))
-                        n = conn.execute(check.query, check.params).fetchone()[0]
+                        n = scalar(conn, check.query, check.params)
                 except psycopg.errors.QueryCanceled:
                     hazards.append(Hazard("unverified", f"rows not checked: the check took over "
                                                         f"{STATEMENT_TIMEOUT_MS / 1000:g}s"))

@@ -194,6 +194,7 @@ def _(c: Change) -> list[str]:
     t: Table = c.new
     unlogged = "UNLOGGED " if t.unlogged else ""
     if t.partition_of is not None:
+        assert t.partition_bound is not None  # a partition has its bound (parse and introspect both set it)
         body = ""
         cons = [constraint_clause(k) for k in c.arg("constraints", ())]
         if cons:
@@ -472,7 +473,8 @@ def _(c: Change) -> list[str]:
 
 def _split_clauses(clauses: str) -> list[str]:
     words = clauses.split(" ")
-    out, cur = [], []
+    out: list[str] = []
+    cur: list[str] = []
     starts = {"INCREMENT", "MINVALUE", "MAXVALUE", "START", "CACHE", "CYCLE", "NO"}
     for w in words:
         if w in starts and cur and not (cur == ["NO"]):
