@@ -266,6 +266,7 @@ def owner(b: Builder, node: dict, role: str, ctx: Context) -> bool:
 def dropper(objtype: str):
     def drop(b: Builder, obj, ctx: Context) -> str | None:
         key = name_of(b, objtype, obj, ctx)
+        assert key is not None  # registered for the kinds name_of knows only (_register_drops)
         if b.carried.pop(key, None) is None:
             return f"{key[0].lower()} {key[1]}"
         b.owners.pop(carried_ref(*key), None)
