@@ -98,6 +98,7 @@ class _ProcessReader:
 
     def result(self):
         with self._process:
+            assert self._process.stdout is not None  # PIPE (__init__)
             answer = self._process.stdout.read()
         try:
             ok, value = pickle.loads(answer)

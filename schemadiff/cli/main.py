@@ -332,6 +332,7 @@ def _plan_between(from_source, to_source, schema_paths, db_url, exclude, lock_ti
         p = sized(p, url, cfg, rows=not reverse)
     if verify and p and phase is None:
         from ..verify import verify_plan
+        assert url is not None  # --verify: the source it starts from is a database (checked above)
         verify_plan(url, p, desired, keep, progress=lambda m: click.echo(m, err=True))
     if output is not None:
         from ..connect import describe

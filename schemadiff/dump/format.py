@@ -241,7 +241,7 @@ def _simplify_column(col: ast.ColumnDef) -> None:
 _BARE_CAST_ARGS = (ast.A_Const, ast.ColumnRef, ast.FuncCall, ast.TypeCast, ast.ParamRef, ast.A_ArrayExpr)
 
 
-class _CastMixin:
+class _CastMixin(RawStream):
     """Print casts the way people and pg_dump write them, x::type, instead of CAST(x AS type)."""
 
     def print_node(self, node, is_name=False, is_symbol=False):
