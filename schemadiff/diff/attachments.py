@@ -400,7 +400,7 @@ def _moves(partition: Table, other: Table | None) -> bool:
 def _materialized(cat: Catalog, names: list[QualifiedName], standalone: Catalog | None) -> Catalog:
     """`cat` with each partition in `names` given its columns and its implied indexes and keys;
     with `standalone` (the catalog where they are plain tables), only those it has already."""
-    from ..parse.naming import index_column_names, make_object_name, name_addition
+    from ..model.naming import index_column_names, make_object_name, name_addition
     tables = dict(cat.tables)
     indexes = dict(cat.indexes)
     for qn in names:

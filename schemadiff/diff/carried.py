@@ -3,6 +3,7 @@ changed definition is dropped and created again; comments as for any object."""
 from __future__ import annotations
 
 from ..model import ref
+from ..model.objects import CARRIED_ON_TABLES
 
 
 def _ref(c):
@@ -27,5 +28,4 @@ def diff_carried(d) -> None:
 
 def _kind(verb: str, c) -> str:
     """Statistics and rules go with tables; the other kinds before them (a column may use a collation)."""
-    from ..parse.carried import ON_TABLES
-    return f"{verb}_carried_on_table" if c.kind in ON_TABLES else f"{verb}_carried"
+    return f"{verb}_carried_on_table" if c.kind in CARRIED_ON_TABLES else f"{verb}_carried"

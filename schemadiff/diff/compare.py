@@ -203,7 +203,7 @@ class _Differ:
         serial (named like the identity's own, <table>_<column>_seq)."""
         if not prev.identity or col.identity or col.default is None:
             return None
-        from ..parse.naming import make_object_name
+        from ..model.naming import make_object_name
         seq = QualifiedName(table.schema, make_object_name(table.name, col.name, "seq"))
         if seq in self.old.sequences or seq not in self.new.sequences or seq not in sequences_used(col.default.key):
             return None
@@ -426,7 +426,7 @@ class _Differ:
             # An identity's sequence is named like a serial's (<table>_<column>_seq): dropping the
             # identity frees the name, adding one needs it free.  A serial's default goes first, on
             # its own, so that its sequence can be dropped before the identity takes the name.
-            from ..parse.naming import make_object_name
+            from ..model.naming import make_object_name
             seq = sequence_ref(QualifiedName(table.schema, make_object_name(table.name, col.name, "seq")))
             drops, creates = [], []
             serial = None
@@ -477,7 +477,7 @@ class _Differ:
         version = self.old.server_version
         if not col.not_null or col.identity or col.not_null_name is None or (version is not None and version < 180000):
             return
-        from ..parse.naming import make_object_name
+        from ..model.naming import make_object_name
         had = prev.not_null_name if prev.not_null and prev.not_null_name else make_object_name(
             table.name, col.name, "not_null")
         if had != col.not_null_name:

@@ -57,8 +57,9 @@ def fold_constraints(group: list[Item], inheritance_parents: set) -> list[Item]:
     return fold_serials(kept)
 
 
-_CONSTRAINT_RANK: dict[ConstrType | None, int] = {ConstrType.CONSTR_PRIMARY: 1, ConstrType.CONSTR_UNIQUE: 2, ConstrType.CONSTR_EXCLUSION: 3,
-                    ConstrType.CONSTR_CHECK: 4, ConstrType.CONSTR_FOREIGN: 5}
+_CONSTRAINT_RANK: dict[ConstrType | None, int] = {
+    ConstrType.CONSTR_PRIMARY: 1, ConstrType.CONSTR_UNIQUE: 2, ConstrType.CONSTR_EXCLUSION: 3,
+    ConstrType.CONSTR_CHECK: 4, ConstrType.CONSTR_FOREIGN: 5}
 
 
 def _element_rank(elt) -> int:

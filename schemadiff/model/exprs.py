@@ -29,10 +29,10 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from pglast import ast
-from pglast.stream import RawStream
 
-from . import printers as _printers  # noqa: F401 - registers corrected pglast printers
+# Printing lives in printers.py (Expr.sql needs it without this module); importing it registers
+# the corrected pglast printers.  to_sql and to_node stay importable from here.
+from .printers import to_node, to_sql  # noqa: F401
 from .objects import Expr
 from .returns import RETURNS
 from .types import DEFAULT_SCHEMA, format_type
@@ -247,7 +247,8 @@ class _Normalizer:
         for param in out.get("indexParams") or ():
             elem = param.get("IndexElem") if isinstance(param, dict) else None
             opclass = elem.get("opclass") if elem else None
-            if elem and opclass and not elem.get("opclassopts") and _strip_schema(opclass, "pg_catalog")[-1] in defaults \
+            if elem and opclass and not elem.get("opclassopts") \
+                    and _strip_schema(opclass, "pg_catalog")[-1] in defaults \
                     and len(_strip_schema(opclass, "pg_catalog")) == 1:
                 del elem["opclass"]  # the server does not print a default operator class
         return {"IndexStmt": out}
@@ -574,64 +575,3 @@ def _interval_parts(text: str) -> tuple[int, int, int] | None:
     if rest.strip().endswith("ago"):
         months, days, usec = -months, -days, -usec
     return months, days, usec
-
-
-# ---------------------------------------------------------------------------
-# Printing: JSON form -> pglast nodes -> SQL text.  Only needed for what a plan
-# creates, so it is done lazily by callers that render.
-
-_VALUE_NODES = {"ival": "Integer", "sval": "String", "fval": "Float", "boolval": "Boolean", "bsval": "BitString"}
-_ABSTRACT = frozenset({"Node", "List", "Expr"})
-
-
-def _to_pglast(x: Any) -> Any:
-    if isinstance(x, list):
-        return [_to_pglast(i) for i in x]
-    if isinstance(x, dict):
-        if len(x) == 1:
-            (kind, body), = x.items()
-            if kind == "List" and isinstance(body, dict):
-                return [_to_pglast(i) for i in body.get("items", ())]
-            if isinstance(body, dict) and kind[:1].isupper() and hasattr(ast, kind):
-                return _typed(kind, body)
-        return {k: _to_pglast(v) for k, v in x.items()}
-    return x
-
-
-def _typed(kind: str, body: dict) -> dict:
-    if kind == "A_Const":
-        out: dict = {"@": "A_Const"}
-        for k, v in body.items():
-            if k in _VALUE_NODES:
-                default = 0 if k == "ival" else False if k == "boolval" else ""
-                out["val"] = {"@": _VALUE_NODES[k], k: v.get(k, default)}
-            else:
-                out[k] = v
-        return out
-    out = {"@": kind}
-    slots = getattr(ast, kind).__slots__
-    for k, v in body.items():
-        info = slots.get(k) if isinstance(slots, dict) else None
-        c_type = info.c_type if info is not None else ""
-        target = c_type[:-1] if c_type.endswith("*") else ""
-        if target and target not in _ABSTRACT and hasattr(ast, target) and isinstance(v, dict) and not (
-                len(v) == 1 and next(iter(v)) == target):
-            out[k] = _typed(target, v)
-        else:
-            out[k] = _to_pglast(v)
-    return out
-
-
-def to_node(node: dict) -> ast.Node:
-    d = _to_pglast(node)
-    return getattr(ast, d["@"])(d)
-
-
-def to_sql(node: dict) -> str:
-    """Print pglast JSON as SQL.
-
-    Functions written in SQL syntax (`x AT TIME ZONE 'utc'`, `(a, b) OVERLAPS (c, d)`,
-    `EXTRACT(...)`) print as written: the server keeps the spelling, so a plan that printed
-    `timezone('utc', x)` would leave a catalog that differs from the declared one.
-    """
-    return RawStream(special_functions=True)(to_node(node))

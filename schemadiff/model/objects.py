@@ -49,7 +49,7 @@ class Expr:
             return self.packed
         printed = self._printed
         if printed is None:
-            from .exprs import to_sql
+            from .printers import to_sql
             printed = to_sql(orjson.loads(cast(bytes, self.packed)))  # the node, as `source` reads it
             object.__setattr__(self, "_printed", printed)
         return printed
@@ -403,4 +403,8 @@ class Carried:
     comment: str | None = None
     origin: Location = field(default=DATABASE, compare=False)
     depends_on: frozenset[ObjectRef] = field(default=frozenset(), compare=False)
+
+
+# The carried kinds made after tables (on them); the others before tables (they need functions and types at most).
+CARRIED_ON_TABLES = frozenset({"STATISTICS", "RULE", "PUBLICATION"})
 

@@ -20,7 +20,7 @@ from ..diff import Change
 from ..model import Catalog, QualifiedName, quote_ident
 from ..model.exprs import to_sql
 from ..parse.handlers import _index_column_name
-from ..parse.naming import choose_name, index_column_names, make_object_name, name_addition
+from ..model.naming import choose_name, index_column_names, make_object_name, name_addition
 from .hazards import Hazard
 
 q = quote_ident

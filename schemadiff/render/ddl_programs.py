@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..diff import Change
 from ..model import Grant, Policy, quote_ident, quote_literal
-from .ddl import options_delta, renders
+from .base import options_delta, renders
 
 q = quote_ident
 
