@@ -21,12 +21,16 @@ separate objects that the server ties together:
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from ..graph import constraint_ref, index_dependencies, index_ref, table_ref
 from ..model import Catalog, Constraint, Index, ObjectRef, QualifiedName, Table, ref
 from .changes import Change
+
+if TYPE_CHECKING:
+    from .compare import _Differ
 
 _KEYS = ("p", "u", "x")
 
@@ -70,7 +74,7 @@ def _nodes(cat: Catalog) -> dict[QualifiedName, _Node]:
     return out
 
 
-def _shape(idx: Index) -> tuple:
+def _shape(idx: Index) -> tuple[Any, ...]:
     """What the server compares when it looks for an index to adopt: all but the name and the
     storage parameters."""
     key = orjson.loads(idx.definition.key)["IndexStmt"]
@@ -86,7 +90,7 @@ def _children(nodes: dict[QualifiedName, _Node]) -> dict[QualifiedName, list[_No
     return out
 
 
-def diff_attachments(d) -> None:
+def diff_attachments(d: _Differ) -> None:
     old_nodes, new_nodes = _nodes(d.old), _nodes(d.new)
     if not old_nodes and not new_nodes:
         return
@@ -94,7 +98,7 @@ def diff_attachments(d) -> None:
 
 
 class _Pass:
-    def __init__(self, d, old_nodes: dict[QualifiedName, _Node], new_nodes: dict[QualifiedName, _Node]):
+    def __init__(self, d: _Differ, old_nodes: dict[QualifiedName, _Node], new_nodes: dict[QualifiedName, _Node]):
         self.d = d
         self.old, self.new = old_nodes, new_nodes
         self.old_children, self.new_children = _children(old_nodes), _children(new_nodes)
@@ -352,6 +356,9 @@ class _Pass:
                         self._add("create", new)
                         self._require(new, attachment)
                 j = self._find(("drop_index",), old.ref)
+                # Dropped just above, or by the diff (gone): the partition itself is altered, not
+                # dropped (attach_partition comes from _alter_table), so a DROP INDEX is there.
+                assert j is not None
                 d.changes[j] = replace(d.changes[j], drops=d.changes[j].drops | {attachment})
             d.changes[i] = replace(d.changes[i], creates=d.changes[i].creates | {attachment})
 
@@ -364,7 +371,7 @@ class _Pass:
             d.changes[i] = replace(c, requires=c.requires | set(refs))
 
 
-def drop_with_tables(d) -> None:
+def drop_with_tables(d: _Differ) -> None:
     """Indexes and keys of partitioned trees whose table the plan drops go with it, not before
     (a parent index cannot be dropped while a partition's key is attached to it)."""
     dropped = {c.target for c in d.changes if c.kind == "drop_table"}
@@ -445,7 +452,7 @@ def _materialized(cat: Catalog, names: list[QualifiedName], standalone: Catalog 
     return replace(cat, tables=tables, indexes=indexes)
 
 
-def after_detach(d) -> None:
+def after_detach(d: _Differ) -> None:
     """An inherited key or attached index of a partition the plan detaches is dropped after
     the DETACH (the server refuses before: "cannot drop inherited constraint").  Run last:
     rebuilds of blocked dependents drop them too."""

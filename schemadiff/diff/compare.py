@@ -3,6 +3,7 @@ and what it removes are recorded on it for the planner."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any, Iterable
 
 import orjson
 
@@ -10,7 +11,7 @@ from ..gcpause import gc_paused
 from ..graph import (column_dependencies, column_ref, constraint_dependencies, constraint_ref, function_ref,
                      index_dependencies, index_ref, schema_ref, sequence_ref, sequences_used,
                      table_dependencies, table_ref, trigger_dependencies, type_ref, enum_values_ref)
-from ..model import Catalog, Column, Constraint, Expr, ObjectRef, QualifiedName, Table, ref
+from ..model import Catalog, Column, Constraint, Expr, Index, ObjectRef, QualifiedName, Table, Trigger, ref
 from ..model.objects import SequenceOptions
 from ..model.types import without_typmod
 from ..model.exprs import without_default_opclasses
@@ -26,12 +27,15 @@ class _Differ:
         self.old, self.new = old, new
         self.changes: list[Change] = []
 
-    def add(self, kind: str, target: ObjectRef, old=None, new=None, *, args=(), requires=(), creates=(),
-            drops=(), old_requires=()) -> None:
+    def add(self, kind: str, target: ObjectRef, old: Any = None, new: Any = None, *,
+            args: Iterable[tuple[str, Any]] = (), requires: Iterable[ObjectRef] = (),
+            creates: Iterable[ObjectRef] = (), drops: Iterable[ObjectRef] = (),
+            old_requires: Iterable[ObjectRef] = ()) -> None:
         self.changes.append(Change(kind, target, old, new, tuple(args), fs(requires), fs(creates), fs(drops),
                                    fs(old_requires)))
 
-    def comment(self, target_sql: str, target: ObjectRef, old: str | None, new: str | None, requires=()) -> None:
+    def comment(self, target_sql: str, target: ObjectRef, old: str | None, new: str | None,
+                requires: Iterable[ObjectRef] = ()) -> None:
         if old != new:
             self.add("set_comment", ref("comment", *target.path, target.kind), old, new,
                      args=(("on", target_sql),), requires=(target, *requires))
@@ -153,7 +157,7 @@ class _Differ:
                 continue  # the identity takes its value over, then drops it (alter_identity)
             self.add("drop_sequence", sequence_ref(qn), s, None, drops=[sequence_ref(qn)])
 
-    def _restart(self, key: object, old: SequenceOptions | None, new: SequenceOptions | None) -> tuple:
+    def _restart(self, key: object, old: SequenceOptions | None, new: SequenceOptions | None) -> tuple[Any, ...]:
         """(("restart", last value or None),) when the new options need the sequence restarted.
 
         ALTER SEQUENCE checks the value the sequence stands at against the new bounds and refuses
@@ -404,7 +408,7 @@ class _Differ:
         return (version >= 170000 and prev.generated is not None and col.generated is not None
                 and prev.generated != col.generated and prev.generated_kind == col.generated_kind == "stored")
 
-    def _alter_column(self, table: QualifiedName, prev: Column, col: Column, deps: set) -> None:
+    def _alter_column(self, table: QualifiedName, prev: Column, col: Column, deps: set[Any]) -> None:
         cref = column_ref(table, col.name)
         args = (("table", table),)
         old_deps = column_dependencies(table, prev, self.old)
@@ -470,7 +474,8 @@ class _Differ:
                      creates=[named])
         self._not_null_name(table, prev, col, args, named)
 
-    def _not_null_name(self, table: QualifiedName, prev: Column, col: Column, args: tuple, named) -> None:
+    def _not_null_name(self, table: QualifiedName, prev: Column, col: Column, args: tuple[Any, ...],
+                       named: ObjectRef) -> None:
         """PostgreSQL 18 names a NOT NULL: the files' name is given to it (after SET NOT NULL, which
         names it <table>_<column>_not_null).  A NOT NULL the files leave unnamed keeps whatever name
         it has; a server older than 18 keeps no name."""
@@ -563,7 +568,9 @@ class _Differ:
     # -- indexes ---------------------------------------------------------------------------
     def indexes(self) -> None:
         recreated = {c.target for c in self.changes if c.kind in ("drop_table", "drop_view")}
-        owner = lambda i, cat: ref("view", i.table.schema, i.table.name) if i.table in cat.views else table_ref(i.table)  # noqa: E731
+
+        def owner(i: Index, cat: Catalog) -> ObjectRef:
+            return ref("view", i.table.schema, i.table.name) if i.table in cat.views else table_ref(i.table)
         for qn, idx in self.new.indexes.items():
             old = self.old.indexes.get(qn)
             target = index_ref(qn)
@@ -671,7 +678,7 @@ class _Differ:
                 and used.path[2] in _columns_named(idx.definition.key)
         return False
 
-    def _foreign_key_survives(self, table: QualifiedName, con) -> bool:
+    def _foreign_key_survives(self, table: QualifiedName, con: Constraint) -> bool:
         """Does the server carry foreign key `con` over the type changes of its columns?
 
         ALTER COLUMN TYPE on either side re-adds the key itself, and succeeds when the two
@@ -799,7 +806,7 @@ class _Differ:
             self._supersede(index_ref(name), ("create_index", "drop_index"))
             self._supersede(ref("comment", name.schema, name.name, "index"), ("set_comment",))
 
-    def _create_trigger(self, r: ObjectRef, trig) -> None:
+    def _create_trigger(self, r: ObjectRef, trig: Trigger) -> None:
         from ..graph import trigger_dependencies
         self.add("create_trigger", r, None, trig, creates=[r], requires=trigger_dependencies(trig, self.new))
         if trig.enabled != "O":

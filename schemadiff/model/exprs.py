@@ -32,7 +32,7 @@ import orjson
 
 # Printing lives in printers.py (Expr.sql needs it without this module); importing it registers
 # the corrected pglast printers.  to_sql and to_node stay importable from here.
-from .printers import to_node, to_sql  # noqa: F401
+from .printers import to_node as to_node, to_sql as to_sql
 from .objects import Expr
 from .returns import RETURNS
 from .types import DEFAULT_SCHEMA, format_type
@@ -68,7 +68,7 @@ _DEFAULT_OPCLASSES = {
 }
 
 
-def _const(node: dict) -> Any:
+def _const(node: dict[str, Any]) -> Any:
     """A_Const -> its value as text (None for NULL)."""
     if node.get("isnull"):
         return None
@@ -88,7 +88,7 @@ def _bits(literal: str) -> str:
     return literal[1:] if literal[:1] in ("b", "B") else literal
 
 
-def _names(items: list) -> list[str]:
+def _names(items: list[Any]) -> list[str]:
     return [i["String"]["sval"] if "String" in i else "*" for i in items]
 
 
@@ -121,7 +121,7 @@ class _Normalizer:
             return [self(i) for i in x]
         return x
 
-    def _fields(self, body: dict) -> dict:
+    def _fields(self, body: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for k, v in body.items():
             if k in _DROP_KEYS:
@@ -138,26 +138,26 @@ class _Normalizer:
         return out
 
     # -- leaves ---------------------------------------------------------------
-    def n_A_Const(self, body: dict) -> Any:
+    def n_A_Const(self, body: dict[str, Any]) -> Any:
         return {"C": _const(body)}
 
-    def n_String(self, body: dict) -> Any:
+    def n_String(self, body: dict[str, Any]) -> Any:
         return body.get("sval", "")
 
-    def n_Integer(self, body: dict) -> Any:
+    def n_Integer(self, body: dict[str, Any]) -> Any:
         return str(body.get("ival", 0))
 
-    def n_List(self, body: dict) -> Any:
+    def n_List(self, body: dict[str, Any]) -> Any:
         return [self(i) for i in body.get("items", ())]
 
-    def n_TypeName(self, body: dict) -> Any:
+    def n_TypeName(self, body: dict[str, Any]) -> Any:
         return {"T": format_type(body, self.default_schema)}
 
-    def n_ColumnRef(self, body: dict) -> Any:
+    def n_ColumnRef(self, body: dict[str, Any]) -> Any:
         return {"Col": _names(body.get("fields", ()))}
 
     # -- rewrites the server does on storing an expression -----------------------
-    def n_TypeCast(self, body: dict) -> Any:
+    def n_TypeCast(self, body: dict[str, Any]) -> Any:
         arg = self(body.get("arg"))
         target = format_type(body["typeName"], self.default_schema)
         if _is_constant(arg):
@@ -188,10 +188,10 @@ class _Normalizer:
             return arg
         return {"Cast": {"arg": arg, "type": target}}
 
-    def n_A_ArrayExpr(self, body: dict) -> Any:
+    def n_A_ArrayExpr(self, body: dict[str, Any]) -> Any:
         return {"Array": [self(e) for e in body.get("elements", ())]}
 
-    def n_A_Expr(self, body: dict) -> Any:
+    def n_A_Expr(self, body: dict[str, Any]) -> Any:
         kind = body.get("kind", "AEXPR_OP")
         name = _strip_schema(_names(body.get("name", ())), self.default_schema)
         lexpr: Any = body.get("lexpr")  # JSON nodes: the parser guarantees the shape per kind
@@ -216,7 +216,7 @@ class _Normalizer:
             return self.n_BoolExpr({"boolop": op, "args": args})
         if kind in ("AEXPR_LIKE", "AEXPR_ILIKE"):
             kind = "AEXPR_OP"
-        out: dict = {"k": kind, "op": name}
+        out: dict[str, Any] = {"k": kind, "op": name}
         compares = kind == "AEXPR_OP" and name in _COMPARISONS
         if lexpr is not None:
             out["l"] = _without_widening(self(lexpr)) if compares else self(lexpr)
@@ -224,13 +224,13 @@ class _Normalizer:
             out["r"] = _without_widening(self(rexpr)) if compares else self(rexpr)
         return {"Op": out}
 
-    def n_CaseExpr(self, body: dict) -> Any:
+    def n_CaseExpr(self, body: dict[str, Any]) -> Any:
         out = self._fields(body)
         if out.get("defresult") == {"C": None}:
             del out["defresult"]  # CASE without ELSE is stored with ELSE NULL
         return {"CaseExpr": out}
 
-    def n_BoolExpr(self, body: dict) -> Any:
+    def n_BoolExpr(self, body: dict[str, Any]) -> Any:
         op = body.get("boolop", "AND_EXPR")
         args = []
         for a in body.get("args", ()):
@@ -241,7 +241,7 @@ class _Normalizer:
                 args.append(n)
         return {"Bool": {"op": op, "args": args}}
 
-    def n_IndexStmt(self, body: dict) -> Any:
+    def n_IndexStmt(self, body: dict[str, Any]) -> Any:
         out = self._fields(body)
         defaults = _DEFAULT_OPCLASSES.get(out.get("accessMethod") or "btree", frozenset())
         for param in out.get("indexParams") or ():
@@ -253,7 +253,7 @@ class _Normalizer:
                 del elem["opclass"]  # the server does not print a default operator class
         return {"IndexStmt": out}
 
-    def n_FuncCall(self, body: dict) -> Any:
+    def n_FuncCall(self, body: dict[str, Any]) -> Any:
         name = _strip_schema(_names(body.get("funcname", ())), self.default_schema)
         out = self._fields({k: v for k, v in body.items() if k != "funcname"})
         out["name"] = name
@@ -381,7 +381,7 @@ def _is_constant(n: Any) -> bool:
     return False
 
 
-def canonical(node: dict, default_schema: str = DEFAULT_SCHEMA, type_hint: str | None = None) -> str:
+def canonical(node: dict[str, Any], default_schema: str = DEFAULT_SCHEMA, type_hint: str | None = None) -> str:
     """The comparison key of an expression given as pglast JSON.
 
     `type_hint` is the type a constant is coerced to (a column's, for its default): the server
@@ -422,7 +422,7 @@ def _drop_opclasses(x: Any, method: str, defaults: frozenset[tuple[str, str, str
             _drop_opclasses(v, method, defaults)
 
 
-def make_expr(node: dict, default_schema: str = DEFAULT_SCHEMA, type_hint: str | None = None) -> Expr:
+def make_expr(node: dict[str, Any], default_schema: str = DEFAULT_SCHEMA, type_hint: str | None = None) -> Expr:
     return Expr(canonical(node, default_schema, type_hint), node)
 
 
@@ -431,7 +431,7 @@ _FALSE = {"f", "false", "n", "no", "off", "0"}
 _NUMERIC = {"smallint", "integer", "bigint", "numeric", "real", "double precision"}
 
 
-def _result_types(n: dict) -> frozenset[str]:
+def _result_types(n: dict[str, Any]) -> frozenset[str]:
     """The types a normalized expression may have, where its form alone tells: a cast's target,
     or those a built-in function's overloads return (model/returns.py)."""
     if "Cast" in n:

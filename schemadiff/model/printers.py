@@ -16,7 +16,7 @@ from pglast.stream import RawStream
 
 
 @node_printer(ast.IndexStmt, override=True)
-def index_stmt(node, output):
+def index_stmt(node: ast.IndexStmt, output: RawStream) -> None:
     """pglast's own printer (pglast/printers/ddl.py) with the clauses in the grammar's order."""
     output.write("CREATE ")
     if node.unique:
@@ -37,7 +37,7 @@ def index_stmt(node, output):
             output.print_name(node.accessMethod)
         output.write(" ")
         with output.expression(True):
-            output.print_list(node.indexParams)
+            output.print_list(node.indexParams or ())  # never empty: CREATE INDEX takes one at least
         if node.indexIncludingParams:
             output.write(" INCLUDE ")
             with output.expression(True):
@@ -81,9 +81,9 @@ def _to_pglast(x: Any) -> Any:
     return x
 
 
-def _typed(kind: str, body: dict) -> dict:
+def _typed(kind: str, body: dict[str, Any]) -> dict[str, Any]:
     if kind == "A_Const":
-        out: dict = {"@": "A_Const"}
+        out: dict[str, Any] = {"@": "A_Const"}
         for k, v in body.items():
             if k in _VALUE_NODES:
                 default = 0 if k == "ival" else False if k == "boolval" else ""
@@ -105,12 +105,13 @@ def _typed(kind: str, body: dict) -> dict:
     return out
 
 
-def to_node(node: dict) -> ast.Node:
+def to_node(node: dict[str, Any]) -> ast.Node:
     d = _to_pglast(node)
-    return getattr(ast, d["@"])(d)
+    out: ast.Node = getattr(ast, d["@"])(d)
+    return out
 
 
-def to_sql(node: dict) -> str:
+def to_sql(node: dict[str, Any]) -> str:
     """Print pglast JSON as SQL.
 
     Functions written in SQL syntax (`x AT TIME ZONE 'utc'`, `(a, b) OVERLAPS (c, d)`,

@@ -59,7 +59,7 @@ def _slot_init(cls: type) -> Callable[..., None]:
         body.append("__value_self__.__post_init__()")
     source = f"def __init__({', '.join(params)}):\n" + "".join(f"    {line}\n" for line in body or ["pass"])
     exec(source, namespace)  # noqa: S102 - generated from the class's own field names
-    init = namespace["__init__"]
+    init: Callable[..., None] = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     return init
 

@@ -12,12 +12,12 @@ made yet) says so as an `unverified` hazard rather than guessing.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Iterable
+from typing import Any, Iterable
 
 from psycopg import sql
 
 from ..diff import Change
-from ..model import QualifiedName
+from ..model import Constraint, QualifiedName
 from .hazards import Hazard, narrowing
 from .plan import Plan
 
@@ -58,7 +58,8 @@ def _capped(where: sql.Composable, table: QualifiedName) -> sql.Composed:
         _table(table), where, sql.Literal(ROW_CAP))
 
 
-def _checks(change: Change, created: set, new_columns: set) -> list[_Check] | str:
+def _checks(change: Change, created: set[QualifiedName], new_columns: set[tuple[QualifiedName, str]]
+            ) -> list[_Check] | str:
     """The queries for one change, or why it cannot be checked (a message), or [] for nothing to check."""
     kind = change.kind
     table = change.arg("table")
@@ -109,7 +110,7 @@ def _narrowing_checks(change: Change, table: QualifiedName) -> list[_Check]:
     return []
 
 
-def _constraint_checks(con, table: QualifiedName, created: set) -> list[_Check] | str:
+def _constraint_checks(con: Constraint, table: QualifiedName, created: set[QualifiedName]) -> list[_Check] | str:
     if con.kind == "c":
         expr = _check_expression(con.definition.sql)
         if expr is None:
@@ -130,7 +131,7 @@ def _constraint_checks(con, table: QualifiedName, created: set) -> list[_Check] 
             nulls = sql.SQL(" OR ").join(sql.SQL("{} IS NULL").format(sql.Identifier(c)) for c in con.columns)
             out.append(_Check(_capped(nulls, table), (), f"{{n}} of {table.display} {{have}} NULL in the key of {con.name}"))
         return out
-    if con.kind == "f" and con.columns and len(con.columns) == len(con.ref_columns):
+    if con.kind == "f" and con.ref_table is not None and con.columns and len(con.columns) == len(con.ref_columns):
         present = sql.SQL(" AND ").join(sql.SQL("c.{} IS NOT NULL").format(sql.Identifier(c)) for c in con.columns)
         if con.ref_table in created:
             where = present  # the referenced table starts empty: every non-NULL key is an orphan
@@ -146,14 +147,15 @@ def _constraint_checks(con, table: QualifiedName, created: set) -> list[_Check] 
     return []
 
 
-def _constraint_node(definition: str) -> dict | None:
+def _constraint_node(definition: str) -> dict[str, Any] | None:
     import json
 
     from pglast import parser
     try:
         tree = json.loads(parser.parse_sql_json(f"ALTER TABLE t ADD CONSTRAINT c {definition}"))
         cmd = tree["stmts"][0]["stmt"]["AlterTableStmt"]["cmds"][0]["AlterTableCmd"]
-        return cmd["def"]["Constraint"]
+        node: dict[str, Any] = cmd["def"]["Constraint"]
+        return node
     except Exception:  # pglast raises several kinds; unreadable means "not checked"
         return None
 
