@@ -130,7 +130,8 @@ class Catalog:
         for k, t in self.tables.items():
             if k not in tables and t.partition_of is not None:
                 excluded.setdefault(t.partition_of, []).append(t)
-        kept: dict[str, Any] = {"schemas": {k: v for k, v in self.schemas.items() if keep(QualifiedName(k, ""))},
+        kept: dict[str, Any]  # field name -> its mapping filtered, for replace()
+        kept = {"schemas": {k: v for k, v in self.schemas.items() if keep(QualifiedName(k, ""))},
                 "enums": {k: v for k, v in self.enums.items() if keep(k)},
                 "sequences": {k: v for k, v in self.sequences.items() if keep(k)},
                 "tables": tables,
