@@ -19,7 +19,7 @@ from typing import Callable, Iterator
 
 import psycopg
 
-from .connect import connect
+from .connect import connect, scalar
 from .errors import ApplyError, LockTimeout
 from .locks import BlockerWatch, acquire_apply_lock, permission_message
 from .plan import Plan, Step
@@ -60,7 +60,7 @@ def apply_session(dsn: str, settings: ApplySettings = ApplySettings(), progress:
     """
     conn = connect(dsn)
     try:
-        if not conn.execute("SHOW application_name").fetchone()[0]:
+        if not scalar(conn, "SHOW application_name"):
             set_session(conn, application_name="schemadiff apply")
         set_session(conn, lock_timeout=settings.lock_timeout, statement_timeout=settings.statement_timeout)
         if conn.info.server_version >= 140000:
@@ -180,7 +180,7 @@ def _run(conn: psycopg.Connection, step: Step, progress: Progress) -> dict:
 
 
 def _current(conn: psycopg.Connection, name: str) -> str:
-    return conn.execute("SELECT pg_catalog.current_setting(%s)", (name,)).fetchone()[0]
+    return scalar(conn, "SELECT pg_catalog.current_setting(%s)", (name,))
 
 
 def _first_line(sql: str) -> str:

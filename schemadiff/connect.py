@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import os
 import re
+from typing import Any
 from urllib.parse import parse_qsl, unquote
 
 import psycopg
+from psycopg import sql
+from psycopg.abc import Params
 
 from .errors import ConnectionFailed
 
@@ -158,6 +161,15 @@ def connect(dsn: str, *, autocommit: bool = True, **settings: str | None) -> psy
         if not autocommit:
             conn.commit()
     return conn
+
+
+def scalar(conn: psycopg.Connection, query: str | sql.SQL | sql.Composed, params: Params | None = None) -> Any:
+    """The first value of the one row `query` returns (a SELECT without FROM, an INSERT ... RETURNING).
+
+    Why: fetchone() says None when no row comes back; these queries always return one."""
+    row = conn.execute(query, params).fetchone()
+    assert row is not None, f"no row from {query!r}"  # such a query always returns a row
+    return row[0]
 
 
 def _first_line(exc: Exception, dsn: str) -> str:

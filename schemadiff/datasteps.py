@@ -39,7 +39,7 @@ from typing import Callable, Iterable
 
 import psycopg
 
-from .connect import connect
+from .connect import connect, scalar
 from .errors import DataStepError, DataStepFailed, VerificationFailed
 
 PHASES = ("before-expand", "between", "before-contract")
@@ -276,14 +276,14 @@ def select_until(steps: Iterable[DataStep], until: str | None) -> list[DataStep]
 # -- the record ------------------------------------------------------------------------------------
 
 def ensure_table(conn: psycopg.Connection) -> None:
-    if conn.execute("SELECT to_regclass(%s)", (TABLE,)).fetchone()[0] is None:
+    if scalar(conn, "SELECT to_regclass(%s)", (TABLE,)) is None:
         with conn.transaction():
             conn.execute(_DDL)
 
 
 def applied_steps(conn: psycopg.Connection) -> dict[str, AppliedStep]:
     """What the database has run; empty when the record table does not exist (nothing is created)."""
-    if conn.execute("SELECT to_regclass(%s)", (TABLE,)).fetchone()[0] is None:
+    if scalar(conn, "SELECT to_regclass(%s)", (TABLE,)) is None:
         return {}
     rows = conn.execute(f"SELECT name, checksum, applied_at, seconds, verified_at FROM {TABLE} ORDER BY name")
     return {r[0]: AppliedStep(*r) for r in rows}
@@ -303,18 +303,21 @@ def step_status(conn: psycopg.Connection, steps: Iterable[DataStep]) -> list[Ste
 def pending_steps(conn: psycopg.Connection, steps: Iterable[DataStep]) -> list[DataStep]:
     """The steps still to run, after checking that no applied step was edited or skipped over."""
     statuses = step_status(conn, steps)
-    changed = [st for st in statuses if st.state == "changed"]
+    # The `is not None` tests hold by construction (step_status): they tell the type checker so.
+    changed = [(st.step, st.applied) for st in statuses
+               if st.state == "changed" and st.step is not None and st.applied is not None]
     if changed:
         raise DataStepError("data step(s) changed after they were applied (checksum differs):\n" + "\n".join(
-            f"  {st.step.path}: applied {st.applied.applied_at:%Y-%m-%d %H:%M:%S%z} with {st.applied.checksum[:12]}, "
-            f"file now {st.step.checksum[:12]}" for st in changed)
+            f"  {s.path}: applied {a.applied_at:%Y-%m-%d %H:%M:%S%z} with {a.checksum[:12]}, "
+            f"file now {s.checksum[:12]}" for s, a in changed)
             + "\nA step runs once: restore the file, and put the new work in a new step.")
-    applied_numbers = [st.step.number for st in statuses if st.state == "applied"]
-    pending = [st.step for st in statuses if st.state == "pending"]
-    if applied_numbers:
-        late = [s for s in pending if s.number < max(applied_numbers)]
+    applied = [st.step for st in statuses if st.state == "applied" and st.step is not None]
+    pending = [st.step for st in statuses if st.state == "pending" and st.step is not None]
+    if applied:
+        last = max(s.number for s in applied)
+        late = [s for s in pending if s.number < last]
         if late:
-            top = max(st.step.name for st in statuses if st.state == "applied")
+            top = max(s.name for s in applied)
             raise DataStepError("pending data step(s) numbered before an applied one: "
                                 + ", ".join(s.name for s in late)
                                 + f"; steps run in number order: renumber them after {top}")
@@ -395,7 +398,7 @@ class _RunLock:
         self.conn = conn
 
     def __enter__(self):
-        if not self.conn.execute("SELECT pg_try_advisory_lock(%s)", (_LOCK_KEY,)).fetchone()[0]:
+        if not scalar(self.conn, "SELECT pg_try_advisory_lock(%s)", (_LOCK_KEY,)):
             raise DataStepError("another schemadiff data run or verify is in progress on this database")
         return self
 

@@ -54,7 +54,9 @@ def ensure_system_user(name: str = SYSTEM_USER) -> int:
     with open(lock, "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            return ensure_user_exists(name).pw_uid
+            entry = ensure_user_exists(name)
+            assert entry is not None  # the wheel returns the entry or raises: Optional only in its signature
+            return entry.pw_uid
         except (subprocess.CalledProcessError, OSError) as exc:
             reason = (getattr(exc, "stderr", None) or "").strip() or str(exc)
             raise ConnectionFailed("embedded PostgreSQL", f"could not create the system user {name!r} "
@@ -119,7 +121,7 @@ def with_dbname(dsn: str, dbname: str) -> str:
     """The same connection parameters, another database."""
     params = psycopg.conninfo.conninfo_to_dict(dsn)
     params["dbname"] = dbname
-    return psycopg.conninfo.make_conninfo(**{k: v for k, v in params.items() if v is not None})
+    return psycopg.conninfo.make_conninfo("", **{k: v for k, v in params.items() if v is not None})
 
 
 def env_flag(name: str) -> bool:

@@ -44,6 +44,7 @@ class Source:
     def __str__(self) -> str:
         if self.kind == "database":
             from .connect import describe
+            assert self.url is not None  # a database source is made with its URL
             return describe(self.url)
         return self.text
 
@@ -51,10 +52,10 @@ class Source:
 def parse_source(text: str, default_paths: list[Path]) -> Source:
     """What a --from/--to value names; `default_paths` are the schema paths a bare git:REV means."""
     if text.startswith("git:"):
-        rev, _, path = text[4:].partition(":")
+        rev, _, under = text[4:].partition(":")
         if not rev:
             raise SourceError(f"{text!r}: name a revision, as in git:main or git:HEAD~1:db/schema")
-        return Source("git", text, rev=rev, paths=(Path(path),) if path else tuple(default_paths))
+        return Source("git", text, rev=rev, paths=(Path(under),) if under else tuple(default_paths))
     if text.startswith(_URL_PREFIXES) or ("=" in text and ("dbname" in text or "host" in text)):
         return Source("database", text, url=text)
     path = Path(text)
@@ -69,6 +70,7 @@ def load_source(source: Source, *, project_dir: Path, lock_timeout: str | None =
     if source.is_database:
         from .connect import remember
         from .introspect.catalog import inspect_database
+        assert source.url is not None  # a database source is made with its URL
         remember(source.url)
         return inspect_database(source.url, lock_timeout)
     from .parse import load_schema
@@ -76,6 +78,7 @@ def load_source(source: Source, *, project_dir: Path, lock_timeout: str | None =
     if source.kind == "files":
         require_sql_files(list(source.paths))
         return load_schema(list(source.paths), ignore_data_statements=ignore_data_statements)
+    assert source.rev is not None  # a git source is made with its revision (parse_source)
     with tempfile.TemporaryDirectory(prefix="schemadiff-git-") as tmp:
         paths = checkout_files(source.rev, list(source.paths), project_dir, Path(tmp))
         try:

@@ -18,7 +18,7 @@ class SchemaDiffError(Exception):
         return _restore, (type(self), self.args, self.__dict__)
 
 
-def _restore(cls: type, args: tuple, fields: dict) -> "SchemaDiffError":
+def _restore(cls: type[SchemaDiffError], args: tuple[object, ...], fields: dict[str, object]) -> "SchemaDiffError":
     error = cls.__new__(cls)
     Exception.__init__(error, *args)
     error.__dict__.update(fields)

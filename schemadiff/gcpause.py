@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import functools
 import gc
-from typing import Callable, TypeVar
+from typing import Callable, ParamSpec, TypeVar
 
-F = TypeVar("F", bound=Callable)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def gc_paused(fn: F) -> F:
+def gc_paused(fn: Callable[P, R]) -> Callable[P, R]:
     """Run `fn` with the cyclic collector off; nested uses keep it off until the outermost returns."""
     @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         was_enabled = gc.isenabled()
         gc.disable()
         try:
@@ -37,4 +38,4 @@ def gc_paused(fn: F) -> F:
                 # the collector's sight.
                 gc.freeze()
                 gc.enable()
-    return wrapper  # type: ignore[return-value]
+    return wrapper

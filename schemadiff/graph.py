@@ -10,7 +10,7 @@ import re
 
 import orjson
 
-from .model import Catalog, Column, Constraint, Index, ObjectRef, QualifiedName, Sequence, Table, ref
+from .model import Catalog, Column, Constraint, Expr, Index, ObjectRef, QualifiedName, Sequence, Table, ref
 from .model.types import type_schema
 
 _NEXTVAL = re.compile(r'"name":\["nextval"\]')
@@ -147,10 +147,10 @@ def view_ref(name: QualifiedName) -> ObjectRef:
 
 def column_dependencies(table: QualifiedName, col: Column, catalog: Catalog) -> set[ObjectRef]:
     deps = set()
-    t = type_dependency(col.type, catalog)
-    if t is not None:
-        deps.add(t)
-        if t.kind == "type" and (qn := QualifiedName(*t.path)) in catalog.enums:
+    typ = type_dependency(col.type, catalog)
+    if typ is not None:
+        deps.add(typ)
+        if typ.kind == "type" and (qn := QualifiedName(*typ.path)) in catalog.enums:
             deps.add(enum_values_ref(qn))
     for expr in (col.default, col.generated):
         if expr is not None:
@@ -247,9 +247,9 @@ def _column_edges(t: Table, col: Column, catalog: Catalog, types: dict) -> set[O
     return deps
 
 
-def _default_edges(t: Table, col: Column, catalog: Catalog) -> set[ObjectRef]:
-    deps = {column_ref(t.name, col.name)} | functions_used(col.default.key, catalog)
-    return deps | {sequence_ref(s) for s in sequences_used(col.default.key)}
+def _default_edges(t: Table, col: Column, default: Expr, catalog: Catalog) -> set[ObjectRef]:
+    deps = {column_ref(t.name, col.name)} | functions_used(default.key, catalog)
+    return deps | {sequence_ref(s) for s in sequences_used(default.key)}
 
 
 def _tracked_function_edges(f, catalog: Catalog) -> set[ObjectRef]:
@@ -297,7 +297,7 @@ def dependencies(catalog: Catalog) -> dict[ObjectRef, set[ObjectRef]]:
         for col in t.columns:
             add(column_ref(qn, col.name), _column_edges(t, col, catalog, types))
             if col.default is not None:
-                add(column_default_ref(qn, col.name), _default_edges(t, col, catalog))
+                add(column_default_ref(qn, col.name), _default_edges(t, col, col.default, catalog))
         for con in t.constraints:
             add(constraint_ref(qn, con.name), constraint_dependencies(qn, con, catalog))
     for qn, idx in catalog.indexes.items():
@@ -365,9 +365,9 @@ def function_dependencies(f, catalog: Catalog) -> set[ObjectRef]:
         deps |= relations
         # The body names columns of those tables (INSERT INTO t (id) ...) and sequences (nextval('s')).
         for r in relations:
-            t = catalog.tables.get(QualifiedName(*r.path)) if r.kind == "table" else None
-            if t is not None:
-                deps |= {column_ref(t.name, c.name) for c in t.columns}
+            table = catalog.tables.get(QualifiedName(*r.path)) if r.kind == "table" else None
+            if table is not None:
+                deps |= {column_ref(table.name, c.name) for c in table.columns}
         deps |= {sequence_ref(s) for s in sequences_used(text) if s in catalog.sequences}
     elif key.get("language") == "plpgsql" and body.startswith(("text:", "plpgsql:")):
         # PL/pgSQL resolves the types of its DECLAREd variables when the function is created

@@ -11,8 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 
 import psycopg
+
+from .connect import scalar
 
 TABLE = "schemadiff.history"
 
@@ -42,8 +45,8 @@ def plan_fingerprint(statements: list[str]) -> str:
 def start(conn: psycopg.Connection, plan_fp: str, live_fp: str | None, plan_file: str | None) -> int:
     """The id of a new 'running' row; the table is created on first use."""
     conn.execute(_DDL)
-    return conn.execute(f"INSERT INTO {TABLE} (plan_fingerprint, live_fingerprint, plan_file) VALUES (%s, %s, %s) "
-                        f"RETURNING id", (plan_fp, live_fp, plan_file)).fetchone()[0]
+    return scalar(conn, f"INSERT INTO {TABLE} (plan_fingerprint, live_fingerprint, plan_file) VALUES (%s, %s, %s) "
+                  f"RETURNING id", (plan_fp, live_fp, plan_file))
 
 
 def finish(conn: psycopg.Connection, row: int, statements: list[dict], outcome: str, error: str | None) -> None:
@@ -54,8 +57,8 @@ def finish(conn: psycopg.Connection, row: int, statements: list[dict], outcome: 
 @dataclass(frozen=True)
 class Entry:
     id: int
-    started_at: object
-    finished_at: object
+    started_at: datetime
+    finished_at: datetime | None
     applied_by: str
     client: str | None
     application_name: str | None
@@ -73,7 +76,7 @@ class Entry:
 
 def read_history(conn: psycopg.Connection, limit: int = 20) -> list[Entry]:
     """The last `limit` applies, newest first; none when nothing was ever applied."""
-    if conn.execute("SELECT pg_catalog.to_regclass(%s)", (TABLE,)).fetchone()[0] is None:
+    if scalar(conn, "SELECT pg_catalog.to_regclass(%s)", (TABLE,)) is None:
         return []
     rows = conn.execute(f"SELECT id, started_at, finished_at, applied_by, client, application_name, plan_fingerprint, "
                         f"live_fingerprint, plan_file, statements, outcome, error FROM {TABLE} "

@@ -92,11 +92,13 @@ class _ProcessReader:
             p for p in (package_root, os.environ.get("PYTHONPATH")) if p))
         self._process = subprocess.Popen([sys.executable, "-m", "schemadiff.introspect.child"],
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        assert self._process.stdin is not None and self._process.stdout is not None  # both PIPE
         self._process.stdin.write(json.dumps({"dsn": dsn, "lock_timeout": lock_timeout}).encode())
         self._process.stdin.close()
 
     def result(self):
         with self._process:
+            assert self._process.stdout is not None  # PIPE (__init__)
             answer = self._process.stdout.read()
         try:
             ok, value = pickle.loads(answer)
@@ -112,4 +114,5 @@ class _ProcessReader:
     def cancel(self) -> None:
         self._process.kill()
         self._process.wait()
+        assert self._process.stdout is not None  # PIPE (__init__)
         self._process.stdout.close()

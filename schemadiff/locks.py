@@ -22,6 +22,7 @@ from typing import Callable
 
 import psycopg
 
+from .connect import scalar
 from .errors import ApplyLocked
 
 # A fixed bigint derived from the tool's name: every schemadiff apply on a database takes this one.
@@ -118,7 +119,7 @@ def acquire_apply_lock(conn: psycopg.Connection, wait_ms: float,
     deadline = time.monotonic() + wait_ms / 1000
     told = False
     while True:
-        if conn.execute("SELECT pg_catalog.pg_try_advisory_lock(%s)", (APPLY_LOCK_KEY,)).fetchone()[0]:
+        if scalar(conn, "SELECT pg_catalog.pg_try_advisory_lock(%s)", (APPLY_LOCK_KEY,)):
             return
         holder = _holder(conn)
         if time.monotonic() >= deadline:

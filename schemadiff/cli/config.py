@@ -8,7 +8,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from ..errors import ConfigError
 from ..settings import check_bool, check_count, check_duration
@@ -196,7 +196,7 @@ def database_url(cfg: Config) -> str | None:
     return url
 
 
-def exclusion(patterns: list[str]):
+def exclusion(patterns: list[str]) -> Callable[[QualifiedName], bool]:
     """A predicate keeping names that no pattern matches ('schema.name', or 'name' alone)."""
     def keep(qn: QualifiedName) -> bool:
         full = f"{qn.schema}.{qn.name}"

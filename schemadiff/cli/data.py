@@ -61,6 +61,7 @@ def status(db_url, steps_dir, exit_code) -> None:
         phase = st.step.phase if st.step else ""
         if st.state in ("applied", "changed", "missing"):
             a = st.applied
+            assert a is not None  # step_status: every state but "pending" comes with its record
             when = f"{a.applied_at:%Y-%m-%d %H:%M:%S %Z}  {a.seconds:>9}s"
             verified = ""
             if st.step is not None and st.step.verify_path is not None:
@@ -68,6 +69,7 @@ def status(db_url, steps_dir, exit_code) -> None:
             note = {"changed": "  file changed since it was applied", "missing": "  file not found"}.get(st.state, "")
             click.echo(f"{st.state:8} {st.name:{width}}  {phase:15} {when}{verified}{note}")
         else:
+            assert st.step is not None  # step_status: "pending" is a file without a record
             click.echo((f"{st.state:8} {st.name:{width}}  {phase:15}"
                         + ("" if st.step.transactional else " (outside a transaction)")).rstrip())
     counts = {s: sum(1 for st in statuses if st.state == s) for s in ("applied", "pending", "changed", "missing")}

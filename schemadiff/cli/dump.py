@@ -1,7 +1,7 @@
 """`schemadiff dump`: write a live database's schema as declarative files to maintain."""
 from __future__ import annotations
 
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 import click
@@ -42,7 +42,7 @@ def dump(db_url, out_dir, layout, exclude, force, source, schema_paths) -> None:
         if not files:
             raise click.UsageError(f"no migration file found under {', '.join(map(str, paths))}")
         keep = exclusion(list(cfg.exclude) + list(exclude))
-        place = replayed_database(files, cfg.source_spec().setup, cfg.project_dir)
+        place: AbstractContextManager[str] = replayed_database(files, cfg.source_spec().setup, cfg.project_dir)
     else:
         _, _, url, keep = resolve((), db_url, exclude)
         place = nullcontext(url)

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import click
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from ..errors import SchemaDiffError
 from .config import Config, database_url, exclusion, load_config
 
 if TYPE_CHECKING:  # the model imports pglast: `schemadiff --help` needs neither
-    from ..model import Catalog
+    from ..endpoints import Source
+    from ..model import Catalog, QualifiedName
 
 EXIT_OK, EXIT_CHANGES, EXIT_ERROR = 0, 1, 2
 
@@ -133,7 +134,7 @@ def _ignore_data_flag() -> bool:
 
 
 def resolve(schema_paths, db_url, exclude, lock_timeout=None, allow_empty=True
-            ) -> tuple[Config, list[Path], str, object]:
+            ) -> tuple[Config, list[Path], str, Callable[[QualifiedName], bool]]:
     from ..connect import remember
     cfg = apply_flags(load_config())
     if lock_timeout is not None:
@@ -304,9 +305,11 @@ def sources_of(from_source, to_source, schema_paths, db_url, exclude, lock_timeo
 
 def load_sources(cfg: Config, start, end, keep):
     from ..endpoints import load_source
-    options = dict(project_dir=cfg.project_dir, lock_timeout=cfg.lock_timeout,
-                   ignore_data_statements=cfg.ignore_data_statements)
-    return load_source(start, **options).filtered(keep), load_source(end, **options).filtered(keep)
+
+    def load(source: Source) -> Catalog:
+        return load_source(source, project_dir=cfg.project_dir, lock_timeout=cfg.lock_timeout,
+                           ignore_data_statements=cfg.ignore_data_statements).filtered(keep)
+    return load(start), load(end)
 
 
 def _plan_between(from_source, to_source, schema_paths, db_url, exclude, lock_timeout, allow_empty, online, phase,
@@ -329,6 +332,7 @@ def _plan_between(from_source, to_source, schema_paths, db_url, exclude, lock_ti
         p = sized(p, url, cfg, rows=not reverse)
     if verify and p and phase is None:
         from ..verify import verify_plan
+        assert url is not None  # --verify: the source it starts from is a database (checked above)
         verify_plan(url, p, desired, keep, progress=lambda m: click.echo(m, err=True))
     if output is not None:
         from ..connect import describe
@@ -402,6 +406,7 @@ def apply(schema_paths, db_url, exclude, lock_timeout, allow_empty, online, phas
                 raise click.UsageError("not a terminal: pass --yes to apply without confirmation")
             click.confirm("Apply these statements?", abort=True)
         t0 = time.monotonic()
+        assert conn is not None  # only a dry run has none, and it returned above
         apply_plan_on(conn, url, p, settings, progress=say)
     click.echo(f"schemadiff: applied {len(p.steps)} statement(s) in {time.monotonic() - t0:.2f}s", err=True)
 

@@ -36,7 +36,7 @@ def relations_read(view: Any) -> list[QualifiedName]:
     """Tables and views a view selects from, from its `depends_on` references."""
     found = set()
     for dep in getattr(view, "depends_on", ()) or ():
-        path = getattr(dep, "path", ())
+        path: tuple[str, ...] = getattr(dep, "path", ())
         if (getattr(dep, "kind", None) in _RELATION_KINDS and len(path) >= 2) or (
                 getattr(dep, "kind", None) == "column" and len(path) >= 3):
             found.add(QualifiedName(path[0], path[1]))

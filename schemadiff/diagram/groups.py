@@ -57,8 +57,8 @@ def marker_groups(objects: Iterable[tuple[QualifiedName, Any]]) -> dict[Qualifie
             cache[file] = ([n for n, _ in markers], [g for _, g in markers])
         lines, names = cache[file]
         i = bisect.bisect_right(lines, line) - 1
-        if i >= 0 and names[i] is not None:
-            result[qn] = names[i]
+        if i >= 0 and (name := names[i]) is not None:
+            result[qn] = name
     return result
 
 

@@ -21,12 +21,16 @@ separate objects that the server ties together:
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from ..graph import constraint_ref, index_dependencies, index_ref, table_ref
 from ..model import Catalog, Constraint, Index, ObjectRef, QualifiedName, Table, ref
 from .changes import Change
+
+if TYPE_CHECKING:
+    from .compare import _Differ
 
 _KEYS = ("p", "u", "x")
 
@@ -46,8 +50,14 @@ class _Node:
         return isinstance(self.obj, Constraint)
 
     @property
+    def index(self) -> Index:
+        """The plain index, of a node that is no key."""
+        assert isinstance(self.obj, Index), f"{self.name} is a key"
+        return self.obj
+
+    @property
     def ref(self) -> ObjectRef:
-        return constraint_ref(self.table, self.obj.name) if self.is_key else index_ref(self.name)
+        return constraint_ref(self.table, self.obj.name) if isinstance(self.obj, Constraint) else index_ref(self.name)
 
 
 def _nodes(cat: Catalog) -> dict[QualifiedName, _Node]:
@@ -64,7 +74,7 @@ def _nodes(cat: Catalog) -> dict[QualifiedName, _Node]:
     return out
 
 
-def _shape(idx: Index) -> tuple:
+def _shape(idx: Index) -> tuple[Any, ...]:
     """What the server compares when it looks for an index to adopt: all but the name and the
     storage parameters."""
     key = orjson.loads(idx.definition.key)["IndexStmt"]
@@ -80,7 +90,7 @@ def _children(nodes: dict[QualifiedName, _Node]) -> dict[QualifiedName, list[_No
     return out
 
 
-def diff_attachments(d) -> None:
+def diff_attachments(d: _Differ) -> None:
     old_nodes, new_nodes = _nodes(d.old), _nodes(d.new)
     if not old_nodes and not new_nodes:
         return
@@ -88,7 +98,7 @@ def diff_attachments(d) -> None:
 
 
 class _Pass:
-    def __init__(self, d, old_nodes: dict[QualifiedName, _Node], new_nodes: dict[QualifiedName, _Node]):
+    def __init__(self, d: _Differ, old_nodes: dict[QualifiedName, _Node], new_nodes: dict[QualifiedName, _Node]):
         self.d = d
         self.old, self.new = old_nodes, new_nodes
         self.old_children, self.new_children = _children(old_nodes), _children(new_nodes)
@@ -132,13 +142,13 @@ class _Pass:
     def _add(self, kind: str, n: _Node) -> None:
         d = self.d
         if kind == "drop":
-            if n.is_key:
+            if isinstance(n.obj, Constraint):  # n.is_key
                 d._drop_constraint(d.old.tables[n.table], n.obj)
             else:
                 d.add("drop_index", n.ref, n.obj, None, drops=[n.ref], old_requires=index_dependencies(n.obj, d.old))
             self.dropping.add(("drop_constraint" if n.is_key else "drop_index", n.ref))
         else:
-            if n.is_key:
+            if isinstance(n.obj, Constraint):  # n.is_key
                 d._add_constraint(d.new.tables[n.table], n.obj)
             else:
                 d.add("create_index", n.ref, None, n.obj, creates=[n.ref],
@@ -312,10 +322,10 @@ class _Pass:
         for parent in self.new.values():
             if parent.is_key or not parent.valid or not self.made(parent):
                 continue
-            look = _shape(parent.obj)
+            look = _shape(parent.index)
             for part in self.partitions.get(parent.table, ()):
                 for n in standalone.get(part, ()):
-                    if _shape(n.obj) == look:
+                    if _shape(n.index) == look:
                         self._require(n, parent.ref)
 
     def _not_adopted_on_attach(self) -> None:
@@ -328,7 +338,7 @@ class _Pass:
             if c.kind != "attach_partition" or table_ref(c.new.name) not in self.attached:
                 continue
             part, attachment = c.new.name, ref("partition", *c.target.path)
-            looks = {_shape(n.obj) for n in self.new.values() if n.table == c.new.partition_of and not n.is_key
+            looks = {_shape(n.index) for n in self.new.values() if n.table == c.new.partition_of and not n.is_key
                      and n.valid and n.name in self.old and not self.gone(self.old[n.name])}
             for idx in d.old.indexes.values():
                 if idx.table != part or idx.parent is not None or _shape(idx) not in looks:
@@ -346,6 +356,9 @@ class _Pass:
                         self._add("create", new)
                         self._require(new, attachment)
                 j = self._find(("drop_index",), old.ref)
+                # Dropped just above, or by the diff (gone): the partition itself is altered, not
+                # dropped (attach_partition comes from _alter_table), so a DROP INDEX is there.
+                assert j is not None
                 d.changes[j] = replace(d.changes[j], drops=d.changes[j].drops | {attachment})
             d.changes[i] = replace(d.changes[i], creates=d.changes[i].creates | {attachment})
 
@@ -358,7 +371,7 @@ class _Pass:
             d.changes[i] = replace(c, requires=c.requires | set(refs))
 
 
-def drop_with_tables(d) -> None:
+def drop_with_tables(d: _Differ) -> None:
     """Indexes and keys of partitioned trees whose table the plan drops go with it, not before
     (a parent index cannot be dropped while a partition's key is attached to it)."""
     dropped = {c.target for c in d.changes if c.kind == "drop_table"}
@@ -394,12 +407,12 @@ def _moves(partition: Table, other: Table | None) -> bool:
 def _materialized(cat: Catalog, names: list[QualifiedName], standalone: Catalog | None) -> Catalog:
     """`cat` with each partition in `names` given its columns and its implied indexes and keys;
     with `standalone` (the catalog where they are plain tables), only those it has already."""
-    from ..parse.naming import index_column_names, make_object_name, name_addition
+    from ..model.naming import index_column_names, make_object_name, name_addition
     tables = dict(cat.tables)
     indexes = dict(cat.indexes)
     for qn in names:
         t = tables[qn]
-        parent = cat.tables.get(t.partition_of)
+        parent = cat.tables.get(t.partition_of) if t.partition_of is not None else None
         root = parent
         while root is not None and root.partition_of is not None:
             root = cat.tables.get(root.partition_of)
@@ -423,8 +436,8 @@ def _materialized(cat: Catalog, names: list[QualifiedName], standalone: Catalog 
             if con.kind not in _KEYS or pname in have:
                 continue
             addition = None if con.kind == "p" else name_addition(index_column_names(list(con.columns)))
-            name = make_object_name(qn.name, addition, {"p": "pkey", "u": "key", "x": "excl"}[con.kind])
-            extra.append(replace(con, name=name, parent=pname, comment=None, index_comment=None))
+            key_name = make_object_name(qn.name, addition, {"p": "pkey", "u": "key", "x": "excl"}[con.kind])
+            extra.append(replace(con, name=key_name, parent=pname, comment=None, index_comment=None))
         for idx in cat.indexes_of(parent.name):
             if idx.name in have:
                 continue
@@ -444,7 +457,7 @@ def _materialized(cat: Catalog, names: list[QualifiedName], standalone: Catalog 
     return replace(cat, tables=tables, indexes=indexes)
 
 
-def after_detach(d) -> None:
+def after_detach(d: _Differ) -> None:
     """An inherited key or attached index of a partition the plan detaches is dropped after
     the DETACH (the server refuses before: "cannot drop inherited constraint").  Run last:
     rebuilds of blocked dependents drop them too."""

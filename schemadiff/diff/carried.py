@@ -2,14 +2,20 @@
 changed definition is dropped and created again; comments as for any object."""
 from __future__ import annotations
 
-from ..model import ref
+from typing import TYPE_CHECKING
+
+from ..model import Carried, ObjectRef, ref
+from ..model.objects import CARRIED_ON_TABLES
+
+if TYPE_CHECKING:
+    from .compare import _Differ
 
 
-def _ref(c):
+def _ref(c: Carried) -> ObjectRef:
     return ref("carried", c.kind, c.name)
 
 
-def diff_carried(d) -> None:
+def diff_carried(d: _Differ) -> None:
     old, new = d.old.carried, d.new.carried
     for key, c in new.items():
         prev = old.get(key)
@@ -25,7 +31,6 @@ def diff_carried(d) -> None:
             d.add(_kind("drop", c), _ref(c), c, None, drops=[_ref(c)], old_requires=c.depends_on)
 
 
-def _kind(verb: str, c) -> str:
+def _kind(verb: str, c: Carried) -> str:
     """Statistics and rules go with tables; the other kinds before them (a column may use a collation)."""
-    from ..parse.carried import ON_TABLES
-    return f"{verb}_carried_on_table" if c.kind in ON_TABLES else f"{verb}_carried"
+    return f"{verb}_carried_on_table" if c.kind in CARRIED_ON_TABLES else f"{verb}_carried"

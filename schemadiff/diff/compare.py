@@ -3,6 +3,7 @@ and what it removes are recorded on it for the planner."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any, Iterable
 
 import orjson
 
@@ -11,7 +12,7 @@ from ..gcpause import gc_paused
 from ..graph import (column_dependencies, column_ref, constraint_dependencies, constraint_ref, function_ref,
                      index_dependencies, index_ref, schema_ref, sequence_ref, sequences_used,
                      table_dependencies, table_ref, trigger_dependencies, type_ref, enum_values_ref)
-from ..model import Catalog, Column, Constraint, Expr, ObjectRef, QualifiedName, Table, ref
+from ..model import Catalog, Column, Constraint, Expr, Extension, Index, ObjectRef, QualifiedName, Table, Trigger, ref
 from ..model.objects import SequenceOptions
 from ..model.types import without_typmod
 from ..model.exprs import without_default_opclasses
@@ -27,12 +28,15 @@ class _Differ:
         self.old, self.new = old, new
         self.changes: list[Change] = []
 
-    def add(self, kind: str, target: ObjectRef, old=None, new=None, *, args=(), requires=(), creates=(),
-            drops=(), old_requires=()) -> None:
+    def add(self, kind: str, target: ObjectRef, old: Any = None, new: Any = None, *,
+            args: Iterable[tuple[str, Any]] = (), requires: Iterable[ObjectRef] = (),
+            creates: Iterable[ObjectRef] = (), drops: Iterable[ObjectRef] = (),
+            old_requires: Iterable[ObjectRef] = ()) -> None:
         self.changes.append(Change(kind, target, old, new, tuple(args), fs(requires), fs(creates), fs(drops),
                                    fs(old_requires)))
 
-    def comment(self, target_sql: str, target: ObjectRef, old: str | None, new: str | None, requires=()) -> None:
+    def comment(self, target_sql: str, target: ObjectRef, old: str | None, new: str | None,
+                requires: Iterable[ObjectRef] = ()) -> None:
         if old != new:
             self.add("set_comment", ref("comment", *target.path, target.kind), old, new,
                      args=(("on", target_sql),), requires=(target, *requires))
@@ -52,10 +56,11 @@ class _Differ:
         for name, e in self.new.extensions.items():
             old = self.old.extensions.get(name)
             target = ref("extension", name)
+            in_schema = [schema_ref(e.schema)] if e.schema is not None else []  # None: the server's choice
             if old is None:
-                self.add("create_extension", target, None, e, creates=[target], requires=[schema_ref(e.schema)])
+                self.add("create_extension", target, None, e, creates=[target], requires=in_schema)
             elif old.schema != e.schema:
-                self.add("alter_extension_schema", target, old, e, requires=[schema_ref(e.schema)])
+                self.add("alter_extension_schema", target, old, e, requires=in_schema)
             if old is not None:
                 self._extension_version(name, old, e, target)
             # A comment left unsaid, or the one CREATE EXTENSION sets, is that one: never planned.
@@ -65,9 +70,9 @@ class _Differ:
         for name, e in self.old.extensions.items():
             if name not in self.new.extensions:
                 self.add("drop_extension", ref("extension", name), e, None, drops=[ref("extension", name)],
-                         old_requires=[schema_ref(e.schema)])
+                         old_requires=[schema_ref(e.schema)] if e.schema is not None else [])
 
-    def _extension_version(self, name: str, old, e, target) -> None:
+    def _extension_version(self, name: str, old: Extension, e: Extension, target: ObjectRef) -> None:
         """A file without VERSION asks for what CREATE EXTENSION installs (the server's default),
         as a database made from the files has; an installed version newer than that is left
         alone.  PostgreSQL updates upwards only: a lower version the files name is refused."""
@@ -112,7 +117,8 @@ class _Differ:
                             continue  # the table goes before the rebuild (it uses the old type)
                         self._refuse_partition_key(table, col, f"enum {qn} loses or reorders values")
                         new_col = new_t.column(col)
-                        had_default = self.old.tables[table].column(col).default is not None
+                        old_col = self.old.tables[table].column(col)  # _columns_of_type found it there
+                        had_default = old_col is not None and old_col.default is not None
                         columns.append((table, col, is_array, had_default,
                                         new_col.default.sql if new_col is not None and new_col.default else None))
                     crefs = [column_ref(t, c) for t, c, *_ in columns]
@@ -139,7 +145,7 @@ class _Differ:
                          args=self._restart(qn, old.options, s.options))
             old_owner = old.owned_by if old else None
             owner_goes = old_owner is not None and self._column_goes(old_owner)
-            if owner_goes:
+            if old_owner is not None and owner_goes:
                 # The owning table is dropped (or re-created) or the column goes, but the sequence
                 # stays: release it first, or the server drops it along with its owner. Its new
                 # owner (another table: a table renamed in a migration keeps its serial's sequence)
@@ -170,7 +176,7 @@ class _Differ:
                 continue  # the identity takes its value over, then drops it (alter_identity)
             self.add("drop_sequence", sequence_ref(qn), s, None, drops=[sequence_ref(qn)])
 
-    def _restart(self, key: object, old: SequenceOptions, new: SequenceOptions) -> tuple:
+    def _restart(self, key: object, old: SequenceOptions | None, new: SequenceOptions | None) -> tuple[Any, ...]:
         """(("restart", last value or None),) when the new options need the sequence restarted.
 
         ALTER SEQUENCE checks the value the sequence stands at against the new bounds and refuses
@@ -206,11 +212,12 @@ class _Differ:
     def _within(self, t: Table, root: QualifiedName) -> bool:
         """Is `t` the table `root` or one of its partitions, at any depth?"""
         seen: set[QualifiedName] = set()
-        while t is not None and t.name not in seen:
-            if t.name == root:
+        at: Table | None = t
+        while at is not None and at.name not in seen:
+            if at.name == root:
                 return True
-            seen.add(t.name)
-            t = self.old.tables.get(t.partition_of) if t.partition_of is not None else None
+            seen.add(at.name)
+            at = self.old.tables.get(at.partition_of) if at.partition_of is not None else None
         return False
 
     def _identity_to_serial(self, table: QualifiedName, prev: Column, col: Column) -> QualifiedName | None:
@@ -218,7 +225,7 @@ class _Differ:
         serial (named like the identity's own, <table>_<column>_seq)."""
         if not prev.identity or col.identity or col.default is None:
             return None
-        from ..parse.naming import make_object_name
+        from ..model.naming import make_object_name
         seq = QualifiedName(table.schema, make_object_name(table.name, col.name, "seq"))
         if seq in self.old.sequences or seq not in self.new.sequences or seq not in sequences_used(col.default.key):
             return None
@@ -238,8 +245,8 @@ class _Differ:
             return None
         if qn not in sequences_used(prev.default.key):
             return None
-        others = (c for t in self.new.tables.values() for c in t.columns if c.default is not None)
-        return None if any(qn in sequences_used(c.default.key) for c in others) else (table, column)
+        others = (c.default for t in self.new.tables.values() for c in t.columns if c.default is not None)
+        return None if any(qn in sequences_used(d.key) for d in others) else (table, column)
 
     def _column_goes(self, owner: tuple[QualifiedName, str]) -> bool:
         table, col = owner
@@ -298,11 +305,11 @@ class _Differ:
                      requires=[target, index_ref(QualifiedName(t.name.schema, t.cluster_on)),
                                constraint_ref(t.name, t.cluster_on)])
         if t.replica_identity != "d":
-            requires = [target]
+            identity_requires = [target]
             if t.replica_identity not in ("d", "f", "n"):
-                requires.append(index_ref(QualifiedName(t.name.schema, t.replica_identity)))
+                identity_requires.append(index_ref(QualifiedName(t.name.schema, t.replica_identity)))
             self.add("set_replica_identity", ref("replica_identity", *target.path), Table(t.name), t,
-                     requires=requires)
+                     requires=identity_requires)
         if t.rls_enabled or t.rls_forced:
             self.add("set_row_security", ref("row_security", *target.path), Table(t.name), t, requires=[target])
         self._partition_not_null((), t)
@@ -419,7 +426,7 @@ class _Differ:
         return (version >= 170000 and prev.generated is not None and col.generated is not None
                 and prev.generated != col.generated and prev.generated_kind == col.generated_kind == "stored")
 
-    def _alter_column(self, table: QualifiedName, prev: Column, col: Column, deps: set) -> None:
+    def _alter_column(self, table: QualifiedName, prev: Column, col: Column, deps: set[Any]) -> None:
         cref = column_ref(table, col.name)
         args = (("table", table),)
         old_deps = column_dependencies(table, prev, self.old)
@@ -441,7 +448,7 @@ class _Differ:
             # An identity's sequence is named like a serial's (<table>_<column>_seq): dropping the
             # identity frees the name, adding one needs it free.  A serial's default goes first, on
             # its own, so that its sequence can be dropped before the identity takes the name.
-            from ..parse.naming import make_object_name
+            from ..model.naming import make_object_name
             seq = sequence_ref(QualifiedName(table.schema, make_object_name(table.name, col.name, "seq")))
             drops, creates = [], []
             serial = None
@@ -485,14 +492,15 @@ class _Differ:
                      creates=[named])
         self._not_null_name(table, prev, col, args, named)
 
-    def _not_null_name(self, table: QualifiedName, prev: Column, col: Column, args: tuple, named) -> None:
+    def _not_null_name(self, table: QualifiedName, prev: Column, col: Column, args: tuple[Any, ...],
+                       named: ObjectRef) -> None:
         """PostgreSQL 18 names a NOT NULL: the files' name is given to it (after SET NOT NULL, which
         names it <table>_<column>_not_null).  A NOT NULL the files leave unnamed keeps whatever name
         it has; a server older than 18 keeps no name."""
         version = self.old.server_version
         if not col.not_null or col.identity or col.not_null_name is None or (version is not None and version < 180000):
             return
-        from ..parse.naming import make_object_name
+        from ..model.naming import make_object_name
         had = prev.not_null_name if prev.not_null and prev.not_null_name else make_object_name(
             table.name, col.name, "not_null")
         if had != col.not_null_name:
@@ -578,7 +586,9 @@ class _Differ:
     # -- indexes ---------------------------------------------------------------------------
     def indexes(self) -> None:
         recreated = {c.target for c in self.changes if c.kind in ("drop_table", "drop_view")}
-        owner = lambda i, cat: ref("view", i.table.schema, i.table.name) if i.table in cat.views else table_ref(i.table)  # noqa: E731
+
+        def owner(i: Index, cat: Catalog) -> ObjectRef:
+            return ref("view", i.table.schema, i.table.name) if i.table in cat.views else table_ref(i.table)
         for qn, idx in self.new.indexes.items():
             old = self.old.indexes.get(qn)
             target = index_ref(qn)
@@ -676,7 +686,7 @@ class _Differ:
         if r.kind == "constraint":
             t = self.old.tables.get(QualifiedName(*r.path[:2]))
             con = next((c for c in t.constraints if c.name == r.path[2]), None) if t is not None else None
-            if con is not None and con.kind == "f":
+            if t is not None and con is not None and con.kind == "f":
                 return not self._foreign_key_survives(t.name, con)
             return con is not None and con.kind == "c"
         if r.kind == "index":
@@ -686,7 +696,7 @@ class _Differ:
                 and used.path[2] in _columns_named(idx.definition.key)
         return False
 
-    def _foreign_key_survives(self, table: QualifiedName, con) -> bool:
+    def _foreign_key_survives(self, table: QualifiedName, con: Constraint) -> bool:
         """Does the server carry foreign key `con` over the type changes of its columns?
 
         ALTER COLUMN TYPE on either side re-adds the key itself, and succeeds when the two
@@ -716,6 +726,7 @@ class _Differ:
 
     def _goes_with_owner(self, r: ObjectRef, owners_gone: set[ObjectRef], dropped: set[ObjectRef]) -> bool:
         """Does `r` belong to a table or view the plan drops (its index, key, trigger, policy)?"""
+        owner: tuple[str, ...] | None
         if r.kind == "index":
             idx = self.old.indexes.get(QualifiedName(*r.path))
             owner = (idx.table.schema, idx.table.name) if idx is not None else None
@@ -761,41 +772,44 @@ class _Differ:
             self._drop_constraint(t_old, con)
             t_new = self.new.tables.get(qn)
             new_con = next((c for c in t_new.constraints if c.name == con.name), None) if t_new else None
-            if new_con is not None:
+            if t_new is not None and new_con is not None:
                 self._add_constraint(t_new, new_con)
                 self._constraint_comments(t_new, None, new_con)
         elif r.kind == "index":
             qn = QualifiedName(*r.path)
-            old = self.old.indexes[qn]
-            self.add("drop_index", r, old, None, drops=[r], old_requires=index_dependencies(old, self.old))
-            new = self.new.indexes.get(qn)
-            if new is not None:
-                self.add("create_index", r, None, new, creates=[r], requires=index_dependencies(new, self.new))
-                self.comment(f"INDEX {qn}", r, None, new.comment)
+            ix_old = self.old.indexes[qn]
+            self.add("drop_index", r, ix_old, None, drops=[r], old_requires=index_dependencies(ix_old, self.old))
+            ix_new = self.new.indexes.get(qn)
+            if ix_new is not None:
+                self.add("create_index", r, None, ix_new, creates=[r], requires=index_dependencies(ix_new, self.new))
+                self.comment(f"INDEX {qn}", r, None, ix_new.comment)
         elif r.kind == "trigger":
             key = (QualifiedName(r.path[0], r.path[1]), r.path[2])
-            old = self.old.triggers[key]
+            trig_old = self.old.triggers[key]
             self._supersede(ref("trigger_state", *r.path), ("set_trigger_state",))
-            self.add("drop_trigger", r, old, None, drops=[r], old_requires=trigger_dependencies(old, self.old))
-            new = self.new.triggers.get(key)
-            if new is not None:
-                self._create_trigger(r, new)
+            self.add("drop_trigger", r, trig_old, None, drops=[r],
+                     old_requires=trigger_dependencies(trig_old, self.old))
+            trig_new = self.new.triggers.get(key)
+            if trig_new is not None:
+                self._create_trigger(r, trig_new)
         elif r.kind == "policy":
             key = (QualifiedName(r.path[0], r.path[1]), r.path[2])
-            old, new = self.old.policies[key], self.new.policies.get(key)
+            pol_old, pol_new = self.old.policies[key], self.new.policies.get(key)
             self._supersede(r, ("alter_policy",))
-            self.add("drop_policy", r, old, None, drops=[r], old_requires=policy_dependencies(old, self.old))
-            if new is not None:
-                self.add("create_policy", r, None, new, creates=[r], requires=policy_dependencies(new, self.new))
-                self.comment(f"POLICY {_q(new.name)} ON {new.table}", r, None, new.comment)
+            self.add("drop_policy", r, pol_old, None, drops=[r], old_requires=policy_dependencies(pol_old, self.old))
+            if pol_new is not None:
+                self.add("create_policy", r, None, pol_new, creates=[r],
+                         requires=policy_dependencies(pol_new, self.new))
+                self.comment(f"POLICY {_q(pol_new.name)} ON {pol_new.table}", r, None, pol_new.comment)
         elif r.kind == "function":
             fn = next(f for f in self.old.functions if function_ref(f) == r)
-            old, new = self.old.functions[fn], self.new.functions.get(fn)
+            fn_old, fn_new = self.old.functions[fn], self.new.functions.get(fn)
             self._supersede(r, ("replace_function",))
-            self.add("drop_function", r, old, None, drops=[r], old_requires=function_dependencies(old, self.old))
-            if new is not None:
-                self.add("create_function", r, None, new, creates=[r], requires=function_dependencies(new, self.new))
-                self.comment(f"{new.kind.upper()} {fn}", r, None, new.comment)
+            self.add("drop_function", r, fn_old, None, drops=[r], old_requires=function_dependencies(fn_old, self.old))
+            if fn_new is not None:
+                self.add("create_function", r, None, fn_new, creates=[r],
+                         requires=function_dependencies(fn_new, self.new))
+                self.comment(f"{fn_new.kind.upper()} {fn}", r, None, fn_new.comment)
         elif r.kind == "column_default":
             self._rebuild_default(QualifiedName(*r.path[:2]), r.path[2])
         elif r.kind == "column":
@@ -810,7 +824,7 @@ class _Differ:
             self._supersede(index_ref(name), ("create_index", "drop_index"))
             self._supersede(ref("comment", name.schema, name.name, "index"), ("set_comment",))
 
-    def _create_trigger(self, r: ObjectRef, trig) -> None:
+    def _create_trigger(self, r: ObjectRef, trig: Trigger) -> None:
         from ..graph import trigger_dependencies
         self.add("create_trigger", r, None, trig, creates=[r], requires=trigger_dependencies(trig, self.new))
         if trig.enabled != "O":
@@ -824,6 +838,7 @@ class _Differ:
         target = column_default_ref(table, column)
         self._supersede(target, ("set_column_default",))
         prev = self.old.tables[table].column(column)
+        assert prev is not None  # a dependent found in the old catalog's graph: its column is there
         t_new = self.new.tables.get(table)
         col = t_new.column(column) if t_new is not None else None
         cref = column_ref(table, column)
@@ -836,6 +851,7 @@ class _Differ:
     def _rebuild_generated(self, table: QualifiedName, column: str) -> None:
         """A generated column holds nothing of its own: it is dropped and added again, computed anew."""
         prev = self.old.tables[table].column(column)
+        assert prev is not None  # a dependent found in the old catalog's graph: its column is there
         t_new = self.new.tables.get(table)
         col = t_new.column(column) if t_new is not None else None
         cref = column_ref(table, column)

@@ -10,18 +10,19 @@ the object refs alone do not say so, as the two constraints belong to different 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
-from ..model import QualifiedName, ref
+from ..model import ObjectRef, QualifiedName, ref
 from .changes import Change
 
 _KEYS = frozenset("pux")  # primary key, unique, exclusion: each has an index of its name
 
 
-def relation_name_ref(qn: QualifiedName):
+def relation_name_ref(qn: QualifiedName) -> ObjectRef:
     return ref("relation_name", qn.schema, qn.name)
 
 
-def _names(change: Change, obj, creating: bool) -> set:
+def _names(change: Change, obj: Any, creating: bool) -> set[ObjectRef]:
     if obj is None:
         return set()
     kind = change.kind.split("_", 1)[1] if "_" in change.kind else ""

@@ -5,13 +5,18 @@ Separate from compare.py only to keep modules small; the _Differ calls these.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..graph import (function_dependencies, function_ref, functions_used, policy_dependencies, schema_ref,
                      table_ref, trigger_dependencies, type_dependencies, type_dependency, type_ref, view_ref)
-from ..model import Catalog, Grant, QualifiedName, ref
+from ..model import (Catalog, CompositeType, DefaultPrivilege, Domain, Grant, ObjectRef, Policy, QualifiedName,
+                     RangeType, Trigger, ref)
+
+if TYPE_CHECKING:
+    from .compare import _Differ
 
 
-def diff_functions(d) -> None:
+def diff_functions(d: _Differ) -> None:
     old, new = d.old.functions, d.new.functions
     for fn, f in new.items():
         prev = old.get(fn)
@@ -36,7 +41,7 @@ def diff_functions(d) -> None:
                   old_requires=function_dependencies(f, d.old))
 
 
-def diff_triggers(d) -> None:
+def diff_triggers(d: _Differ) -> None:
     old, new = d.old.triggers, d.new.triggers
     gone_tables = {c.target for c in d.changes if c.kind in ("drop_table", "drop_view")}
     for key, t in new.items():
@@ -60,11 +65,11 @@ def diff_triggers(d) -> None:
             d.add("drop_trigger", target, t, None, drops=[target], old_requires=trigger_dependencies(t, d.old))
 
 
-def _owner(t, catalog: Catalog):
+def _owner(t: Trigger | Policy, catalog: Catalog) -> ObjectRef:
     return view_ref(t.table) if t.table in catalog.views else table_ref(t.table)
 
 
-def diff_views(d) -> None:
+def diff_views(d: _Differ) -> None:
     old, new = d.old.views, d.new.views
     for qn, v in new.items():
         prev = old.get(qn)
@@ -91,7 +96,7 @@ def diff_views(d) -> None:
             d.add("drop_view", view_ref(qn), v, None, drops=[view_ref(qn)], old_requires=v.depends_on)
 
 
-def diff_types(d) -> None:
+def diff_types(d: _Differ) -> None:
     for kind, attr in (("domain", "domains"), ("composite", "composites"), ("range", "ranges")):
         old, new = getattr(d.old, attr), getattr(d.new, attr)
         for qn, t in new.items():
@@ -114,7 +119,7 @@ def diff_types(d) -> None:
                       old_requires=_type_deps(t, d.old))
 
 
-def _columns_of_type(qn: QualifiedName, catalog: Catalog) -> tuple:
+def _columns_of_type(qn: QualifiedName, catalog: Catalog) -> tuple[Any, ...]:
     """(table, column, is_array) of every column whose type is `qn`: they block ALTER ATTRIBUTE TYPE."""
     from ..model.types import type_schema
     out = []
@@ -126,24 +131,27 @@ def _columns_of_type(qn: QualifiedName, catalog: Catalog) -> tuple:
     return tuple(out)
 
 
-def _comparable(t):
+_Type = TypeVar("_Type", Domain, CompositeType, RangeType)
+
+
+def _comparable(t: _Type) -> _Type:
     from dataclasses import replace
     return replace(t, comment=None)
 
 
-def _recreate_type(kind: str, prev, t) -> bool:
-    if kind == "domain":
+def _recreate_type(kind: str, prev: _Type, t: _Type) -> bool:
+    if isinstance(prev, Domain) and isinstance(t, Domain):  # kind "domain"
         return prev.base_type != t.base_type or prev.collation != t.collation
     if kind == "range":
         return _comparable(prev) != _comparable(t)
     return False
 
 
-def _type_deps(t, catalog: Catalog) -> set:
+def _type_deps(t: Domain | CompositeType | RangeType, catalog: Catalog) -> set[ObjectRef]:
     return type_dependencies(t, catalog)
 
 
-def diff_policies(d) -> None:
+def diff_policies(d: _Differ) -> None:
     old, new = d.old.policies, d.new.policies
     dropped_tables = {c.target for c in d.changes if c.kind == "drop_table"}
     for key, p in new.items():
@@ -178,7 +186,7 @@ def _all_against_parts(have: set[Grant], wanted: set[Grant], version: int | None
     """ALL on one side and some of its privileges on the other, as the privileges: REVOKE CREATE,
     not REVOKE ALL then GRANT USAGE (a moment without USAGE), and GRANT ALL without revoking
     the parts first."""
-    def key(g: Grant) -> tuple:
+    def key(g: Grant) -> tuple[Any, ...]:
         return (g.object_kind, g.object_name, g.grantee, g.column, g.grantable)
 
     def parts(g: Grant) -> set[Grant]:
@@ -213,7 +221,7 @@ def _grants(catalog: Catalog, server_version: int | None) -> set[Grant]:
         | set(catalog.public_schema_grants_14)
 
 
-def _grant_target(g: Grant, catalog: Catalog):
+def _grant_target(g: Grant, catalog: Catalog) -> ObjectRef | None:
     """The object a grant is on, as a plan reference (so GRANT runs after CREATE)."""
     if g.object_kind == "schema":
         return schema_ref(g.object_name.strip('"'))
@@ -233,7 +241,7 @@ def _grant_target(g: Grant, catalog: Catalog):
     return None
 
 
-def diff_grants(d) -> None:
+def diff_grants(d: _Differ) -> None:
     """Privileges as a set difference, for the roles the files name (and PUBLIC).
 
     An object this plan creates starts with the server's defaults (EXECUTE on functions
@@ -244,8 +252,8 @@ def diff_grants(d) -> None:
     me = d.old.default_owner or d.new.default_owner
     old_owners, new_owners = _owner_roles(d.old, me), _owner_roles(d.new, me)
     wanted = _not_to_owner(_grants(d.new, version), new_owners, me)
-    created: set = set()
-    dropped: set = set()
+    created: set[Any] = set()
+    dropped: set[Any] = set()
     for c in d.changes:
         created |= c.creates
         dropped |= c.drops
@@ -273,10 +281,10 @@ def diff_grants(d) -> None:
               requires=[target] if target is not None else [])
     # FOR ROLE <the connected role> is what no FOR ROLE means (the live side writes it so).
 
-    def mine(p):
+    def mine(p: DefaultPrivilege) -> DefaultPrivilege:
         return replace(p, role=None) if p.role == me or p.role in _DEPLOYER else p
 
-    def owners_own(p) -> bool:  # a role's own privileges on what it creates: there without an entry
+    def owners_own(p: DefaultPrivilege) -> bool:  # a role's own privileges on what it creates: there without an entry
         return p.schema is None and not p.revoked and p.grantee == (p.role or me)
     want_dp = {mine(p) for p in d.new.default_privileges}
     have_dp = {mine(p) for p in d.old.default_privileges if p.grantee in roles}
@@ -298,10 +306,10 @@ def _object_key(kind: str, name: str) -> tuple[str, str]:
     return kind, name.strip('"') if kind == "schema" else name
 
 
-def _owner_roles(catalog: Catalog, me: str | None) -> dict[tuple[str, str], str]:
+def _owner_roles(catalog: Catalog, me: str | None) -> dict[tuple[str, str], str | None]:
     """The owners the catalog states, by (grant kind, object name); the rest belong to `me`, but
     schema public, which comes with the database (pg_database_owner's since PostgreSQL 15)."""
-    out = {("schema", "public"): "pg_database_owner"}
+    out: dict[tuple[str, str], str | None] = {("schema", "public"): "pg_database_owner"}
     for o in catalog.owners:
         kind = _OWNED_KIND.get(o.keyword)
         if kind is not None:
@@ -309,14 +317,15 @@ def _owner_roles(catalog: Catalog, me: str | None) -> dict[tuple[str, str], str]
     return out
 
 
-def _not_to_owner(grants: set[Grant], owners: dict[tuple[str, str], str], me: str | None) -> set[Grant]:
+def _not_to_owner(grants: set[Grant], owners: dict[tuple[str, str], str | None], me: str | None) -> set[Grant]:
     """Grants without those to the object's owner: its own privileges are OwnerPrivileges'
     business (a GRANT to the owner of what it holds changes nothing)."""
     return {g for g in grants if g.column is not None
             or g.grantee != owners.get(_object_key(g.object_kind, g.object_name), me)}
 
 
-def _kept_by_owner(catalog: Catalog, owners: dict[tuple[str, str], str], me: str | None) -> dict:
+def _kept_by_owner(catalog: Catalog, owners: dict[tuple[str, str], str | None], me: str | None
+                   ) -> dict[tuple[str, str], tuple[str, tuple[str, ...]]]:
     """(kind, name) -> (owner, privileges it kept) where the owner revoked some of its own."""
     out = {}
     for p in catalog.owner_privileges:
@@ -326,8 +335,9 @@ def _kept_by_owner(catalog: Catalog, owners: dict[tuple[str, str], str], me: str
     return out
 
 
-def _diff_owner_privileges(d, old_owners: dict, new_owners: dict, me: str | None, created: set,
-                           dropped: set) -> None:
+def _diff_owner_privileges(d: _Differ, old_owners: dict[tuple[str, str], str | None],
+                           new_owners: dict[tuple[str, str], str | None], me: str | None, created: set[ObjectRef],
+                           dropped: set[ObjectRef]) -> None:
     """An owner's own privileges: all of them unless it revoked some (model OwnerPrivileges)."""
     have = _kept_by_owner(d.old, old_owners, me)
     want = _kept_by_owner(d.new, new_owners, me)
@@ -347,14 +357,14 @@ def _diff_owner_privileges(d, old_owners: dict, new_owners: dict, me: str | None
               requires=[target])
 
 
-def diff_owners(d) -> None:
+def diff_owners(d: _Differ) -> None:
     """Ownership where the new side states it; an object it gives no owner keeps the one it has.
 
     An object this plan creates belongs to the role that runs it: the live side's connected
     role (Catalog.default_owner), which is also who CURRENT_USER means in the files.
     """
     deployer = d.old.default_owner or d.new.default_owner
-    created: set = set()
+    created: set[Any] = set()
     for c in d.changes:
         created |= c.creates
     have = {o.target: o.role for o in d.old.owners}
@@ -367,7 +377,7 @@ def diff_owners(d) -> None:
         d.add("set_owner", ref("owner", o.target.kind, *o.target.path), current, o, requires=[o.target])
 
 
-def _recreated(d, target) -> bool:
+def _recreated(d: _Differ, target: ObjectRef) -> bool:
     return any(target in c.creates for c in d.changes)
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 from types import MappingProxyType
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, overload
 
 import orjson
 
@@ -44,7 +44,8 @@ def plan_renames(old: Catalog, new: Catalog) -> tuple[list[Change], Catalog]:
     if not new.rename_hints and not old.rename_hints:
         return [], old
     changes: list[Change] = []
-    undone: list[tuple[str, tuple, tuple]] = []  # reverse renames done so far (files naming -> live)
+    # Reverse renames done so far (files naming -> live).
+    undone: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = []
     for stage in _STAGES:
         for hint in new.rename_hints:
             if hint.kind in stage:
@@ -66,7 +67,7 @@ def plan_renames(old: Catalog, new: Catalog) -> tuple[list[Change], Catalog]:
     return changes, old
 
 
-def _change(kind: str, old_path: tuple, new_path: tuple, args: tuple = ()) -> Change:
+def _change(kind: str, old_path: tuple[Any, ...], new_path: tuple[Any, ...], args: tuple[Any, ...] = ()) -> Change:
     # No creates or drops: every other change is planned against the renamed catalog and runs
     # after all renames (plan/ordering.py), which need nothing but each other's order.
     return Change(f"rename_{kind}", ref(kind, *new_path), old_path, new_path, args)
@@ -102,7 +103,7 @@ def _forward(hint: RenameHint, old: Catalog, new: Catalog) -> Change | None:
     return _change(hint.kind, hint.old_path, hint.path, _args(hint.kind, have_old))
 
 
-def _backward(hint: RenameHint, old: Catalog, new: Catalog, undone: list) -> Change | None:
+def _backward(hint: RenameHint, old: Catalog, new: Catalog, undone: list[Any]) -> Change | None:
     """A hint of the files when the files are the plan's start (--reverse): undo the rename."""
     path = _through(hint.path, undone)
     target = (*path[:-1], hint.old)
@@ -114,7 +115,7 @@ def _backward(hint: RenameHint, old: Catalog, new: Catalog, undone: list) -> Cha
     return _change(hint.kind, path, target, _args(hint.kind, have))
 
 
-def _through(path: tuple, undone: list) -> tuple:
+def _through(path: tuple[Any, ...], undone: list[Any]) -> tuple[Any, ...]:
     """A path in the files' names, after the reverse renames of its schema and relation."""
     for kind, before, after in undone:
         if kind == "schema" and path[0] == before[0]:
@@ -124,11 +125,13 @@ def _through(path: tuple, undone: list) -> tuple:
     return path
 
 
-def _find(cat: Catalog, kind: str, path: tuple) -> Any:
+def _find(cat: Catalog, kind: str, path: tuple[Any, ...]) -> Any:
     """The object of `kind` at `path`, or None (functions: a list of overloads)."""
-    qn = QualifiedName(*path[:2]) if len(path) > 1 else None
     if kind == "schema":
         return cat.schemas.get(path[0])
+    if len(path) < 2:
+        return None
+    qn = QualifiedName(*path[:2])
     if kind == "table":
         return cat.tables.get(qn)
     if kind == "view":
@@ -206,7 +209,7 @@ def _shape_differs(hint: RenameHint, before: Any, after: Any, old: Catalog, new:
     return None
 
 
-def _args(kind: str, found: Any) -> tuple:
+def _args(kind: str, found: Any) -> tuple[Any, ...]:
     """What the renderer needs beyond the two names."""
     if kind == "view":
         return (("materialized", found.materialized),)
@@ -228,7 +231,7 @@ def _article(kind: str) -> str:
     return f"an {label}" if label[0] in "aeiou" else f"a {label}"
 
 
-def _show(path: tuple) -> str:
+def _show(path: tuple[Any, ...]) -> str:
     return ".".join(path)
 
 
@@ -258,10 +261,10 @@ def _implied(old: Catalog, new: Catalog, done: list[Change]) -> list[Change]:
         for seq in new.sequences.values():
             if seq.owned_by is None or seq.owned_by[0] != qn or seq.name in old.sequences:
                 continue
-            match = [s for s in old.sequences.values() if s.owned_by == seq.owned_by and s.name not in new.sequences
+            owned = [s for s in old.sequences.values() if s.owned_by == seq.owned_by and s.name not in new.sequences
                      and s.name.schema == seq.name.schema]
-            if len(match) == 1:
-                out.append(_change("sequence", tuple(match[0].name), tuple(seq.name)))
+            if len(owned) == 1:
+                out.append(_change("sequence", tuple(owned[0].name), tuple(seq.name)))
     return out
 
 
@@ -292,14 +295,17 @@ class _Renamer:
     grant and owner names, and the names inside canonical expressions (relations, functions,
     sequences by text)."""
 
-    def __init__(self, qn: Callable = lambda q: q, schema: Callable = lambda s: s, function: Callable | None = None,
-                 funcname: tuple | None = None, index: tuple | None = None):
+    def __init__(self, qn: Callable[[QualifiedName], QualifiedName] = lambda q: q,
+                 schema: Callable[[str], str] = lambda s: s,
+                 function: Callable[[FunctionName], FunctionName] | None = None,
+                 funcname: tuple[QualifiedName, QualifiedName] | None = None,
+                 index: tuple[QualifiedName, QualifiedName] | None = None):
         self.qn, self.schema, self.function = qn, schema, function or (lambda f: f)
         self.funcname, self.index = funcname, index
         self.cache: dict[int, Any] = {}
 
     def catalog(self, cat: Catalog) -> Catalog:
-        out = self.value(cat)
+        out: Catalog = self.value(cat)
         schemas = {self.schema(k): dataclasses.replace(v, name=self.schema(v.name)) for k, v in out.schemas.items()}
         return dataclasses.replace(out, schemas=schemas)
 
@@ -329,7 +335,10 @@ class _Renamer:
             if isinstance(v, (Column,)):
                 v = dataclasses.replace(v, type=self.types(v.type))
             elif isinstance(v, Table) and self.index is not None:
-                idx = lambda n: self.index[1].name if n == self.index[0].name and v.name.schema == self.index[0].schema else n  # noqa: E731
+                (was, now), schema = self.index, v.name.schema
+
+                def idx(n: str) -> str:
+                    return now.name if n == was.name and schema == was.schema else n
                 v = dataclasses.replace(v, cluster_on=v.cluster_on and idx(v.cluster_on),
                                         replica_identity=idx(v.replica_identity))
             for name in ("returns", "base_type", "subtype"):
@@ -425,9 +434,9 @@ class _Renamer:
                 args[0]["C"] = self.dotted(args[0]["C"], short=True)
         if isinstance(func, dict) and self.funcname is not None:
             names = func.get("name") or []
-            q = QualifiedName(names[0], names[1]) if len(names) == 2 else QualifiedName("public", names[0]) \
+            called = QualifiedName(names[0], names[1]) if len(names) == 2 else QualifiedName("public", names[0]) \
                 if len(names) == 1 else None
-            if q == self.funcname[0]:
+            if called == self.funcname[0]:
                 func["name"] = [*names[:-1], self.funcname[1].name]
         return out
 
@@ -452,8 +461,11 @@ def _rename_column(cat: Catalog, table: QualifiedName, a: str, b: str) -> Catalo
             if qn not in family and (t.partition_of in family or family & set(t.inherits)):
                 family.add(qn)
                 grew = True
-    col = lambda n: b if n == a else n  # noqa: E731
-    names = lambda x: [col(y) if isinstance(y, str) else y for y in x]  # noqa: E731
+    def col(n: str) -> str:
+        return b if n == a else n
+
+    def names(x: Iterable[Any]) -> list[Any]:
+        return [col(y) if isinstance(y, str) else y for y in x]
 
     def node(n: Any) -> Any:
         if isinstance(n, list):
@@ -469,6 +481,11 @@ def _rename_column(cat: Catalog, table: QualifiedName, a: str, b: str) -> Catalo
             if isinstance(out.get(k), list):
                 out[k] = names(out[k])
         return out
+
+    @overload
+    def expr(e: Expr, *, refs: bool = False) -> Expr: ...
+    @overload
+    def expr(e: Expr | None, *, refs: bool = False) -> Expr | None: ...
 
     def expr(e: Expr | None, *, refs: bool = False) -> Expr | None:
         if e is None:
@@ -540,7 +557,7 @@ def _rename_label(cat: Catalog, enum: QualifiedName, a: str, b: str) -> Catalog:
 def suggest_renames(changes: list[Change]) -> list[Change]:
     """Each column, index or constraint drop that an add of the same shape in the same table
     matches one to one gets the hint that would make it a rename (arg "suggest")."""
-    def shape(c: Change) -> tuple | None:
+    def shape(c: Change) -> tuple[Any, ...] | None:
         obj = c.old if c.kind.startswith("drop_") else c.new
         if c.kind in ("drop_column", "add_column"):
             if c.kind == "drop_column" and c.arg("recomputed"):
@@ -551,8 +568,8 @@ def suggest_renames(changes: list[Change]) -> list[Change]:
         if c.kind in ("drop_constraint", "add_constraint") and isinstance(obj, Constraint):
             return ("constraint", c.arg("table") or c.target.path[:2], obj.definition.key)
         return None
-    drops: dict[tuple, list[int]] = {}
-    adds: dict[tuple, list[int]] = {}
+    drops: dict[tuple[Any, ...], list[int]] = {}
+    adds: dict[tuple[Any, ...], list[int]] = {}
     for i, c in enumerate(changes):
         s = shape(c)
         if s is not None:

@@ -29,7 +29,7 @@ class Difference:
 
 def _generated_files(out_dir: Path) -> list[str]:
     """Files under out_dir that a run of `schemadiff docs` wrote."""
-    found = []
+    found: list[str] = []
     if not out_dir.is_dir():
         return found
     for path in sorted(out_dir.rglob("*")):

@@ -17,6 +17,8 @@
 """
 from __future__ import annotations
 
+from typing import Any
+
 import pglast
 from pglast import ast
 from pglast.enums import AlterTableType, ConstrType
@@ -24,7 +26,7 @@ from pglast.stream import IndentedStream, RawStream
 
 from .statements import Item, _qn
 
-_PRETTY = {"comma_at_eoln": True, "compact_lists_margin": 80, "split_string_literals_threshold": 0}
+_PRETTY: dict[str, Any] = {"comma_at_eoln": True, "compact_lists_margin": 80, "split_string_literals_threshold": 0}
 
 _FOLDABLE = {ConstrType.CONSTR_PRIMARY, ConstrType.CONSTR_UNIQUE, ConstrType.CONSTR_CHECK,
              ConstrType.CONSTR_EXCLUSION, ConstrType.CONSTR_FOREIGN}
@@ -55,8 +57,9 @@ def fold_constraints(group: list[Item], inheritance_parents: set) -> list[Item]:
     return fold_serials(kept)
 
 
-_CONSTRAINT_RANK = {ConstrType.CONSTR_PRIMARY: 1, ConstrType.CONSTR_UNIQUE: 2, ConstrType.CONSTR_EXCLUSION: 3,
-                    ConstrType.CONSTR_CHECK: 4, ConstrType.CONSTR_FOREIGN: 5}
+_CONSTRAINT_RANK: dict[ConstrType | None, int] = {
+    ConstrType.CONSTR_PRIMARY: 1, ConstrType.CONSTR_UNIQUE: 2, ConstrType.CONSTR_EXCLUSION: 3,
+    ConstrType.CONSTR_CHECK: 4, ConstrType.CONSTR_FOREIGN: 5}
 
 
 def _element_rank(elt) -> int:
@@ -89,6 +92,7 @@ def fold_serials(group: list[Item]) -> list[Item]:
         n = it.node
         if not isinstance(n, ast.CreateStmt) or n.partbound is not None:
             continue
+        assert n.relation is not None  # CREATE TABLE names its table
         for col in n.tableElts or ():
             if not isinstance(col, ast.ColumnDef):
                 continue
@@ -110,8 +114,10 @@ def fold_serials(group: list[Item]) -> list[Item]:
                     # serial makes the sequence unlogged with its table (15+); a logged one stays spelled out
                     or (sequences[seq].node.sequence.relpersistence == "u") != (n.relation.relpersistence == "u")):
                 continue
-            col.typeName = pglast.parse_sql(f"CREATE TABLE x (c {_SERIALS[type_key]})")[0].stmt.tableElts[0].typeName
-            col.constraints = tuple(c for c in col.constraints
+            serial = pglast.parse_sql(f"CREATE TABLE x (c {_SERIALS[type_key]})")[0].stmt
+            assert isinstance(serial, ast.CreateStmt) and serial.tableElts  # what that text parses to
+            col.typeName = serial.tableElts[0].typeName
+            col.constraints = tuple(c for c in col.constraints or ()
                                     if c.contype not in (ConstrType.CONSTR_DEFAULT, ConstrType.CONSTR_NOTNULL)) or None
             it.text = ""
             drop |= {sequences[seq].order, owner_item.order}
@@ -124,11 +130,11 @@ def _nextval_sequence(col: ast.ColumnDef):
         if con.contype != ConstrType.CONSTR_DEFAULT:
             continue
         e = con.raw_expr
-        if not (isinstance(e, ast.FuncCall) and [x.sval for x in e.funcname][-1] == "nextval" and e.args
+        if not (isinstance(e, ast.FuncCall) and [x.sval for x in e.funcname or ()][-1] == "nextval" and e.args
                 and len(e.args) == 1 and isinstance(e.args[0], ast.TypeCast)
                 and isinstance(e.args[0].arg, ast.A_Const) and isinstance(e.args[0].arg.val, ast.String)):
             return None
-        parts = _split_identifier(e.args[0].arg.val.sval)
+        parts = _split_identifier(e.args[0].arg.val.sval or "")
         if parts is None:
             return None
         return QualifiedName(parts[0] if len(parts) == 2 else "public", parts[-1])
@@ -139,12 +145,13 @@ def _split_identifier(text: str) -> list[str] | None:
     """'s."T_seq"' -> ['s', 'T_seq'] (as regclass input reads it)."""
     try:
         stmt = pglast.parse_sql(f"SELECT * FROM {text}")[0].stmt
+        assert isinstance(stmt, ast.SelectStmt) and stmt.fromClause  # what that text parses to
         rv = stmt.fromClause[0]
     except Exception:  # noqa: BLE001
         return None
-    if not isinstance(rv, ast.RangeVar) or rv.catalogname:
+    if not isinstance(rv, ast.RangeVar) or rv.catalogname or rv.relname is None:
         return None
-    return [rv.schemaname, rv.relname] if rv.schemaname else [rv.relname]
+    return [rv.schemaname, rv.relname] if rv.schemaname is not None else [rv.relname]
 
 
 def _foldable(create: ast.CreateStmt, alter: ast.AlterTableStmt, adopting: bool) -> bool:
@@ -153,6 +160,7 @@ def _foldable(create: ast.CreateStmt, alter: ast.AlterTableStmt, adopting: bool)
     if create.partbound is not None or create.inhRelations:
         return False
     if create.partspec is not None:
+        assert alter.relation is not None  # ALTER TABLE names its table
         return bool(alter.relation.inh) and not adopting
     return True
 
@@ -224,8 +232,8 @@ def _simplify_column(col: ast.ColumnDef) -> None:
             con.options = strip_sequence_defaults(con.options, _type_key(col.typeName)) or None
         elif con.contype == ConstrType.CONSTR_DEFAULT and isinstance(con.raw_expr, ast.TypeCast):
             cast = con.raw_expr
-            if (isinstance(cast.arg, ast.A_Const) and col.typeName is not None
-                    and [x.sval for x in cast.typeName.names] == [x.sval for x in col.typeName.names]
+            if (isinstance(cast.arg, ast.A_Const) and col.typeName is not None and cast.typeName is not None
+                    and [x.sval for x in cast.typeName.names or ()] == [x.sval for x in col.typeName.names or ()]
                     and cast.typeName.arrayBounds == col.typeName.arrayBounds):
                 con.raw_expr = cast.arg
 
@@ -234,7 +242,7 @@ def _simplify_column(col: ast.ColumnDef) -> None:
 _BARE_CAST_ARGS = (ast.A_Const, ast.ColumnRef, ast.FuncCall, ast.TypeCast, ast.ParamRef, ast.A_ArrayExpr)
 
 
-class _CastMixin:
+class _CastMixin(RawStream):
     """Print casts the way people and pg_dump write them, x::type, instead of CAST(x AS type)."""
 
     def print_node(self, node, is_name=False, is_symbol=False):

@@ -81,6 +81,7 @@ class _Index:
             elif isinstance(n, ast.ViewStmt):
                 self.views.add(_qn(n.view))
             elif isinstance(n, ast.CreateTableAsStmt):
+                assert n.into is not None  # CREATE MATERIALIZED VIEW / TABLE AS names its relation
                 self.views.add(_qn(n.into.rel))
             elif isinstance(n, ast.IndexStmt) and n.idxname:
                 rel = _qn(n.relation)
@@ -156,7 +157,11 @@ def _classify(it: Item, idx: _Index) -> None:  # noqa: C901 - one branch per sta
         it.kind, it.owner, it.subject = TABLE, idx.root(qn), qn
         it.rank = _R_PARTITION if n.partbound is not None else _R_TABLE
     elif isinstance(n, (ast.ViewStmt, ast.CreateTableAsStmt)):
-        qn = _qn(n.view if isinstance(n, ast.ViewStmt) else n.into.rel)
+        if isinstance(n, ast.ViewStmt):
+            qn = _qn(n.view)
+        else:
+            assert n.into is not None  # CREATE MATERIALIZED VIEW / TABLE AS names its relation
+            qn = _qn(n.into.rel)
         it.kind, it.owner, it.subject, it.rank = VIEW, qn, qn, 0
     elif isinstance(n, ast.CreateFunctionStmt):
         it.kind, it.owner, it.rank = FUNCTION, _names(n.funcname), 0

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 import psycopg
 
+from ..connect import scalar
 from ..errors import IntrospectError, ParseError
 from ..gcpause import gc_paused
 from ..model import Catalog, QualifiedName
@@ -42,7 +43,7 @@ def read_live_schema(conn: psycopg.Connection) -> LiveSchema:
     """The catalog queries and the DDL text they become: mostly waiting on the server, so it can
     run in a thread while the schema files are parsed."""
     statements = live_schema_sql(conn)
-    user = conn.execute("SELECT current_user").fetchone()[0]
+    user = scalar(conn, "SELECT current_user")
     invalid = frozenset(QualifiedName(schema, name) for schema, name in conn.execute(_INVALID_INDEXES))
     available = conn.execute(_AVAILABLE_EXTENSIONS).fetchall()
     comments = tuple(sorted((name, comment) for name, comment, _ in available if comment is not None))
@@ -136,7 +137,8 @@ def live_catalog(live: LiveSchema, cache=None) -> Catalog:
     catalog = catalog.filtered(lambda qn: qn.schema != "schemadiff")
     schemas = {k: v for k, v in catalog.schemas.items() if k != "schemadiff"}
     # ALTER DEFAULT PRIVILEGES without FOR ROLE is for the role that runs it: the one connected.
-    defaults = {dp if dp.role != live.current_user else replace(dp, role=None) for dp in catalog.default_privileges}
+    defaults = frozenset(dp if dp.role != live.current_user else replace(dp, role=None)
+                         for dp in catalog.default_privileges)
     return replace(catalog, schemas=schemas, default_privileges=defaults, server_version=live.server_version,
                    invalid_indexes=live.invalid_indexes, default_owner=live.current_user,
                    extension_comments=dict(live.extension_comments), default_opclasses=live.default_opclasses,

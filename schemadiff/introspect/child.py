@@ -19,6 +19,7 @@ def main() -> None:
     from ..errors import SchemaDiffError
     from .catalog import read_database
     request = json.loads(sys.stdin.read())
+    answer: tuple[bool, object]  # the schema, the user's error, or a bug's traceback
     try:
         answer = (True, read_database(request["dsn"], request["lock_timeout"]))
     except SchemaDiffError as exc:  # the user's to read: sent as it is

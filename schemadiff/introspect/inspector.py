@@ -27,6 +27,7 @@ import psycopg
 from psycopg.pq import TransactionStatus
 from psycopg.rows import namedtuple_row as _namedtuple_row
 
+from ..connect import scalar
 from ..errors import IntrospectError
 from . import ddl_text, queries
 from .keys import key_statements
@@ -44,8 +45,7 @@ def named_rows(cursor):
 
 def server_version_num(conn: psycopg.Connection) -> int:
     """server_version_num of the server behind `conn` (e.g. 180001)."""
-    row = conn.execute(queries.SERVER_VERSION_NUM).fetchone()
-    return int(row[0])
+    return int(scalar(conn, queries.SERVER_VERSION_NUM))
 
 
 def dump_schema_sql(conn: psycopg.Connection, text_queries: Sequence[str] = ()) -> list[str]:
@@ -64,7 +64,7 @@ def dump_schema_sql(conn: psycopg.Connection, text_queries: Sequence[str] = ()) 
     named = dict(_CATALOG_QUERIES, **{f"text{i}": q for i, q in enumerate(text_queries)})
     rows = _Rows(conn, named)
     try:
-        out = _statements(rows)  # type: ignore[arg-type] - reads the same attributes as a _Catalog
+        out = _statements(rows)
         for i in range(len(text_queries)):
             out.extend(row[0] for row in rows.get(f"text{i}") if row[0])
     finally:
@@ -148,7 +148,8 @@ def _read_catalog(conn: psycopg.Connection) -> _Catalog:
     return _Catalog(**{name: rows.get(name) for name in _CATALOG_QUERIES})
 
 
-def _statements(cat: _Catalog) -> list[str]:
+def _statements(cat: _Catalog | _Rows) -> list[str]:
+    """`cat`: the rows read at once, or as they arrive (_Rows: the same attributes)."""
     out: list[str] = []
     out += [ddl_text.create_schema(s) for s in sorted(cat.schemas, key=lambda s: s.name) if s.name != "public"]
     out += [ddl_text.create_extension(x) for x in _extension_order(cat.extensions)]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping
 
 from .names import QualifiedName
 from .renames import RenameHint
@@ -18,7 +18,7 @@ from .objects import (Carried, CompositeType, DefaultPrivilege, Domain, EnumType
 DEFAULT_SCHEMA = "public"
 
 
-def _grant_kept(grant, keep: Callable[[QualifiedName], bool]) -> bool:
+def _grant_kept(grant: Grant | OwnerPrivileges, keep: Callable[[QualifiedName], bool]) -> bool:
     """A grant goes with its object: kept when the object's name passes `keep`."""
     name = grant.object_name
     if grant.object_kind == "schema":
@@ -40,14 +40,14 @@ def _owner_name(owner: Owner) -> QualifiedName:
     return QualifiedName(path[0], path[1] if len(path) > 1 else "")
 
 
-def _restore_catalog(values: tuple) -> "Catalog":
+def _restore_catalog(values: tuple[Any, ...]) -> "Catalog":
     catalog = object.__new__(Catalog)
     for name, v in zip(_FIELD_NAMES, values):
         object.__setattr__(catalog, name, MappingProxyType(v) if name in Catalog._MAPPINGS else v)
     return catalog
 
 
-def _frozen(d: Mapping) -> Mapping:
+def _frozen(d: Mapping[Any, Any]) -> Mapping[Any, Any]:
     return MappingProxyType(dict(sorted(d.items())))
 
 
@@ -110,7 +110,7 @@ class Catalog:
         object.__setattr__(self, "owners", frozenset(self.owners))
         object.__setattr__(self, "owner_privileges", frozenset(self.owner_privileges))
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[..., Catalog], tuple[tuple[object, ...]]]:
         """Pickled as its field values, the read-only mappings as plain dicts (a mappingproxy does
         not pickle); restored without sorting them again: they are sorted already."""
         return _restore_catalog, (tuple(dict(v) if type(v) is MappingProxyType else v
@@ -133,6 +133,7 @@ class Catalog:
         for k, t in self.tables.items():
             if k not in tables and t.partition_of is not None:
                 excluded.setdefault(t.partition_of, []).append(t)
+        kept: dict[str, Any]  # field name -> its mapping filtered, for replace()
         kept = {"schemas": {k: v for k, v in self.schemas.items() if keep(QualifiedName(k, ""))},
                 "enums": {k: v for k, v in self.enums.items() if keep(k)},
                 "sequences": {k: v for k, v in self.sequences.items() if keep(k)},

@@ -29,10 +29,10 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from pglast import ast
-from pglast.stream import RawStream
 
-from . import printers as _printers  # noqa: F401 - registers corrected pglast printers
+# Printing lives in printers.py (Expr.sql needs it without this module); importing it registers
+# the corrected pglast printers.  to_sql and to_node stay importable from here.
+from .printers import to_node as to_node, to_sql as to_sql
 from .objects import Expr
 from .returns import RETURNS
 from .types import DEFAULT_SCHEMA, format_type
@@ -68,7 +68,7 @@ _DEFAULT_OPCLASSES = {
 }
 
 
-def _const(node: dict) -> Any:
+def _const(node: dict[str, Any]) -> Any:
     """A_Const -> its value as text (None for NULL)."""
     if node.get("isnull"):
         return None
@@ -88,7 +88,7 @@ def _bits(literal: str) -> str:
     return literal[1:] if literal[:1] in ("b", "B") else literal
 
 
-def _names(items: list) -> list[str]:
+def _names(items: list[Any]) -> list[str]:
     return [i["String"]["sval"] if "String" in i else "*" for i in items]
 
 
@@ -121,8 +121,8 @@ class _Normalizer:
             return [self(i) for i in x]
         return x
 
-    def _fields(self, body: dict) -> dict:
-        out = {}
+    def _fields(self, body: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
         for k, v in body.items():
             if k in _DROP_KEYS:
                 continue
@@ -138,26 +138,26 @@ class _Normalizer:
         return out
 
     # -- leaves ---------------------------------------------------------------
-    def n_A_Const(self, body: dict) -> Any:
+    def n_A_Const(self, body: dict[str, Any]) -> Any:
         return {"C": _const(body)}
 
-    def n_String(self, body: dict) -> Any:
+    def n_String(self, body: dict[str, Any]) -> Any:
         return body.get("sval", "")
 
-    def n_Integer(self, body: dict) -> Any:
+    def n_Integer(self, body: dict[str, Any]) -> Any:
         return str(body.get("ival", 0))
 
-    def n_List(self, body: dict) -> Any:
+    def n_List(self, body: dict[str, Any]) -> Any:
         return [self(i) for i in body.get("items", ())]
 
-    def n_TypeName(self, body: dict) -> Any:
+    def n_TypeName(self, body: dict[str, Any]) -> Any:
         return {"T": format_type(body, self.default_schema)}
 
-    def n_ColumnRef(self, body: dict) -> Any:
+    def n_ColumnRef(self, body: dict[str, Any]) -> Any:
         return {"Col": _names(body.get("fields", ()))}
 
     # -- rewrites the server does on storing an expression -----------------------
-    def n_TypeCast(self, body: dict) -> Any:
+    def n_TypeCast(self, body: dict[str, Any]) -> Any:
         arg = self(body.get("arg"))
         target = format_type(body["typeName"], self.default_schema)
         if _is_constant(arg):
@@ -188,13 +188,14 @@ class _Normalizer:
             return arg
         return {"Cast": {"arg": arg, "type": target}}
 
-    def n_A_ArrayExpr(self, body: dict) -> Any:
+    def n_A_ArrayExpr(self, body: dict[str, Any]) -> Any:
         return {"Array": [self(e) for e in body.get("elements", ())]}
 
-    def n_A_Expr(self, body: dict) -> Any:
+    def n_A_Expr(self, body: dict[str, Any]) -> Any:
         kind = body.get("kind", "AEXPR_OP")
         name = _strip_schema(_names(body.get("name", ())), self.default_schema)
-        lexpr, rexpr = body.get("lexpr"), body.get("rexpr")
+        lexpr: Any = body.get("lexpr")  # JSON nodes: the parser guarantees the shape per kind
+        rexpr: Any = body.get("rexpr")
         if kind == "AEXPR_IN":
             items = rexpr["List"]["items"] if isinstance(rexpr, dict) and "List" in rexpr else rexpr
             if len(items) == 1:  # the server stores x IN (a) as x = a
@@ -215,7 +216,7 @@ class _Normalizer:
             return self.n_BoolExpr({"boolop": op, "args": args})
         if kind in ("AEXPR_LIKE", "AEXPR_ILIKE"):
             kind = "AEXPR_OP"
-        out: dict = {"k": kind, "op": name}
+        out: dict[str, Any] = {"k": kind, "op": name}
         compares = kind == "AEXPR_OP" and name in _COMPARISONS
         if lexpr is not None:
             out["l"] = _without_widening(self(lexpr)) if compares else self(lexpr)
@@ -223,13 +224,13 @@ class _Normalizer:
             out["r"] = _without_widening(self(rexpr)) if compares else self(rexpr)
         return {"Op": out}
 
-    def n_CaseExpr(self, body: dict) -> Any:
+    def n_CaseExpr(self, body: dict[str, Any]) -> Any:
         out = self._fields(body)
         if out.get("defresult") == {"C": None}:
             del out["defresult"]  # CASE without ELSE is stored with ELSE NULL
         return {"CaseExpr": out}
 
-    def n_BoolExpr(self, body: dict) -> Any:
+    def n_BoolExpr(self, body: dict[str, Any]) -> Any:
         op = body.get("boolop", "AND_EXPR")
         args = []
         for a in body.get("args", ()):
@@ -240,18 +241,19 @@ class _Normalizer:
                 args.append(n)
         return {"Bool": {"op": op, "args": args}}
 
-    def n_IndexStmt(self, body: dict) -> Any:
+    def n_IndexStmt(self, body: dict[str, Any]) -> Any:
         out = self._fields(body)
         defaults = _DEFAULT_OPCLASSES.get(out.get("accessMethod") or "btree", frozenset())
         for param in out.get("indexParams") or ():
             elem = param.get("IndexElem") if isinstance(param, dict) else None
             opclass = elem.get("opclass") if elem else None
-            if opclass and not elem.get("opclassopts") and _strip_schema(opclass, "pg_catalog")[-1] in defaults \
+            if elem and opclass and not elem.get("opclassopts") \
+                    and _strip_schema(opclass, "pg_catalog")[-1] in defaults \
                     and len(_strip_schema(opclass, "pg_catalog")) == 1:
                 del elem["opclass"]  # the server does not print a default operator class
         return {"IndexStmt": out}
 
-    def n_FuncCall(self, body: dict) -> Any:
+    def n_FuncCall(self, body: dict[str, Any]) -> Any:
         name = _strip_schema(_names(body.get("funcname", ())), self.default_schema)
         out = self._fields({k: v for k, v in body.items() if k != "funcname"})
         out["name"] = name
@@ -379,7 +381,7 @@ def _is_constant(n: Any) -> bool:
     return False
 
 
-def canonical(node: dict, default_schema: str = DEFAULT_SCHEMA, type_hint: str | None = None) -> str:
+def canonical(node: dict[str, Any], default_schema: str = DEFAULT_SCHEMA, type_hint: str | None = None) -> str:
     """The comparison key of an expression given as pglast JSON.
 
     `type_hint` is the type a constant is coerced to (a column's, for its default): the server
@@ -437,7 +439,7 @@ def functions_called(key: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def make_expr(node: dict, default_schema: str = DEFAULT_SCHEMA, type_hint: str | None = None) -> Expr:
+def make_expr(node: dict[str, Any], default_schema: str = DEFAULT_SCHEMA, type_hint: str | None = None) -> Expr:
     return Expr(canonical(node, default_schema, type_hint), node)
 
 
@@ -446,7 +448,7 @@ _FALSE = {"f", "false", "n", "no", "off", "0"}
 _NUMERIC = {"smallint", "integer", "bigint", "numeric", "real", "double precision"}
 
 
-def _result_types(n: dict) -> frozenset[str]:
+def _result_types(n: dict[str, Any]) -> frozenset[str]:
     """The types a normalized expression may have, where its form alone tells: a cast's target,
     or those a built-in function's overloads return (model/returns.py)."""
     if "Cast" in n:
@@ -590,64 +592,3 @@ def _interval_parts(text: str) -> tuple[int, int, int] | None:
     if rest.strip().endswith("ago"):
         months, days, usec = -months, -days, -usec
     return months, days, usec
-
-
-# ---------------------------------------------------------------------------
-# Printing: JSON form -> pglast nodes -> SQL text.  Only needed for what a plan
-# creates, so it is done lazily by callers that render.
-
-_VALUE_NODES = {"ival": "Integer", "sval": "String", "fval": "Float", "boolval": "Boolean", "bsval": "BitString"}
-_ABSTRACT = frozenset({"Node", "List", "Expr"})
-
-
-def _to_pglast(x: Any) -> Any:
-    if isinstance(x, list):
-        return [_to_pglast(i) for i in x]
-    if isinstance(x, dict):
-        if len(x) == 1:
-            (kind, body), = x.items()
-            if kind == "List" and isinstance(body, dict):
-                return [_to_pglast(i) for i in body.get("items", ())]
-            if isinstance(body, dict) and kind[:1].isupper() and hasattr(ast, kind):
-                return _typed(kind, body)
-        return {k: _to_pglast(v) for k, v in x.items()}
-    return x
-
-
-def _typed(kind: str, body: dict) -> dict:
-    if kind == "A_Const":
-        out: dict = {"@": "A_Const"}
-        for k, v in body.items():
-            if k in _VALUE_NODES:
-                default = 0 if k == "ival" else False if k == "boolval" else ""
-                out["val"] = {"@": _VALUE_NODES[k], k: v.get(k, default)}
-            else:
-                out[k] = v
-        return out
-    out = {"@": kind}
-    slots = getattr(ast, kind).__slots__
-    for k, v in body.items():
-        info = slots.get(k) if isinstance(slots, dict) else None
-        c_type = info.c_type if info is not None else ""
-        target = c_type[:-1] if c_type.endswith("*") else ""
-        if target and target not in _ABSTRACT and hasattr(ast, target) and isinstance(v, dict) and not (
-                len(v) == 1 and next(iter(v)) == target):
-            out[k] = _typed(target, v)
-        else:
-            out[k] = _to_pglast(v)
-    return out
-
-
-def to_node(node: dict) -> ast.Node:
-    d = _to_pglast(node)
-    return getattr(ast, d["@"])(d)
-
-
-def to_sql(node: dict) -> str:
-    """Print pglast JSON as SQL.
-
-    Functions written in SQL syntax (`x AT TIME ZONE 'utc'`, `(a, b) OVERLAPS (c, d)`,
-    `EXTRACT(...)`) print as written: the server keeps the spelling, so a plan that printed
-    `timezone('utc', x)` would leave a catalog that differs from the declared one.
-    """
-    return RawStream(special_functions=True)(to_node(node))

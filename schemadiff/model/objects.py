@@ -7,6 +7,7 @@ to print, NOT VALID state, dependencies) are `compare=False`.
 from __future__ import annotations
 
 from dataclasses import field
+from typing import cast
 
 import orjson
 
@@ -39,16 +40,19 @@ class Expr:
     @property
     def source(self) -> object:
         """The SQL text, or a fresh copy of the node (callers may change it)."""
-        return self.packed if isinstance(self.packed, str) else orjson.loads(self.packed)
+        # cast: __post_init__ keeps anything but text packed as bytes.
+        return self.packed if isinstance(self.packed, str) else orjson.loads(cast(bytes, self.packed))
 
     @property
     def sql(self) -> str:
         if isinstance(self.packed, str):
             return self.packed
-        if self._printed is None:
-            from .exprs import to_sql
-            object.__setattr__(self, "_printed", to_sql(self.source))
-        return self._printed
+        printed = self._printed
+        if printed is None:
+            from .printers import to_sql
+            printed = to_sql(orjson.loads(cast(bytes, self.packed)))  # the node, as `source` reads it
+            object.__setattr__(self, "_printed", printed)
+        return printed
 
     def __str__(self) -> str:
         return self.sql
@@ -399,4 +403,8 @@ class Carried:
     comment: str | None = None
     origin: Location = field(default=DATABASE, compare=False)
     depends_on: frozenset[ObjectRef] = field(default=frozenset(), compare=False)
+
+
+# The carried kinds made after tables (on them); the others before tables (they need functions and types at most).
+CARRIED_ON_TABLES = frozenset({"STATISTICS", "RULE", "PUBLICATION"})
 

@@ -43,7 +43,9 @@ def main(dsns: list[str]) -> None:
     versions = []
     for dsn in dsns:
         with psycopg.connect(dsn) as conn:
-            versions.append(conn.execute("SHOW server_version").fetchone()[0].split()[0])
+            row = conn.execute("SHOW server_version").fetchone()
+            assert row is not None  # SHOW returns one row
+            versions.append(row[0].split()[0])
             pairs |= set(conn.execute(_QUERY).fetchall())
     by_type: dict[str, list[str]] = defaultdict(list)
     for name, type_ in pairs:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Any
 
 from .names import quote_ident
 
@@ -42,16 +43,16 @@ _INTERVAL_FIELDS = {
 _INTERVAL_FULL_RANGE = 0x7FFF
 
 
-def _const_text(node: dict) -> str:
+def _const_text(node: dict[str, Any]) -> str:
     """A typmod argument as text (they are A_Const integers, or identifiers for some extension types)."""
     if "A_Const" in node:
         c = node["A_Const"]
         if "ival" in c:
             return str(c["ival"].get("ival", 0))
         if "sval" in c:
-            return c["sval"].get("sval", "")
+            return str(c["sval"].get("sval", ""))
         if "fval" in c:
-            return c["fval"].get("fval", "")
+            return str(c["fval"].get("fval", ""))
     if "ColumnRef" in node:
         return ".".join(f["String"]["sval"] for f in node["ColumnRef"]["fields"] if "String" in f)
     return "?"
@@ -67,10 +68,10 @@ def qualified_type_name(names: list[str]) -> tuple[str | None, str]:
     return None, names[0]
 
 
-_PLAIN_TYPES: dict[tuple, str] = {}
+_PLAIN_TYPES: dict[tuple[Any, ...], str] = {}
 
 
-def format_type(type_name: dict, default_schema: str = DEFAULT_SCHEMA) -> str:
+def format_type(type_name: dict[str, Any], default_schema: str = DEFAULT_SCHEMA) -> str:
     """The canonical spelling of a pglast TypeName (JSON form)."""
     names = [n["String"]["sval"] for n in type_name.get("names", ())]
     if not (type_name.keys() - _PLAIN_TYPE_KEYS):
@@ -86,7 +87,7 @@ def format_type(type_name: dict, default_schema: str = DEFAULT_SCHEMA) -> str:
 _PLAIN_TYPE_KEYS = frozenset({"names", "location", "typemod"})
 
 
-def _format_type(type_name: dict, names: list[str], default_schema: str) -> str:
+def _format_type(type_name: dict[str, Any], names: list[str], default_schema: str) -> str:
     if type_name.get("pct_type"):
         return ".".join(names) + "%TYPE"
     schema, name = qualified_type_name(names)

@@ -16,22 +16,30 @@ from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, fields
 from operator import attrgetter
-from typing import Callable, TypeVar
+from typing import Any, Callable, TypeVar, dataclass_transform, overload
 
-T = TypeVar("T", bound=type)
+T = TypeVar("T")
 
 
-def value(cls: T | None = None, /, *, order: bool = False) -> T | Callable[[T], T]:
-    def wrap(c: T) -> T:
+@overload
+def value(cls: type[T], /) -> type[T]: ...
+@overload
+def value(cls: None = None, /, *, order: bool = False) -> Callable[[type[T]], type[T]]: ...
+
+
+# dataclass_transform: type checkers see a frozen dataclass (fields, constructor, replace()).
+@dataclass_transform(frozen_default=True)
+def value(cls: type[T] | None = None, /, *, order: bool = False) -> type[T] | Callable[[type[T]], type[T]]:
+    def wrap(c: type[T]) -> type[T]:
         c = dataclass(frozen=True, slots=True, order=order)(c)
-        c.__init__ = _slot_init(c)
-        c.__reduce__ = _reducer(c)
+        setattr(c, "__init__", _slot_init(c))  # setattr: assigning a method on a class is what this does
+        setattr(c, "__reduce__", _reducer(c))
         return c
     return wrap if cls is None else wrap(cls)
 
 
-def _slot_init(cls: type) -> Callable:
-    namespace: dict = {"_MISSING": MISSING}
+def _slot_init(cls: type) -> Callable[..., None]:
+    namespace: dict[str, Any] = {"_MISSING": MISSING}
     params, body = ["__value_self__"], []
     for i, f in enumerate(fields(cls)):
         if not f.init:
@@ -51,22 +59,22 @@ def _slot_init(cls: type) -> Callable:
         body.append("__value_self__.__post_init__()")
     source = f"def __init__({', '.join(params)}):\n" + "".join(f"    {line}\n" for line in body or ["pass"])
     exec(source, namespace)  # noqa: S102 - generated from the class's own field names
-    init = namespace["__init__"]
+    init: Callable[..., None] = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     return init
 
 
-def _reducer(cls: type) -> Callable:
+def _reducer(cls: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
     names = [f.name for f in fields(cls)]
     if len(names) == 1:
         one = attrgetter(names[0])
 
-        def __reduce__(self):
+        def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
             return cls, (one(self),)
     else:
         get = attrgetter(*names)
 
-        def __reduce__(self):
+        def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
             return cls, get(self)
     __reduce__.__qualname__ = f"{cls.__qualname__}.__reduce__"
     return __reduce__

@@ -7,7 +7,7 @@ force where it was written.
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Protocol
 
 from ..errors import Location, ParseError
 from ..model import QualifiedName
@@ -47,6 +47,16 @@ class Context:
     @property
     def schema(self) -> str:
         return self.search_path[0]
+
+
+class NameScope(Protocol):
+    """What resolving a name takes: a Context, or a table's own scope (freeze._ConstraintContext)."""
+
+    @property
+    def search_path(self) -> tuple[str, ...]: ...
+
+    @property
+    def schema(self) -> str: ...
 
 
 def statement_label(stmt: Statement) -> str:
@@ -150,7 +160,7 @@ class Builder:
         COLUMN made big schemas quadratic)."""
         return _Union(self.tables, self.views)
 
-    def qualify(self, rv: dict, ctx: Context, existing: "dict | _Union | None" = None) -> QualifiedName:
+    def qualify(self, rv: dict, ctx: NameScope, existing: "dict | _Union | None" = None) -> QualifiedName:
         """A RangeVar -> QualifiedName, resolved through the search_path like the server does."""
         if rv.get("schemaname"):
             return QualifiedName(rv["schemaname"], rv["relname"])
@@ -161,7 +171,7 @@ class Builder:
                     return qn
         return QualifiedName(ctx.schema, rv["relname"])
 
-    def qualify_names(self, names: list[str], ctx: Context, existing: dict | None = None) -> QualifiedName:
+    def qualify_names(self, names: list[str], ctx: NameScope, existing: "dict | _Union | None" = None) -> QualifiedName:
         if len(names) >= 2:
             return QualifiedName(names[-2], names[-1])
         return self.qualify({"relname": names[0]}, ctx, existing)
@@ -211,12 +221,12 @@ class Builder:
                 if contype == "CONSTR_NOTNULL" and node.get("keys"):
                     for col in strings(node["keys"]):
                         self.apply_column_constraint(table, self.column(table, col, ctx), node, ctx)
-                    return
+                    return None
                 raise Unsupported(f"{contype} as a table constraint")
             self.apply_column_constraint(table, self.column(table, column, ctx), node, ctx)
-            return
+            return None
         if contype.startswith("CONSTR_ATTR_"):
-            return  # folded into the constraint before them by _fold_attributes
+            return None  # folded into the constraint before them by _fold_attributes
         node = dict(node)
         attached_to = None  # USING INDEX of a partition index attached to a parent's: the key is
         if node.get("indexname") and contype in ("CONSTR_PRIMARY", "CONSTR_UNIQUE"):
@@ -272,7 +282,7 @@ class Builder:
         if contype == "CONSTR_PRIMARY":
             return self.choose_relation_name(schema, rel, None, "pkey")
         if contype in ("CONSTR_UNIQUE", "CONSTR_EXCLUSION"):
-            cols = strings(node.get("keys")) if contype == "CONSTR_UNIQUE" else [
+            cols: list[str | None] = [*strings(node.get("keys"))] if contype == "CONSTR_UNIQUE" else [
                 _index_elem_column(e) for e in _exclusion_elems(node)]
             cols += strings(node.get("including"))
             label = "key" if contype == "CONSTR_UNIQUE" else "excl"

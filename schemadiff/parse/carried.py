@@ -17,14 +17,14 @@ from ..errors import ParseError
 from ..graph import function_ref, table_ref, type_ref, view_ref
 from ..model import Carried, Expr, Owner, QualifiedName, quote_ident, ref
 from ..model.exprs import to_sql
+from ..model.objects import CARRIED_ON_TABLES
 from ..model.types import format_type, type_schema
 from .builder import Builder, Context, Unsupported, handles
 from .nodes import const_value, def_names, strings, unwrap
 
 TYPES, PROGRAMS, ALTERS = 1, 3, 4
 
-# Kinds created before tables (they need functions and types at most) and after them.
-ON_TABLES = frozenset({"STATISTICS", "RULE", "PUBLICATION"})
+ON_TABLES = CARRIED_ON_TABLES  # kinds created after tables (model/objects.py)
 
 
 def carried_ref(kind: str, name: str):
@@ -266,6 +266,7 @@ def owner(b: Builder, node: dict, role: str, ctx: Context) -> bool:
 def dropper(objtype: str):
     def drop(b: Builder, obj, ctx: Context) -> str | None:
         key = name_of(b, objtype, obj, ctx)
+        assert key is not None  # registered for the kinds name_of knows only (_register_drops)
         if b.carried.pop(key, None) is None:
             return f"{key[0].lower()} {key[1]}"
         b.owners.pop(carried_ref(*key), None)

@@ -45,7 +45,7 @@ def dependents(b: Builder, target: Target) -> list[tuple[str, Callable[[], None]
     for tqn, t in list(b.tables.items()):
         path = (tqn.schema, "public")
         for col in list(t.columns.values()):
-            if kind == "type" and _type_is(col.type, qn):
+            if kind == "type" and isinstance(qn, QualifiedName) and _type_is(col.type, qn):
                 out.append((f"column {tqn.display}.{col.name}", _pop(t.columns, col.name)))
             elif col.generated is not None and _uses(col.generated, path, target, b):
                 out.append((f"column {tqn.display}.{col.name}", _pop(t.columns, col.name)))
@@ -57,11 +57,11 @@ def dependents(b: Builder, target: Target) -> list[tuple[str, Callable[[], None]
                               and _relation(node.get("pktable") or {}, path, b) == qn
                               or node.get("raw_expr") is not None and _uses(node["raw_expr"], path, target, b)):
                 out.append((f"constraint {con.name} on {tqn.display}", _pop(t.constraints, con.name)))
-    for iqn, d in list(b.indexes.items()):
-        if d.table != qn and _uses({k: v for k, v in d.node.items() if k != "relation"},
-                                   d.search_path, target, b):
+    for iqn, ix in list(b.indexes.items()):
+        if ix.table != qn and _uses({k: v for k, v in ix.node.items() if k != "relation"},
+                                    ix.search_path, target, b):
             out.append((f"index {iqn.display}", _pop(b.indexes, iqn)))
-    if kind == "function":
+    if kind == "function" and isinstance(qn, FunctionName):
         for key, d in list(b.triggers.items()):
             names = strings(d["node"].get("funcname"))
             # A trigger calls the function of its name that takes no arguments.
@@ -117,7 +117,8 @@ def _uses(node: Any, path: tuple[str, ...], target: Target, b: Builder) -> bool:
                 return True
             if key == "FuncCall" and isinstance(v, dict):
                 names = strings(v.get("funcname"))
-                if kind == "function" and _function(names, path, b) == qn.qualified and _calls(v, qn, b):
+                if kind == "function" and isinstance(qn, FunctionName) and _function(names, path, b) == qn.qualified \
+                        and _calls(v, qn, b):
                     return True
                 if kind == "sequence" and names and names[-1] in ("nextval", "currval", "setval"):
                     if _sequence_argument(v, path, b) == qn:

@@ -52,7 +52,7 @@ def _is_null(node: dict | None, type_text: str = "") -> bool:
         casts += 1
     if casts > 1 or "(" in type_text:
         return False
-    return bool(node) and "A_Const" in node and bool(node["A_Const"].get("isnull"))
+    return node is not None and "A_Const" in node and bool(node["A_Const"].get("isnull"))
 
 
 def freeze(b: Builder) -> Catalog:
@@ -207,7 +207,8 @@ def _partition_not_null(t: TableDraft, b: Builder) -> tuple[str, ...]:
 def _constraint(t: TableDraft, c: ConstraintDraft, b: Builder, settled: Settled) -> Constraint:
     node = {k: v for k, v in c.node.items() if k not in _CONSTRAINT_NOISE}
     kind = _CONTYPE[node["contype"]]
-    ref_table, ref_columns = None, ()
+    ref_table: QualifiedName | None = None
+    ref_columns: tuple[str, ...] = ()
     if kind == "f":
         ref_table = b.qualify(node["pktable"], _ConstraintContext(c, t), b.tables)
         ref_columns = tuple(strings(node.get("pk_attrs")))

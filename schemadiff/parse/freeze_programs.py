@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from pglast import parser
 
@@ -64,7 +65,8 @@ def _function(name: FunctionName, d: dict, columns_of: Columns) -> Function:
     body_text, set_options = None, []
     for o in node.get("options", ()):
         opt = unwrap(o)[1]
-        key, arg = opt["defname"], opt.get("arg")
+        key = opt["defname"]
+        arg: Any = opt.get("arg")  # a node whose shape the option gives
         if key == "as":
             parts = strings(arg["List"]["items"] if isinstance(arg, dict) and "List" in arg else arg)
             body_text = parts[0] if len(parts) == 1 else "\n".join(parts)

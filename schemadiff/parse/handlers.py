@@ -1,6 +1,8 @@
 """One handler per statement kind; each turns a pglast JSON node into draft changes."""
 from __future__ import annotations
 
+from typing import Any
+
 from ..errors import ParseError
 from ..model import QualifiedName, quote_ident
 from ..model.types import format_type
@@ -20,6 +22,7 @@ def create_schema(b: Builder, node: dict, ctx: Context) -> None:
     from .owners import schema_authorization
     role = node.get("authrole")
     name = node.get("schemaname") or (schema_authorization(b, role) if role else None)
+    assert name is not None  # the grammar: CREATE SCHEMA has a name, an AUTHORIZATION, or both
     if role and node.get("schemaname"):
         schema_authorization(b, role, name)  # AUTHORIZATION x: x owns it
     if node.get("schemaElts"):
@@ -249,6 +252,12 @@ def _collation(clause: dict) -> str:
     return ".".join(f'"{n}"' for n in names)
 
 
+def _pair(option: str) -> tuple[str, str]:
+    """'key=value' as (key, value)."""
+    key, value = option.split("=", 1)
+    return key, value
+
+
 def _reloptions(options) -> list[str]:
     out = []
     for o in options or ():
@@ -320,11 +329,11 @@ def _inherited_constraint(b: Builder, table: TableDraft, name: str) -> bool:
 
 def _alter_table_cmd(b: Builder, table: TableDraft, cmd: dict, ctx: Context, only: bool = False) -> None:
     sub = cmd["subtype"]
-    definition = cmd.get("def")
+    definition: Any = cmd.get("def")  # a node whose shape the subtype gives
     if sub == "AT_AddConstraint":
         con = b.add_constraint(table, unwrap(definition)[1], ctx)
-        if con is not None and table.partition_by is not None and partitions.key_kind(con) and not only:
-            partitions.cascade(b, partitions.Ix(table, con, partitions.key_kind(con)))
+        if con is not None and table.partition_by is not None and (kind := partitions.key_kind(con)) and not only:
+            partitions.cascade(b, partitions.Ix(table, con, kind))
     elif sub == "AT_AddColumn":
         coldef = unwrap(definition)[1]
         if cmd.get("missing_ok") and coldef["colname"] in table.columns:
@@ -353,9 +362,9 @@ def _alter_table_cmd(b: Builder, table: TableDraft, cmd: dict, ctx: Context, onl
         child.columns = {}
         partitions.clone_parent_indexes(b, child)
     elif sub == "AT_SetRelOptions":
-        opts = dict(o.split("=", 1) for o in table.options)
-        opts.update(o.split("=", 1) for o in _reloptions(definition["List"]["items"] if "List" in definition
-                                                          else definition))
+        opts = dict(_pair(o) for o in table.options)
+        opts.update(_pair(o) for o in _reloptions(definition["List"]["items"] if "List" in definition
+                                                  else definition))
         table.options = sorted(f"{k}={v}" for k, v in opts.items())
     elif sub == "AT_SetUnLogged":
         table.unlogged = True
@@ -371,9 +380,9 @@ def _alter_table_cmd(b: Builder, table: TableDraft, cmd: dict, ctx: Context, onl
         b.column(table, cmd["name"], ctx).statistics = None if value in (None, -1) else int(value)
     elif sub == "AT_SetOptions":
         col = b.column(table, cmd["name"], ctx)
-        opts = dict(o.split("=", 1) for o in col.options)
-        opts.update(o.split("=", 1) for o in _reloptions(definition["List"]["items"] if "List" in definition
-                                                          else definition))
+        opts = dict(_pair(o) for o in col.options)
+        opts.update(_pair(o) for o in _reloptions(definition["List"]["items"] if "List" in definition
+                                                  else definition))
         col.options = sorted(f"{k}={v}" for k, v in opts.items())
     elif sub == "AT_ClusterOn":
         table.cluster_on = cmd["name"]
@@ -391,8 +400,8 @@ def _alter_table_cmd(b: Builder, table: TableDraft, cmd: dict, ctx: Context, onl
         con.node = {k: v for k, v in con.node.items() if k not in ("skip_validation", "initially_valid")}
     elif sub == "AT_ReplicaIdentity":
         ri = unwrap(definition)[1]
-        kind = ri.get("identity_type", "d")
-        table.replica_identity = ri.get("name") if kind == "i" else kind
+        identity = ri.get("identity_type", "d")
+        table.replica_identity = ri["name"] if identity == "i" else identity  # USING INDEX names it
     elif sub in ("AT_EnableRowSecurity", "AT_DisableRowSecurity"):
         table.rls_enabled = sub == "AT_EnableRowSecurity"
     elif sub in ("AT_ForceRowSecurity", "AT_NoForceRowSecurity"):
@@ -404,9 +413,9 @@ def _alter_table_cmd(b: Builder, table: TableDraft, cmd: dict, ctx: Context, onl
         trigger["enabled"] = _TRIGGER_STATES[sub]
     elif sub == "AT_DropConstraint":
         con = table.constraints.pop(cmd["name"], None)
-        col = not_null_named(table, cmd["name"]) if con is None else None
-        if col is not None:  # PostgreSQL 18: dropping the NOT NULL constraint drops the NOT NULL
-            col.not_null, col.not_null_name = False, None
+        not_null = not_null_named(table, cmd["name"]) if con is None else None
+        if not_null is not None:  # PostgreSQL 18: dropping the NOT NULL constraint drops the NOT NULL
+            not_null.not_null, not_null.not_null_name = False, None
             return
         if con is None and not cmd.get("missing_ok"):
             raise ParseError([(ctx.location, f"constraint {cmd['name']} is declared nowhere")])
@@ -513,12 +522,12 @@ def comment(b: Builder, node: dict, ctx: Context) -> None:
         b.functions[fn]["comment"] = text
     elif objtype in ("OBJECT_TRIGGER", "OBJECT_POLICY"):
         names = strings(_items(obj))
-        table = b.qualify_names(names[:-1], ctx, b.tables)
-        pool = b.triggers if objtype == "OBJECT_TRIGGER" else b.policies
-        if (table, names[-1]) not in pool:
+        on = b.qualify_names(names[:-1], ctx, b.tables)
+        members = b.triggers if objtype == "OBJECT_TRIGGER" else b.policies
+        if (on, names[-1]) not in members:
             raise ParseError([(ctx.location, f"{objtype.removeprefix('OBJECT_').lower()} {names[-1]} on "
-                                             f"{table.display} is declared nowhere")])
-        pool[(table, names[-1])]["comment"] = text
+                                             f"{on.display} is declared nowhere")])
+        members[(on, names[-1])]["comment"] = text
     elif objtype == "OBJECT_DOMAIN" or (objtype == "OBJECT_TYPE" and _type_pool(b, obj, ctx) is not None):
         pool = b.domains if objtype == "OBJECT_DOMAIN" else _type_pool(b, obj, ctx)
         qn = b.qualify_names(strings(unwrap(obj)[1].get("names")), ctx, pool)

@@ -17,6 +17,7 @@ line; before the statement or after its end on its last line, to the statement's
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from pglast import parser
 
@@ -30,7 +31,7 @@ _HINT = re.compile(r"(?:schemadiff\s*:\s*renamed\s+from\s+|@renamed\s+from\s*=\s
                    re.I)
 
 
-def hint_comments(text: str, name: str, slices: list[slice]) -> list[tuple]:
+def hint_comments(text: str, name: str, slices: Sequence[slice]) -> list[tuple]:
     """For each statement slice of a file, its hint comments as (offset from the statement's
     start, old name, location): negative before the statement, past its end after it."""
     out: list[list] = [[] for _ in slices]
@@ -71,13 +72,14 @@ def note_hints(builder, stmt, ctx) -> None:
     members = _members(stmt, body, builder, ctx)
     whole = _statement_object(stmt.kind, body, builder, ctx)
     for offset, text, where in stmt.hints:
-        kind, path = _member_at(stmt.text, offset, members) or whole or (None, None)
+        found = _member_at(stmt.text, offset, members) or whole
         *qualifier, old = _names(text)
-        if kind is None:
+        if found is None:
             builder.problems.append((where, "rename hint on a statement that declares nothing renamable: put it "
                                             "on the CREATE of the table, column, index, constraint, view, "
                                             "function, type, schema or sequence, or on an enum label"))
             continue
+        kind, path = found
         if qualifier:  # schema.name: the same schema only (a hint renames, it does not move)
             if len(path) == 3 or qualifier[-1] != path[0]:
                 builder.problems.append((where, f"rename hint from {text}: an object is renamed within its "
@@ -150,7 +152,7 @@ def _statement_object(kind: str, body: dict, builder, ctx) -> tuple[str, tuple] 
     if kind == "CompositeTypeStmt":
         return "type", tuple(builder.qualify(body["typevar"], ctx))
     if kind == "AlterTableStmt":  # ALTER TABLE t ADD COLUMN / ADD CONSTRAINT: the one thing it adds
-        cmds = body.get("cmds") or ()
+        cmds: Sequence[dict] = body.get("cmds") or ()
         if len(cmds) == 1:
             what, node = unwrap(unwrap(cmds[0])[1].get("def"))
             table = tuple(builder.qualify(body["relation"], ctx, builder.relations))

@@ -53,7 +53,7 @@ def key_kind(con: ConstraintDraft) -> str | None:
 def indexes_of(b, table: TableDraft) -> list[Ix]:
     """The table's indexes, keys' first (an approximation of creation order, which the
     server's search for a look-alike follows)."""
-    out = [Ix(table, c, key_kind(c)) for c in table.constraints.values() if key_kind(c)]
+    out = [Ix(table, c, kind) for c in table.constraints.values() if (kind := key_kind(c))]
     out += [Ix(table, d, "i") for d in _by_table(b).get(table.name, ())]
     return out
 
@@ -88,8 +88,8 @@ def find(b, qn: QualifiedName) -> Ix | None:
     for t in b.tables.values():
         if t.name.schema == qn.schema and (t.partition_of is not None or t.partition_by is not None):
             con = t.constraints.get(qn.name)
-            if con is not None and key_kind(con):
-                return Ix(t, con, key_kind(con))
+            if con is not None and (kind := key_kind(con)):
+                return Ix(t, con, kind)
     return None
 
 
@@ -137,8 +137,8 @@ def column_names(ix: Ix) -> list[str]:
         from .builder import _exclusion_elems, _index_elem_column
         cols = [_index_elem_column(e) for e in _exclusion_elems(node)]
     else:
-        cols = strings(node.get("keys"))
-    return index_column_names(cols + strings(node.get("including")))
+        cols = [*strings(node.get("keys"))]
+    return index_column_names(cols + [*strings(node.get("including"))])
 
 
 # -- the server's actions ------------------------------------------------------------------
@@ -171,6 +171,7 @@ def clone_onto(b, parent: Ix, part: TableDraft, wanted: tuple | None | bool = Fa
 def _create_clone(b, parent: Ix, part: TableDraft) -> Ix:
     schema = part.name.schema
     if parent.kind == "i":
+        assert isinstance(parent.draft, IndexDraft)  # kind "i" is a plain index
         name = b.choose_relation_name(schema, part.name.name, name_addition(column_names(parent)), "idx")
         node = {**parent.draft.node, "idxname": name,
                 "relation": {"relname": part.name.name, "schemaname": schema, "inh": True, "relpersistence": "p"}}
@@ -181,7 +182,8 @@ def _create_clone(b, parent: Ix, part: TableDraft) -> Ix:
     addition = None if parent.kind == "p" else name_addition(column_names(parent))
     name = b.choose_relation_name(schema, part.name.name, addition, _LABELS[parent.kind])
     b.constraint_names.setdefault(schema, set()).add(name)
-    src: ConstraintDraft = parent.draft
+    src = parent.draft
+    assert isinstance(src, ConstraintDraft)  # kinds p, u, x are keys
     con = ConstraintDraft(name, False, {**src.node, "conname": name}, src.origin, list(src.columns))
     part.constraints[name] = con
     return Ix(part, con, parent.kind)
@@ -199,9 +201,9 @@ def clone_parent_indexes(b, part: TableDraft) -> None:
 def attach(b, parent_qn: QualifiedName, child_qn: QualifiedName, ctx) -> None:
     """ALTER INDEX parent ATTACH PARTITION child."""
     parent, child = find(b, parent_qn), find(b, child_qn)
-    for qn, ix in ((parent_qn, parent), (child_qn, child)):
-        if ix is None:
-            raise ParseError([(ctx.location, f"index {qn.display} is declared nowhere")])
+    if parent is None or child is None:
+        qn = parent_qn if parent is None else child_qn
+        raise ParseError([(ctx.location, f"index {qn.display} is declared nowhere")])
     if child.table.partition_of != parent.table.name:
         raise ParseError([(ctx.location, f"index {child_qn.display} is not on a partition of "
                                          f"{parent.table.name.display}")])

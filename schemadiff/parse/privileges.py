@@ -32,14 +32,14 @@ _DEFAULT_KIND = {"functions": "function", "types": "type"}
 def _privileges(node: dict, kind: str | None = None) -> list[tuple[str, str | None]]:
     privs = node.get("privileges")
     if not privs:
-        return [(_SINGLE.get(kind, "ALL"), None)]
-    out = []
+        return [(_SINGLE.get(kind, "ALL") if kind is not None else "ALL", None)]
+    out: list[tuple[str, str | None]] = []
     for p in privs:
         body = unwrap(p)[1]
         name = (body.get("priv_name") or "all").upper()
         if name == "ALL" and kind in _SINGLE:
             name = _SINGLE[kind]
-        cols = strings(body.get("cols")) or [None]
+        cols: list[str | None] = [*strings(body.get("cols"))] or [None]
         out.extend((name, c) for c in cols)
     return out
 
@@ -117,9 +117,9 @@ def _qualify(b: Builder, names: list[str], ctx: Context) -> QualifiedName:
 
 def grant_statement(b: Builder, node: dict, ctx: Context) -> None:
     objtype = node.get("objtype")
-    kind = _KINDS.get(objtype)
+    kind = _KINDS.get(objtype or "")
     if kind is None:
-        raise Unsupported(f"GRANT ON {objtype.removeprefix('OBJECT_')}")
+        raise Unsupported(f"GRANT ON {str(objtype).removeprefix('OBJECT_')}")
     if kind == "procedure":
         kind = "function"
     grantees = [_role_name(g) for g in node.get("grantees", ())]
@@ -137,8 +137,8 @@ def grant_statement(b: Builder, node: dict, ctx: Context) -> None:
 
 def default_privileges_statement(b: Builder, node: dict, ctx: Context) -> None:
     opts = {unwrap(o)[1]["defname"]: unwrap(o)[1].get("arg") for o in node.get("options", ())}
-    roles = [_role_name(r) for r in _items(opts.get("roles"))] or [None]
-    schemas = strings(_items(opts.get("schemas"))) or [None]
+    roles: list[str | None] = [_role_name(r) for r in _items(opts.get("roles"))] or [None]
+    schemas: list[str | None] = [*strings(_items(opts.get("schemas")))] or [None]
     action = node["action"].get("GrantStmt", node["action"])  # a bare GrantStmt body (typed field)
     kind = {"OBJECT_TABLE": "tables", "OBJECT_SEQUENCE": "sequences", "OBJECT_FUNCTION": "functions",
             "OBJECT_ROUTINE": "functions", "OBJECT_TYPE": "types", "OBJECT_SCHEMA": "schemas"}.get(action["objtype"])

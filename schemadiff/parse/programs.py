@@ -20,7 +20,7 @@ TYPES, PROGRAMS, ALTERS, LAST = 1, 3, 4, 5
 _IDENTITY_MODES = ("FUNC_PARAM_IN", "FUNC_PARAM_INOUT", "FUNC_PARAM_VARIADIC", "FUNC_PARAM_DEFAULT")
 
 
-def function_name(names: list[str], params: list, ctx: Context) -> FunctionName:
+def function_name(names: list[str], params: list | None, ctx: Context) -> FunctionName:
     qn = QualifiedName(names[-2], names[-1]) if len(names) >= 2 else QualifiedName(ctx.schema, names[-1])
     types = []
     for p in params or ():

@@ -3,6 +3,8 @@
 (pg_dump writes CREATE PUBLICATION ... WITH (...) and one ALTER PUBLICATION ... ADD per table)."""
 from __future__ import annotations
 
+from typing import Any
+
 import orjson
 
 from ..errors import ParseError
@@ -20,7 +22,7 @@ def create_publication(b: Builder, node: dict, ctx: Context) -> None:
     name = quote_ident(node["pubname"])
     if ("PUBLICATION", name) in b.carried:
         raise ParseError([(ctx.location, f"publication {node['pubname']} is declared twice")])
-    d = {"node": None, "origin": ctx.location, "comment": None, "uses": [],
+    d: dict[str, Any] = {"node": None, "origin": ctx.location, "comment": None, "uses": [],
          "publication": {"all": bool(node.get("for_all_tables")), "tables": {}, "schemas": set(),
                          "publish": set(_ALL_ACTIONS), "via_root": False}}
     b.carried[("PUBLICATION", name)] = d

@@ -94,7 +94,7 @@ def _qualified(names: list[str], schema: str) -> QualifiedName:
 
 def qualify_statement(body: dict, search_path: tuple[str, ...], declared: Declared) -> dict:
     """`body` with its unqualified names qualified through `search_path` (changed in place)."""
-    ctes = set()
+    ctes: set[str] = set()
     _collect_ctes(body, ctes)
     _Qualifier(search_path, declared, ctes).walk(body)
     return body
@@ -156,7 +156,7 @@ class _Qualifier:
             return
         const = args[0].get("A_Const") if isinstance(args[0], dict) else None
         text = (const or {}).get("sval", {}).get("sval")
-        if not text or "." in text or '"' in text:
+        if const is None or not text or "." in text or '"' in text:
             return
         schema = self._find(text.lower(), self.declared.relations)
         if schema is not None:

@@ -419,7 +419,7 @@ def _view_column(b: Builder, node: dict, ctx: Context) -> None:
     for target in query.get("targetList") or ():
         res = unwrap(target)[1]
         ref = unwrap(res.get("val") or {})[1] if not res.get("name") else None
-        shown = res.get("name") or (strings(ref.get("fields") or [])[-1:] or [None])[0] if isinstance(ref, dict) \
+        shown = res.get("name") or next(iter(strings(ref.get("fields") or [])[-1:]), None) if isinstance(ref, dict) \
             else res.get("name")
         if shown == old:
             res["name"] = new

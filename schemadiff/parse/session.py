@@ -23,6 +23,8 @@ The rule (docs/schema-files.md, "File order"):
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..errors import ParseError
 from .builder import _HANDLERS, Builder, statement_label
 from .nodes import const_value, strings
@@ -155,7 +157,7 @@ def _is_barrier(stmt: Statement) -> bool:
 
 def _set_config(stmt: Statement) -> tuple[str, str] | None:
     """(name, value) of `SELECT [pg_catalog.]set_config(name, value, is_local)`, else None."""
-    targets = stmt.body.get("targetList") or ()
+    targets: Sequence[dict] = stmt.body.get("targetList") or ()
     if len(targets) != 1 or stmt.body.get("fromClause"):
         return None
     fn = targets[0].get("ResTarget", {}).get("val", {}).get("FuncCall")
@@ -175,7 +177,7 @@ def data_label(stmt: Statement) -> str:
     """'INSERT INTO schema_migrations', 'SELECT pg_catalog.setval(...)' for messages."""
     body = stmt.body
     if stmt.kind == "SelectStmt":
-        targets = body.get("targetList") or ()
+        targets: Sequence[dict] = body.get("targetList") or ()
         fn = targets[0].get("ResTarget", {}).get("val", {}).get("FuncCall") if len(targets) == 1 else None
         if fn:
             return f"SELECT {'.'.join(strings(fn.get('funcname')))}(...)"

@@ -78,7 +78,12 @@ def find_sql_files(paths: list[Path]) -> list[Path]:
     if problems:
         raise ParseError(problems)
     seen: set[Path] = set()
-    return [f for f in found if not (f.resolve() in seen or seen.add(f.resolve()))]
+    unique = []
+    for f in found:
+        if (real := f.resolve()) not in seen:
+            seen.add(real)
+            unique.append(f)
+    return unique
 
 
 def _walk(top: Path, problems: list[tuple[Location, str]]) -> list[Path]:
@@ -143,7 +148,9 @@ def split_statements(text: str, name: str) -> list[Statement]:
         statement = text[piece]
         raw = parser.parse_sql_json(statement)
         line, col = lines.at(piece.start)
-        out.append(Statement(_KIND.search(raw).group(1), raw, Location(name, line, col), statement, hinted))
+        kind = _KIND.search(raw)
+        assert kind is not None  # the splitter yields no empty statement: each slice holds one
+        out.append(Statement(kind.group(1), raw, Location(name, line, col), statement, hinted))
     return out
 
 
@@ -154,7 +161,7 @@ def parse_statements(texts: list[str], name: str) -> list[Statement]:
     A text that holds more than one statement is split as a file is.
     """
     where = Location(name)
-    out = []
+    out: list[Statement] = []
     for text in texts:
         try:
             raw = parser.parse_sql_json(text)

@@ -28,7 +28,7 @@ class _Scope:
         self.entries: list[tuple[str, str, list[str] | None]] = []  # (original alias, canonical alias, columns)
         self.ctes: dict[str, list[str] | None] = parent.ctes.copy() if parent else {}
 
-    def find_alias(self, alias: str) -> tuple[str, list[str] | None] | None:
+    def find_alias(self, alias: str | None) -> tuple[str, list[str] | None] | None:
         s: _Scope | None = self
         while s is not None:
             for orig, canon, cols in reversed(s.entries):
@@ -135,6 +135,8 @@ class ViewNormalizer:
 
     def _drop_names(self, node: dict) -> None:
         s = _select_body(node)
+        if s is None:  # as _select: a query (or set-operation branch) is always a select body
+            return
         if s.get("op") and s["op"] != "SETOP_NONE":
             self._drop_names(s["larg"])
             self._drop_names(s["rarg"])
@@ -144,6 +146,8 @@ class ViewNormalizer:
 
     def _rename_outputs(self, node: dict, names: list[str]) -> None:
         s = _select_body(node)
+        if s is None:  # as _select: a query (or set-operation branch) is always a select body
+            return
         if s.get("op") and s["op"] != "SETOP_NONE":
             self._rename_outputs(s["larg"], names)
             return
@@ -245,14 +249,15 @@ class ViewNormalizer:
             fields = val.get("ColumnRef", {}).get("fields") if isinstance(val, dict) else None
             if fields and "A_Star" in fields[-1]:
                 prefix = [unwrap(f)[1].get("sval") for f in fields[:-1]]
+                entries: list[tuple[str | None, str, list[str] | None]]
                 if prefix:
                     hit = scope.find_alias(prefix[-1])
                     entries = [(prefix[-1], hit[0], hit[1])] if hit else []
                 else:
-                    entries = scope.entries
+                    entries = list(scope.entries)
                 if entries and all(cols is not None for _, _, cols in entries):
                     for _, canon, cols in entries:
-                        for col in cols:
+                        for col in cols or ():  # not None: all() above
                             out.append({"ResTarget": {"val": {"ColumnRef": {"fields": [
                                 {"String": {"sval": canon}}, {"String": {"sval": col}}]}}, "name": col}})
                     continue

@@ -12,12 +12,12 @@ made yet) says so as an `unverified` hazard rather than guessing.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Iterable
+from typing import Any, Iterable
 
 from psycopg import sql
 
 from ..diff import Change
-from ..model import QualifiedName
+from ..model import Constraint, QualifiedName
 from .hazards import Hazard, narrowing
 from .plan import Plan
 
@@ -49,16 +49,17 @@ def _message(template: str, n: int) -> str:
 class _Check:
     """One query: rows matching it make the step fail."""
 
-    def __init__(self, query: sql.Composable, params: tuple, message: str):
+    def __init__(self, query: sql.Composed, params: tuple[object, ...], message: str):
         self.query, self.params, self.message = query, params, message
 
 
-def _capped(where: sql.Composable, table: QualifiedName) -> sql.Composable:
+def _capped(where: sql.Composable, table: QualifiedName) -> sql.Composed:
     return sql.SQL("SELECT count(*) FROM (SELECT 1 FROM {} WHERE {} LIMIT {}) AS s").format(
         _table(table), where, sql.Literal(ROW_CAP))
 
 
-def _checks(change: Change, created: set, new_columns: set) -> list[_Check] | str:
+def _checks(change: Change, created: set[QualifiedName], new_columns: set[tuple[QualifiedName, str]]
+            ) -> list[_Check] | str:
     """The queries for one change, or why it cannot be checked (a message), or [] for nothing to check."""
     kind = change.kind
     table = change.arg("table")
@@ -109,7 +110,7 @@ def _narrowing_checks(change: Change, table: QualifiedName) -> list[_Check]:
     return []
 
 
-def _constraint_checks(con, table: QualifiedName, created: set) -> list[_Check] | str:
+def _constraint_checks(con: Constraint, table: QualifiedName, created: set[QualifiedName]) -> list[_Check] | str:
     if con.kind == "c":
         expr = _check_expression(con.definition.sql)
         if expr is None:
@@ -130,7 +131,7 @@ def _constraint_checks(con, table: QualifiedName, created: set) -> list[_Check] 
             nulls = sql.SQL(" OR ").join(sql.SQL("{} IS NULL").format(sql.Identifier(c)) for c in con.columns)
             out.append(_Check(_capped(nulls, table), (), f"{{n}} of {table.display} {{have}} NULL in the key of {con.name}"))
         return out
-    if con.kind == "f" and con.columns and len(con.columns) == len(con.ref_columns):
+    if con.kind == "f" and con.ref_table is not None and con.columns and len(con.columns) == len(con.ref_columns):
         present = sql.SQL(" AND ").join(sql.SQL("c.{} IS NOT NULL").format(sql.Identifier(c)) for c in con.columns)
         if con.ref_table in created:
             where = present  # the referenced table starts empty: every non-NULL key is an orphan
@@ -146,27 +147,29 @@ def _constraint_checks(con, table: QualifiedName, created: set) -> list[_Check] 
     return []
 
 
-def _constraint_node(definition: str) -> dict | None:
+def _constraint_node(definition: str) -> dict[str, Any] | None:
     import json
 
     from pglast import parser
     try:
         tree = json.loads(parser.parse_sql_json(f"ALTER TABLE t ADD CONSTRAINT c {definition}"))
         cmd = tree["stmts"][0]["stmt"]["AlterTableStmt"]["cmds"][0]["AlterTableCmd"]
-        return cmd["def"]["Constraint"]
+        node: dict[str, Any] = cmd["def"]["Constraint"]
+        return node
     except Exception:  # pglast raises several kinds; unreadable means "not checked"
         return None
 
 
 def _check_expression(definition: str) -> str | None:
-    from pglast import parser
+    from pglast import ast, parser
     from pglast.stream import RawStream
     node = _constraint_node(definition)
     if node is None or "raw_expr" not in node:
         return None
     try:
-        tree = parser.parse_sql(f"ALTER TABLE t ADD CONSTRAINT c {definition}")
-        return RawStream()(tree[0].stmt.cmds[0].def_.raw_expr)
+        stmt = parser.parse_sql(f"ALTER TABLE t ADD CONSTRAINT c {definition}")[0].stmt
+        assert isinstance(stmt, ast.AlterTableStmt) and stmt.cmds  # what that text parses to
+        return RawStream()(stmt.cmds[0].def_.raw_expr)
     except Exception:
         return None
 
@@ -204,7 +207,7 @@ def with_row_checks(plan: Plan, dsn: str) -> Plan:
 def _run(dsn: str, todo: Iterable[tuple[Change, list[_Check]]]) -> dict[int, tuple[Hazard, ...]]:
     import psycopg
 
-    from ..connect import connect
+    from ..connect import connect, scalar
     out: dict[int, tuple[Hazard, ...]] = {}
     with connect(dsn) as conn:
         for change, checks in todo:
@@ -215,7 +218,7 @@ def _run(dsn: str, todo: Iterable[tuple[Change, list[_Check]]]) -> dict[int, tup
                         conn.execute("SET TRANSACTION READ ONLY")
                         conn.execute(sql.SQL("SET LOCAL statement_timeout = {}").format(
                             sql.Literal(STATEMENT_TIMEOUT_MS)))
-                        n = conn.execute(check.query, check.params).fetchone()[0]
+                        n = scalar(conn, check.query, check.params)
                 except psycopg.errors.QueryCanceled:
                     hazards.append(Hazard("unverified", f"rows not checked: the check took over "
                                                         f"{STATEMENT_TIMEOUT_MS / 1000:g}s"))

@@ -17,10 +17,10 @@ from __future__ import annotations
 import copy
 
 from ..diff import Change
-from ..model import Catalog, QualifiedName, quote_ident
+from ..model import Catalog, QualifiedName, Table, quote_ident
 from ..model.exprs import to_sql
+from ..model.naming import choose_name, index_column_names, make_object_name, name_addition
 from ..parse.handlers import _index_column_name
-from ..parse.naming import choose_name, index_column_names, make_object_name, name_addition
 from .hazards import Hazard
 
 q = quote_ident
@@ -100,7 +100,7 @@ def _key_using_index(change: Change, catalog: Catalog) -> list[Statement] | None
                                      + (" (SET NOT NULL on key columns scans)" if con.kind == "p" else "")),))]
 
 
-def _partitions(table: QualifiedName, catalog: Catalog, live: Catalog | None) -> list:
+def _partitions(table: QualifiedName, catalog: Catalog, live: Catalog | None) -> list[Table]:
     """Every partition the index must reach: declared ones, and live ones that --exclude leaves
     out (one without its index would leave the parent index invalid). Other undeclared live
     partitions are dropped by the plan."""
@@ -110,7 +110,8 @@ def _partitions(table: QualifiedName, catalog: Catalog, live: Catalog | None) ->
     return list(found.values())
 
 
-def _create_index(change: Change, hazards, catalog: Catalog, live: Catalog | None = None) -> list[Statement] | None:
+def _create_index(change: Change, hazards: tuple[Hazard, ...], catalog: Catalog,
+                  live: Catalog | None = None) -> list[Statement] | None:
     idx = change.new
     node = copy.deepcopy(idx.definition.source)
     body = node["IndexStmt"]

@@ -11,9 +11,11 @@ input always gives the same plan.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any, Callable
 
 from ..diff import Change
 from ..errors import CycleError
+from ..model import ObjectRef
 
 # Phase of each change kind: the tie-break when no dependency decides.  Drops of
 # dependents first, then the objects they depended on, then creations outward.
@@ -40,7 +42,7 @@ PHASE = {
 }
 
 
-def _tie_key(change: Change) -> tuple:
+def _tie_key(change: Change) -> tuple[int, str, tuple[str, ...], str]:
     foreign_key = change.kind == "add_constraint" and change.new.kind == "f"
     path = change.target.path
     if change.kind == "add_column":  # new columns keep their declared order
@@ -55,7 +57,7 @@ def dependency_edges(changes: list[Change]) -> list[tuple[int, int]]:
     return list(_graph(changes).edges)
 
 
-def with_followers(changes: list[Change], seed) -> set[int]:
+def with_followers(changes: list[Change], seed: Callable[[Change], bool]) -> set[int]:
     """Positions of the changes matching `seed`, and of every change that must run after one of them.
 
     Why: splitting a plan into stages (expand/contract, data first/indexes later) must never
@@ -69,12 +71,12 @@ def with_followers(changes: list[Change], seed) -> set[int]:
     return out
 
 
-def _graph(changes: list[Change]):
+def _graph(changes: list[Change]) -> Any:  # a networkx DiGraph (networkx ships no types)
     import networkx as nx  # imported here: a quarter of a second that an empty plan does not need
     g = nx.DiGraph()
     g.add_nodes_from(range(len(changes)))
-    creators: dict = defaultdict(list)
-    droppers: dict = defaultdict(list)
+    creators: dict[ObjectRef, list[int]] = defaultdict(list)
+    droppers: dict[ObjectRef, list[int]] = defaultdict(list)
     for i, c in enumerate(changes):
         for r in c.creates:
             creators[r].append(i)

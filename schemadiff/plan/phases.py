@@ -31,7 +31,7 @@ def _split_not_null_columns(changes: list[Change], server_version: int | None) -
     """A NOT NULL column without a default cannot be added to a table with rows: expand adds it
     nullable, contract sets NOT NULL once the data steps have filled it (and, from PostgreSQL 18
     on, gives that NOT NULL the name the files give it: SET NOT NULL names it <table>_<column>_not_null)."""
-    from ..parse.naming import make_object_name
+    from ..model.naming import make_object_name
     out = []
     for c in changes:
         col = c.new if c.kind == "add_column" else None

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from ..diff import Change, diff_catalogs
 from ..gcpause import gc_paused
-from ..model import Catalog
+from ..model import Catalog, QualifiedName
 from ..render.ddl import Aux, render_change
 from ..settings import duration_literal
 from .hazards import Hazard, hazards_of
@@ -49,12 +49,13 @@ class Plan:
 _ONLY_ON_LIVE_DATA = frozenset({"blocks-reads", "blocks-writes", "validates", "index-build", "table-rewrite"})
 
 
-def _table_of(change: Change):
-    for name in ("table",):
-        if change.arg(name) is not None:
-            return change.arg(name)
+def _table_of(change: Change) -> QualifiedName | None:
+    table: QualifiedName | None = change.arg("table")
+    if table is not None:
+        return table
     obj = change.new or change.old
-    return getattr(obj, "table", None) if obj is not None else None
+    table = getattr(obj, "table", None) if obj is not None else None
+    return table
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ..diff import Change
 from ..introspect.sizes import TableSize
 from ..model import QualifiedName, Table
 from .hazards import Hazard
@@ -35,7 +36,7 @@ def with_table_sizes(plan: Plan, sizes: dict[QualifiedName, TableSize]) -> Plan:
     return Plan(tuple(steps))
 
 
-def tables_of(change) -> list[QualifiedName]:
+def tables_of(change: Change) -> list[QualifiedName]:
     """The existing tables a change locks or scans (a partition's parent included)."""
     out: list[QualifiedName] = []
     table = change.arg("table")

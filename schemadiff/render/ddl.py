@@ -5,10 +5,10 @@ there (ALTER vs DROP/CREATE, online variants) is the plan's business.
 """
 from __future__ import annotations
 
-from typing import Callable
-
 from ..diff import Change
 from ..model import Column, Constraint, QualifiedName, SequenceOptions, Table, quote_ident, quote_literal
+from .base import RENDERERS, options_delta, renders
+
 
 class Aux(str):
     """A statement that only prepares or tidies up around the one doing a change's work (the
@@ -26,21 +26,8 @@ class Aux(str):
         return self
 
 
-Renderer = Callable[[Change], list[str]]
-_RENDERERS: dict[str, Renderer] = {}
-
-
-def renders(kind: str) -> Callable[[Renderer], Renderer]:
-    def register(fn: Renderer) -> Renderer:
-        if kind in _RENDERERS:
-            raise RuntimeError(f"two renderers for {kind}")
-        _RENDERERS[kind] = fn
-        return fn
-    return register
-
-
 def render_change(change: Change) -> list[str]:
-    return _RENDERERS[change.kind](change)
+    return RENDERERS[change.kind](change)
 
 
 q = quote_ident
@@ -211,6 +198,7 @@ def _(c: Change) -> list[str]:
     t: Table = c.new
     unlogged = "UNLOGGED " if t.unlogged else ""
     if t.partition_of is not None:
+        assert t.partition_bound is not None  # a partition has its bound (parse and introspect both set it)
         body = ""
         cons = [constraint_clause(k) for k in c.arg("constraints", ())]
         if cons:
@@ -296,20 +284,6 @@ def _(c: Change) -> list[str]:
 @renders("set_logged")
 def _(c: Change) -> list[str]:
     return [f"ALTER TABLE {c.new.name} SET {'UNLOGGED' if c.new.unlogged else 'LOGGED'};"]
-
-
-def options_delta(alter: str, old_options, new_options) -> list[str]:
-    """RESET what went, SET what is new or changed: storage parameters of tables, views, columns."""
-    old = dict(o.split("=", 1) for o in old_options)
-    new = dict(o.split("=", 1) for o in new_options)
-    out = []
-    gone = sorted(set(old) - set(new))
-    if gone:
-        out.append(f"{alter} RESET ({', '.join(gone)});")
-    changed = [f"{k}={v}" for k, v in sorted(new.items()) if old.get(k) != v]
-    if changed:
-        out.append(f"{alter} SET ({', '.join(changed)});")
-    return out
 
 
 @renders("set_table_options")
@@ -490,7 +464,8 @@ def _(c: Change) -> list[str]:
 
 def _split_clauses(clauses: str) -> list[str]:
     words = clauses.split(" ")
-    out, cur = [], []
+    out: list[str] = []
+    cur: list[str] = []
     starts = {"INCREMENT", "MINVALUE", "MAXVALUE", "START", "CACHE", "CYCLE", "NO"}
     for w in words:
         if w in starts and cur and not (cur == ["NO"]):

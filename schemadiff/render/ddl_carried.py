@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..diff import Change
-from .ddl import renders
+from .base import renders
 
 
 @renders("create_carried")

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from ..diff import Change
-from ..model import Grant, quote_ident, quote_literal
-from .ddl import options_delta, renders
+from ..model import Grant, Policy, quote_ident, quote_literal
+from .base import options_delta, renders
 
 q = quote_ident
 
@@ -184,7 +184,10 @@ def _roles(roles) -> str:
 
 @renders("create_policy")
 def _(c: Change) -> list[str]:
-    p = c.new
+    return renders_policy(c.new)
+
+
+def renders_policy(p: Policy) -> list[str]:
     sql = f"CREATE POLICY {q(p.name)} ON {p.table} AS {'PERMISSIVE' if p.permissive else 'RESTRICTIVE'} " \
           f"FOR {p.command.upper()} TO {_roles(p.roles)}"
     if p.using is not None:
@@ -207,11 +210,6 @@ def _(c: Change) -> list[str]:
         # ALTER POLICY cannot remove a clause: recreate.
         out = [f"DROP POLICY {q(p.name)} ON {p.table};"] + renders_policy(p)
     return out
-
-
-def renders_policy(p) -> list[str]:
-    from .ddl import render_change
-    return render_change(Change("create_policy", None, None, p))
 
 
 @renders("drop_policy")

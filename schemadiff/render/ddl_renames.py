@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..diff import Change
 from ..model import QualifiedName, quote_ident, quote_literal
-from .ddl import renders
+from .base import renders
 
 q = quote_ident
 

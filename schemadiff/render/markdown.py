@@ -10,9 +10,8 @@ def plan_markdown(plan: Plan, diagram: str | None = None) -> str:
     """`diagram`: the path or URL of the plan's diagram (plan --diagram), shown under the summary."""
     if not plan:
         return "### schemadiff plan\n\nNo changes: the database matches the schema.\n"
-    steps = [s for s in plan.steps if s.change is not None]
-    objects = sorted({str(s.change.target) for s in steps})
-    hazards = Counter(h.kind for s in steps for h in s.hazards)
+    objects = sorted({str(c.target) for s in plan.steps if (c := s.change) is not None})
+    hazards = Counter(h.kind for s in plan.steps if s.change is not None for h in s.hazards)
     out = ["### schemadiff plan", "",
            f"**{len(plan.steps)} statement(s)** touching **{len(objects)} object(s)**"
            + (f", **{len(plan.destructive_steps)} destructive**" if plan.destructive_steps else "") + ".", ""]

@@ -145,7 +145,7 @@ def _keyed_indexes(t: Table, indexes: list[Index]) -> list[KeyedIndex]:
         key = json.loads(ix.definition.key).get("IndexStmt", {})
         params = key.get("indexParams", ())
         elems = tuple(_elem_key(p) for p in params)
-        cols = tuple((unwrap(p)[1] if "IndexElem" in p else p).get("name") for p in params)
+        columns = tuple((unwrap(p)[1] if "IndexElem" in p else p).get("name") for p in params)
         include = frozenset((unwrap(p)[1] if "IndexElem" in p else p).get("name") or ""
                             for p in key.get("indexIncludingParams", ()))
         where = key.get("whereClause")
@@ -153,7 +153,7 @@ def _keyed_indexes(t: Table, indexes: list[Index]) -> list[KeyedIndex]:
         src = ix.definition.source
         src_where = unwrap(src)[1].get("whereClause") if isinstance(src, dict) and "IndexStmt" in src else None
         out.append(KeyedIndex(index_label(ix), ix.name.name, t.name, ix.origin, key.get("accessMethod", "btree"),
-                              elems, cols, include, predicate, ix.unique, bool(key.get("nulls_not_distinct")),
+                              elems, columns, include, predicate, ix.unique, bool(key.get("nulls_not_distinct")),
                               None, frozenset(_not_null_columns(src_where))))
     return out
 

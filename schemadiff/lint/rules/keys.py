@@ -72,10 +72,10 @@ def nullable_unique_identifier(catalog: Catalog) -> Iterator[Report]:
         for ix in keyed_indexes(catalog, t):
             if not ix.unique or ix.constraint == "p" or ix.nulls_not_distinct:
                 continue
-            nullable = []
+            nullable: list[str] = []
             for c in ix.columns:
                 col = t.column(c) if c else None
-                if col is not None and not col.not_null and c not in ix.predicate_not_null and c not in nullable:
+                if c and col is not None and not col.not_null and c not in ix.predicate_not_null and c not in nullable:
                     nullable.append(c)
             if nullable:
                 yield Report(ix.label, ix.location,
