@@ -11,25 +11,25 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from fix_harness import TOOLS, harness
 
 from schemadiff.apply import apply_plan
 from schemadiff.introspect.catalog import inspect_database
 from schemadiff.parse import catalog_from_sql, load_schema
 from schemadiff.plan import PlanOptions, plan_migration
-from test_roundtrip import _converge, without_own_schema
+from test_roundtrip import without_own_schema
 
 pytestmark = pytest.mark.db
 
 CASES = Path(__file__).parent / "fixtures" / "programs"
-SHARED_TOOLS = Path(__file__).resolve().parents[2] / "shared" / "tools"
 DIRECTIONS = [("a", "b"), ("b", "a"), ("", "b"), ("b", "")]
 
 
 def _fingerprint(dsn: str) -> dict:
     """The harness's catalog fingerprint, ACLs included (grants are among these kinds)."""
-    converge = _converge()
+    converge = harness()
     if converge is None:
-        pytest.skip(f"the conformance harness is not at {SHARED_TOOLS}")
+        pytest.skip(f"the conformance harness is not at {TOOLS}")
     return without_own_schema({k: v for k, v in converge.fingerprint(dsn).items() if k != "validity"})
 
 

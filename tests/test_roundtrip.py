@@ -21,15 +21,13 @@ from __future__ import annotations
 
 import re
 
-import functools
-import sys
 from collections.abc import Mapping, Set as AbstractSet
 from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 
 import pglast
 import pytest
-
+from fix_harness import TOOLS, harness
 from schemadiff.apply import apply_plan
 from schemadiff.diff import diff_catalogs
 from schemadiff.errors import UnsupportedChange
@@ -50,7 +48,6 @@ DIRECTIONS = {
 }
 # Marker file in a case directory -> the server_version_num it needs.
 VERSION_MARKERS = {"pg15": 150000, "pg16": 160000, "pg17": 170000, "pg18": 180000}
-TOOLS = Path(__file__).resolve().parents[2] / "shared" / "tools"
 IGNORED_SECTIONS = ("acl", "validity")
 
 # "<case>/<direction>" -> why it fails today.  Each is a bug in schemadiff,
@@ -87,18 +84,8 @@ def _require_version(pg, case: str) -> None:
                         f"(marker file {marker}); the server is {pg.version}")
 
 
-@functools.cache
-def _converge():
-    if not (TOOLS / "converge.py").is_file():
-        return None
-    sys.path.insert(0, str(TOOLS))
-    import converge  # noqa: PLC0415 - the shared harness lives outside the repository
-
-    return converge
-
-
 def _fingerprint(dsn: str) -> dict[str, list[str]] | None:
-    converge = _converge()
+    converge = harness()
     if converge is None:
         return None
     fp = converge.fingerprint(dsn)
@@ -220,7 +207,7 @@ def test_plan_converges(pg, scratch, references, tmp_path, case, direction):
                     "only schemadiff's own view was compared")
     fp = _fingerprint(dsn)
     if fp != ref.fingerprint:
-        lines = _converge().fingerprint_diff(ref.fingerprint, fp, max_lines=60)
+        lines = harness().fingerprint_diff(ref.fingerprint, fp, max_lines=60)
         pytest.fail("migrated database differs from the reference (catalog fingerprint; "
                     "'-' reference, '+' migrated):\n" + "\n".join(lines) + "\n\nplan:\n" + _plan_text(plan))
 
