@@ -97,10 +97,14 @@ def plan_changes(changes: list[Change], desired: Catalog | None = None,
             continue
         if options.online:
             group += 1
-        for sql in render_change(change):
+        statements = render_change(change)
+        # A change whose statements are all auxiliary (an enum rebuilt with no column of it
+        # left) still says its hazards once, on its first statement: none is ever dropped.
+        working = next((i for i, sql in enumerate(statements) if not isinstance(sql, Aux)), 0)
+        for i, sql in enumerate(statements):
             transactional = change.kind != "add_enum_value"
             own = hazards
-            if isinstance(sql, Aux):
+            if isinstance(sql, Aux) and i != working:
                 own = () if sql.locks is None or fresh else (
                     Hazard("blocks-reads", f"ACCESS EXCLUSIVE lock on {sql.locks} (brief)"),)
             steps.append(Step(str(sql), change, own, transactional, group))
